@@ -1,0 +1,119 @@
+"""The tables of DESIGN.md: organisations, contacts, conventions, rituals, occurrences,
+invitations. Datetimes are aware and stored in UTC (see `UTCDateTime`)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Column, Index, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, PartStat
+from scheduler.store.types import UTCDateTime
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def utc_column(*, nullable: bool = False, index: bool = False) -> Column[datetime]:
+    """A column holding an aware UTC datetime."""
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+class Organisation(SQLModel, table=True):
+    """A buyer, an inclusive supplier or a partner of the guichet."""
+
+    __tablename__ = "organisation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True, max_length=80)
+    name: str = Field(max_length=200)
+    role: OrganisationRole = Field(index=True, sa_type=String(20))
+    kind: str = Field(default="autre", max_length=40)
+    territory: str = Field(default="", max_length=120)
+    facilitator_id: str | None = Field(default=None, max_length=40)
+    programming_month: int | None = Field(default=None)
+
+
+class Contact(SQLModel, table=True):
+    """A person of an organisation, or of the guichet itself when organisation_id is null."""
+
+    __tablename__ = "contact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    name: str = Field(max_length=200)
+    email: str = Field(unique=True, index=True, max_length=254)
+    job: str = Field(default="", max_length=120)
+    locale: str = Field(default="fr", max_length=8)
+    kinds: str = Field(default="", max_length=400)
+    """Comma-separated ritual kinds this person is invited to; empty means every kind of their
+    role."""
+    unsubscribed_kinds: str = Field(default="", max_length=400)
+    unsubscribed: bool = Field(default=False)
+
+
+class Convention(SQLModel, table=True):
+    """A buyer's partnership convention."""
+
+    __tablename__ = "convention"
+    __table_args__ = (UniqueConstraint("organisation_id", "start_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    signed_on: date | None = Field(default=None)
+    start_date: date
+    end_date: date
+    financial_participation_cents: int | None = Field(default=None)
+    confidential: bool = Field(default=True)
+    renewal_notice_days: int = Field(default=120)
+    status: str = Field(default="active", max_length=20)
+
+
+class Ritual(SQLModel, table=True):
+    """One recurring series: a kind for one buyer, or for the territory."""
+
+    __tablename__ = "ritual"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=160)
+    kind: str = Field(index=True, max_length=40)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    enabled: bool = Field(default=True)
+
+
+class Occurrence(SQLModel, table=True):
+    """One dated meeting of a series."""
+
+    __tablename__ = "occurrence"
+    __table_args__ = (Index("ix_occurrence_start", "start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ritual_id: int = Field(foreign_key="ritual.id", index=True)
+    key: str = Field(unique=True, max_length=200)
+    uid: str = Field(unique=True, max_length=200)
+    kind: str = Field(max_length=40)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    facilitator_id: str = Field(max_length=40)
+    theme: str | None = Field(default=None, max_length=200)
+    start: datetime = Field(sa_column=utc_column())
+    end: datetime = Field(sa_column=utc_column())
+    status: OccurrenceStatus = Field(default=OccurrenceStatus.PLANNED, sa_type=String(20))
+    sequence: int = Field(default=0)
+    cancel_reason: str | None = Field(default=None, max_length=400)
+    changed_at: datetime = Field(sa_column=utc_column())
+    """The last change anyone would see: DTSTAMP and LAST-MODIFIED of the event."""
+
+
+class Invitation(SQLModel, table=True):
+    """An occurrence × a contact: who is asked, and what they answered."""
+
+    __tablename__ = "invitation"
+    __table_args__ = (UniqueConstraint("occurrence_id", "contact_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
+    contact_id: int = Field(foreign_key="contact.id", index=True)
+    partstat: PartStat = Field(default=PartStat.NEEDS_ACTION, sa_type=String(20))
+    rsvp_token_hash: str | None = Field(default=None, max_length=64, index=True)
+    responded_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    attended: bool | None = Field(default=None)
