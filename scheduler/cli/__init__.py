@@ -1,0 +1,40 @@
+"""The operator's command line: `rituel …`. Errors of the user's making become one line on
+stderr and an exit status, never a traceback."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from scheduler.cli.app import app, err_console
+from scheduler.errors import InputError, RituelError
+
+# Each module below registers its commands on `app`.
+from scheduler.cli import planning  # noqa: E402, F401  isort: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        err_console.print("rituel: interrupted")
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except RituelError as exc:
+        err_console.print(f"rituel: {exc}", markup=False, highlight=False)
+        if isinstance(exc, InputError):
+            for problem in exc.problems:
+                err_console.print(f"  {problem}", markup=False, highlight=False)
+        return exc.exit_code
+    return 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
