@@ -11,7 +11,7 @@ from scheduler.cli.app import app, err_console
 from scheduler.errors import InputError, RituelError
 
 # Each module below registers its commands on `app`.
-from scheduler.cli import planning  # noqa: E402, F401  isort: skip
+from scheduler.cli import planning as planning  # isort: skip
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,160 @@
+"""`rituel plan`, `rituel agenda` and `rituel check`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from scheduler.cli.app import (
+    ConfigOption,
+    Context,
+    DryRunOption,
+    JsonOption,
+    NowOption,
+    app,
+    console,
+    err_console,
+    open_context,
+)
+from scheduler.core.kinds import RitualKind
+from scheduler.errors import InputError
+from scheduler.i18n import format_time, format_when
+from scheduler.service.agenda import agenda as load_agenda
+from scheduler.service.health import run_checks
+from scheduler.service.planning import PlanReport, plan_and_store
+
+
+@app.command()
+def plan(config: ConfigOption = None, now: NowOption = None, dry_run: DryRunOption = False) -> None:
+    """Plan every ritual up to the horizon and store it (created / adjusted / cancelled)."""
+    ctx = open_context(config, now)
+    with _ProgressBar() as (bar, task):
+
+        def report_progress(phase: str, done: int, total: int) -> None:
+            bar.update(task, description=phase, completed=done, total=max(total, 1))
+
+        report = plan_and_store(
+            ctx.settings, ctx.engine, ctx.now(), dry_run=dry_run, progress=report_progress
+        )
+    _print_plan_report(report)
+
+
+class _ProgressBar:
+    """A progress bar on stderr, shown only while work goes on and only on a terminal."""
+
+    def __enter__(self) -> tuple[Progress, TaskID]:
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        )
+        self._progress.__enter__()
+        return self._progress, self._progress.add_task("planning", total=None)
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.__exit__(None, None, None)
+
+
+def _print_plan_report(report: PlanReport) -> None:
+    verb = "would be" if report.dry_run else ""
+    console.print(
+        f"Plan from {report.today} to {report.horizon_end}: {report.planned} meetings"
+        + (" (dry run, nothing written)" if report.dry_run else "")
+    )
+    if not report.counts:
+        console.print("Nothing to change.")
+    else:
+        table = Table("kind", f"created {verb}".strip(), "adjusted", "cancelled")
+        for kind, counts in report.counts.items():
+            table.add_row(
+                kind.value, str(counts.created), str(counts.adjusted), str(counts.cancelled)
+            )
+        console.print(table)
+    if report.unplaced:
+        console.print(f"[yellow]{len(report.unplaced)} meetings could not be placed:[/]")
+        for item in report.unplaced[:20]:
+            console.print(f"  {item.key}: {item.reason}", markup=False)
+        if len(report.unplaced) > 20:
+            console.print(f"  … and {len(report.unplaced) - 20} more")
+
+
+@app.command()
+def agenda(
+    config: ConfigOption = None,
+    now: NowOption = None,
+    buyer: Annotated[str | None, typer.Option(help="Only this buyer (slug).")] = None,
+    kind: Annotated[RitualKind | None, typer.Option(help="Only this ritual kind.")] = None,
+    from_: Annotated[
+        str | None, typer.Option("--from", help="First day (YYYY-MM-DD); default today.")
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option(help="Last day (YYYY-MM-DD); default the horizon.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the planned meetings, with French dates."""
+    ctx = open_context(config, now)
+    start, end = _date_range(ctx, from_, to)
+    entries = load_agenda(ctx.settings, ctx.engine, start=start, end=end, buyer=buyer, kind=kind)
+    if as_json:
+        typer.echo(json.dumps([e.as_json() for e in entries], ensure_ascii=False, indent=2))
+        return
+    table = Table("quand", "fin", "rituel", "acheteur", "animé par", "statut")
+    zone = ctx.settings.organisation.timezone
+    for entry in entries:
+        table.add_row(
+            format_when(entry.start, "fr", zone),
+            format_time(entry.end, "fr", zone),
+            entry.title,
+            entry.buyer or "territoire",
+            entry.facilitator,
+            entry.status.value,
+        )
+    console.print(table)
+    console.print(f"{len(entries)} meetings")
+
+
+def _date_range(ctx: Context, first: str | None, last: str | None) -> tuple[datetime, datetime]:
+    zone = ZoneInfo(ctx.settings.organisation.timezone)
+    start_day = _parse_day("--from", first) if first else ctx.now().astimezone(zone).date()
+    if last:
+        end_day = _parse_day("--to", last)
+    else:
+        from scheduler.service.planning import horizon
+
+        end_day = horizon(ctx.settings, ctx.now())[1]
+    if end_day < start_day:
+        raise InputError(f"--to {end_day} comes before --from {start_day}")
+    start = datetime.combine(start_day, time(0), zone)
+    end = datetime.combine(end_day + timedelta(days=1), time(0), zone)
+    return start, end
+
+
+def _parse_day(option: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{option}: {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+@app.command()
+def check(config: ConfigOption = None, now: NowOption = None) -> None:
+    """Check the configuration and the database; exit 1 when something is wrong."""
+    ctx = open_context(config, now)
+    results = run_checks(ctx.settings, ctx.engine, ctx.now())
+    table = Table("check", "result", "detail")
+    for result in results:
+        mark = {"ok": "[green]ok[/]", "warning": "[yellow]warning[/]", "error": "[red]error[/]"}
+        table.add_row(result.name, mark[result.level], result.detail)
+    console.print(table)
+    if any(r.level == "error" for r in results):
+        raise typer.Exit(1)

@@ -1,0 +1,98 @@
+"""`rituel check`: is the configuration usable and the database sane?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col
+
+from scheduler.config import Settings
+from scheduler.core.kinds import OrganisationRole
+from scheduler.store.db import MIGRATIONS
+from scheduler.store.models import Convention, Occurrence, Organisation
+
+Level = Literal["ok", "warning", "error"]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One line of `rituel check`."""
+
+    name: str
+    level: Level
+    detail: str
+
+
+def run_checks(settings: Settings, engine: Engine, now: datetime) -> list[CheckResult]:
+    """Every check, in the order the operator reads them."""
+    results = [_facilitators(settings), _schema(engine)]
+    with Session(engine) as session:
+        results += _directory(session, settings, now)
+    return results
+
+
+def _facilitators(settings: Settings) -> CheckResult:
+    if not settings.facilitators:
+        return CheckResult("facilitators", "error", "no [[facilitators]] in the configuration")
+    return CheckResult("facilitators", "ok", ", ".join(f.id for f in settings.facilitators))
+
+
+def _schema(engine: Engine) -> CheckResult:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current != head:
+        return CheckResult("schema", "error", f"at {current}, expected {head}")
+    return CheckResult("schema", "ok", f"{engine.url.render_as_string()} at {current}")
+
+
+def _directory(session: Session, settings: Settings, now: datetime) -> list[CheckResult]:
+    buyers = session.execute(
+        select(Organisation).where(col(Organisation.role) == OrganisationRole.BUYER)
+    ).scalars()
+    known = {f.id for f in settings.facilitators}
+    buyer_list = list(buyers)
+    strangers = [b.slug for b in buyer_list if b.facilitator_id and b.facilitator_id not in known]
+    active = set(
+        session.execute(
+            select(col(Convention.organisation_id)).where(
+                col(Convention.status) == "active", col(Convention.end_date) >= now.date()
+            )
+        ).scalars()
+    )
+    without = [b.slug for b in buyer_list if b.id not in active]
+    upcoming = session.execute(
+        select(func.count()).select_from(Occurrence).where(col(Occurrence.start) >= now)
+    ).scalar_one()
+    return [
+        CheckResult(
+            "buyers",
+            "warning" if not buyer_list else "ok",
+            f"{len(buyer_list)} buyers" if buyer_list else "no buyer yet: rituel import buyers",
+        ),
+        CheckResult(
+            "buyer facilitators",
+            "error" if strangers else "ok",
+            f"unknown facilitator for {', '.join(strangers[:10])}" if strangers else "all known",
+        ),
+        CheckResult(
+            "conventions",
+            "warning" if without else "ok",
+            f"no active convention: {', '.join(without[:10])}" if without else "all active",
+        ),
+        CheckResult(
+            "plan",
+            "ok" if upcoming else "warning",
+            f"{upcoming} upcoming meetings" if upcoming else "nothing planned: rituel plan",
+        ),
+    ]

@@ -1,0 +1,307 @@
+"""Plan and reconcile: turn the configuration and the directory into stored occurrences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col
+
+from scheduler.config import Settings
+from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, RitualKind
+from scheduler.core.planner import plan_rituals
+from scheduler.core.reconcile import Changes, StoredOccurrence, fixed_from_stored, reconcile
+from scheduler.core.values import BuyerProfile, ConventionTerm, Plan, PlannedOccurrence, Unplaced
+from scheduler.store.db import session_scope
+from scheduler.store.models import Convention, Occurrence, Organisation, Ritual
+
+AUTO_CANCEL_REASON = "no longer planned"
+WRITE_BATCH = 2_000
+
+Progress = Callable[[str, int, int], None]
+"""Called as (phase, done, total) while long work goes on."""
+
+
+@dataclass(frozen=True)
+class KindCounts:
+    """How many occurrences of one kind a plan created, adjusted and cancelled."""
+
+    created: int = 0
+    adjusted: int = 0
+    cancelled: int = 0
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    """What `rituel plan` did (or would do, in a dry run)."""
+
+    today: date
+    horizon_end: date
+    planned: int
+    counts: dict[RitualKind, KindCounts]
+    unplaced: tuple[Unplaced, ...] = field(default=())
+    dry_run: bool = False
+
+    @property
+    def writes(self) -> int:
+        """Rows created, adjusted or cancelled."""
+        return sum(c.created + c.adjusted + c.cancelled for c in self.counts.values())
+
+
+def horizon(settings: Settings, now: datetime) -> tuple[date, date]:
+    """Today in the guichet's time zone, and the last day the plan covers."""
+    today = now.astimezone(ZoneInfo(settings.organisation.timezone)).date()
+    return today, today + relativedelta(months=settings.planning.horizon_months)
+
+
+def plan_and_store(
+    settings: Settings,
+    engine: Engine,
+    now: datetime,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> PlanReport:
+    """Plan every enabled ritual up to the horizon and reconcile the store with the plan."""
+    today, horizon_end = horizon(settings, now)
+    with session_scope(engine) as session:
+        buyers = load_buyer_profiles(session, settings)
+        stored, cancelled_by_hand = load_stored(session, now)
+        plan = compute_plan(settings, buyers, stored, today, horizon_end, now)
+        changes = _keep_cancelled_by_hand(reconcile(plan, stored, now), cancelled_by_hand)
+        if not dry_run:
+            write_changes(session, changes, now, progress)
+        else:
+            session.rollback()
+    return PlanReport(
+        today=today,
+        horizon_end=horizon_end,
+        planned=len(plan.occurrences),
+        counts=_counts(changes),
+        unplaced=plan.unplaced,
+        dry_run=dry_run,
+    )
+
+
+def compute_plan(
+    settings: Settings,
+    buyers: Sequence[BuyerProfile],
+    stored: dict[str, StoredOccurrence],
+    today: date,
+    horizon_end: date,
+    now: datetime,
+) -> Plan:
+    """Run the pure planner on the configuration, the buyers and what is already fixed."""
+    return plan_rituals(
+        settings.ritual_rules(),
+        settings.calendar_rules(),
+        settings.capacities(),
+        buyers,
+        today=today,
+        horizon_end=horizon_end,
+        fixed=fixed_from_stored(stored, now),
+        uid_domain=settings.organisation.uid_domain,
+    )
+
+
+def load_buyer_profiles(session: Session, settings: Settings) -> list[BuyerProfile]:
+    """Every buyer with its conventions, as the planner sees them."""
+    default_facilitator = settings.facilitators[0].id if settings.facilitators else "guichet"
+    conventions: dict[int, list[ConventionTerm]] = {}
+    for conv in session.execute(select(Convention).order_by(col(Convention.start_date))).scalars():
+        conventions.setdefault(conv.organisation_id, []).append(
+            ConventionTerm(
+                key=conv.start_date.isoformat(),
+                start=conv.start_date,
+                end=conv.end_date,
+                active=conv.status == "active",
+            )
+        )
+    buyers = session.execute(
+        select(Organisation)
+        .where(col(Organisation.role) == OrganisationRole.BUYER)
+        .order_by(col(Organisation.slug))
+    ).scalars()
+    return [
+        BuyerProfile(
+            slug=org.slug,
+            facilitator=org.facilitator_id or default_facilitator,
+            programming_month=org.programming_month
+            or settings.organisation.default_programming_month,
+            conventions=tuple(conventions.get(org.id or 0, ())),
+        )
+        for org in buyers
+    ]
+
+
+def load_stored(session: Session, now: datetime) -> tuple[dict[str, StoredOccurrence], set[str]]:
+    """Occurrences from `now` on, by key; and the keys of those cancelled by hand, which no
+    plan brings back."""
+    rows = session.execute(
+        select(Occurrence, col(Organisation.slug))
+        .outerjoin(Organisation, col(Organisation.id) == col(Occurrence.organisation_id))
+        .where(col(Occurrence.start) >= now)
+    ).all()
+    stored: dict[str, StoredOccurrence] = {}
+    cancelled_by_hand: set[str] = set()
+    for occ, slug in rows:
+        if occ.status == OccurrenceStatus.CANCELLED and occ.cancel_reason != AUTO_CANCEL_REASON:
+            cancelled_by_hand.add(occ.key)
+        stored[occ.key] = StoredOccurrence(
+            key=occ.key,
+            uid=occ.uid,
+            kind=RitualKind(occ.kind),
+            buyer=slug,
+            facilitator=occ.facilitator_id,
+            start=occ.start,
+            end=occ.end,
+            theme=occ.theme,
+            status=OccurrenceStatus(occ.status),
+            sequence=occ.sequence,
+        )
+    return stored, cancelled_by_hand
+
+
+def _keep_cancelled_by_hand(changes: Changes, cancelled_by_hand: set[str]) -> Changes:
+    """A meeting the operator cancelled stays cancelled, whatever the plan says."""
+    restore = tuple(pair for pair in changes.restore if pair[0].key not in cancelled_by_hand)
+    return replace(changes, restore=restore)
+
+
+def write_changes(
+    session: Session,
+    changes: Changes,
+    now: datetime,
+    progress: Progress | None = None,
+) -> None:
+    """Apply a reconciliation to the store, in the caller's transaction."""
+    total = len(changes.create) + len(changes.adjust) + len(changes.cancel) + len(changes.restore)
+    done = 0
+    ritual_ids = _ensure_rituals(session, changes.create)
+    org_ids = _organisation_ids(session)
+    fresh = [_new_row(planned, ritual_ids, org_ids, now) for planned in changes.create]
+    for start in range(0, len(fresh), WRITE_BATCH):
+        batch = fresh[start : start + WRITE_BATCH]
+        session.execute(insert(Occurrence), batch)
+        done += len(batch)
+        if progress:
+            progress("writing", done, total)
+    for stored, planned in changes.restore:
+        _revive(session, stored, planned, now)
+    for stored, planned in changes.adjust:
+        session.execute(
+            update(Occurrence)
+            .where(col(Occurrence.key) == stored.key)
+            .values(
+                start=planned.start,
+                end=planned.end,
+                facilitator_id=planned.facilitator,
+                theme=planned.theme,
+                sequence=stored.sequence + 1,
+                changed_at=now,
+            )
+        )
+    for stored in changes.cancel:
+        session.execute(
+            update(Occurrence)
+            .where(col(Occurrence.key) == stored.key)
+            .values(
+                status=OccurrenceStatus.CANCELLED,
+                cancel_reason=AUTO_CANCEL_REASON,
+                sequence=stored.sequence + 1,
+                changed_at=now,
+            )
+        )
+    if progress:
+        progress("writing", total, total)
+
+
+def _revive(
+    session: Session, stored: StoredOccurrence, planned: PlannedOccurrence, now: datetime
+) -> None:
+    """A meeting the plan had dropped comes back: same row and UID, a higher SEQUENCE."""
+    session.execute(
+        update(Occurrence)
+        .where(col(Occurrence.key) == stored.key)
+        .values(
+            status=OccurrenceStatus.PLANNED,
+            cancel_reason=None,
+            start=planned.start,
+            end=planned.end,
+            facilitator_id=planned.facilitator,
+            theme=planned.theme,
+            sequence=stored.sequence + 1,
+            changed_at=now,
+        )
+    )
+
+
+def ritual_key(kind: RitualKind, buyer: str | None) -> str:
+    """The key of the series an occurrence belongs to."""
+    return f"{kind.value}:{buyer or 'territory'}"
+
+
+def _ensure_rituals(session: Session, planned: Iterable[PlannedOccurrence]) -> dict[str, int]:
+    """The id of every series the new occurrences belong to, creating missing series."""
+    wanted = {ritual_key(p.kind, p.buyer): (p.kind, p.buyer) for p in planned}
+    existing: dict[str, int | None] = dict(
+        session.execute(select(col(Ritual.key), col(Ritual.id))).tuples().all()
+    )
+    missing = [key for key in wanted if key not in existing]
+    if missing:
+        org_ids = _organisation_ids(session)
+        session.execute(
+            insert(Ritual),
+            [
+                {
+                    "key": key,
+                    "kind": wanted[key][0].value,
+                    "organisation_id": org_ids.get(wanted[key][1] or ""),
+                    "enabled": True,
+                }
+                for key in missing
+            ],
+        )
+        existing = dict(session.execute(select(col(Ritual.key), col(Ritual.id))).tuples().all())
+    return {key: value for key, value in existing.items() if value is not None}
+
+
+def _organisation_ids(session: Session) -> dict[str, int]:
+    return {
+        slug: int(org_id)
+        for slug, org_id in session.execute(
+            select(col(Organisation.slug), col(Organisation.id))
+        ).tuples()
+    }
+
+
+def _new_row(
+    planned: PlannedOccurrence,
+    ritual_ids: dict[str, int],
+    org_ids: dict[str, int],
+    now: datetime,
+) -> dict[str, Any]:
+    return {
+        "ritual_id": ritual_ids[ritual_key(planned.kind, planned.buyer)],
+        "key": planned.key,
+        "uid": planned.uid,
+        "kind": planned.kind.value,
+        "organisation_id": org_ids.get(planned.buyer) if planned.buyer else None,
+        "facilitator_id": planned.facilitator,
+        "theme": planned.theme,
+        "start": planned.start,
+        "end": planned.end,
+        "status": OccurrenceStatus.PLANNED,
+        "sequence": 0,
+        "changed_at": now,
+    }
+
+
+def _counts(changes: Changes) -> dict[RitualKind, KindCounts]:
+    return {kind: KindCounts(*row) for kind, row in changes.counts_by_kind().items()}

@@ -1,0 +1,134 @@
+"""config.toml into typed settings: defaults, the demo file, and one-line errors."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scheduler.config import load_settings, parse_duration, parse_time_of_day
+from scheduler.core.kinds import OnConflict, RitualKind
+from scheduler.errors import ConfigError
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def error_of(tmp_path: Path, text: str) -> str:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    return str(caught.value)
+
+
+def test_empty_file_is_a_working_configuration(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, ""))
+    assert settings.organisation.timezone == "Europe/Paris"
+    assert settings.organisation.locale == "fr"
+    assert settings.planning.horizon_months == 18
+    assert {r.kind for r in settings.ritual_rules()} == set(RitualKind)
+    rules = settings.calendar_rules()
+    assert [(b.start.month, b.end.month) for b in rules.blackouts] == [(8, 8), (12, 1)]
+
+
+def test_default_database_is_a_sqlite_file_beside_the_config(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, ""))
+    assert settings.database_url == f"sqlite:///{tmp_path.resolve() / 'rituel.db'}"
+
+
+def test_shipped_demo_config_is_valid() -> None:
+    settings = load_settings(REPO / "config.toml")
+    assert len(settings.facilitators) >= 2
+    after_work = settings.rituals[RitualKind.AFTER_WORK]
+    assert after_work.times == [time(18, 0)]
+    assert after_work.weekdays == [3]
+    assert after_work.on_conflict is OnConflict.SHIFT
+    assert after_work.themes
+
+
+def test_single_forms_time_and_weekday_are_accepted(tmp_path: Path) -> None:
+    settings = load_settings(
+        write(tmp_path, '[rituals.buyer_club]\ntime = "9h30"\nweekday = "jeudi"\n')
+    )
+    club = settings.rituals[RitualKind.BUYER_CLUB]
+    assert club.times == [time(9, 30)]
+    assert club.weekdays == [3]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '[rituals.after_work]\ntime = "25:00"\n',
+            "[rituals.after_work] time: '25:00' is not a time of day",
+        ),
+        ("[rituals.after_work]\ntiem = 1\n", "[rituals.after_work] tiem: unknown key"),
+        ("[rituals.apero]\ntime = '18:00'\n", "[rituals] apero: unknown ritual kind"),
+        (
+            '[organisation]\ntimezone = "Mars/Olympus"\n',
+            "[organisation] timezone: 'Mars/Olympus' is not a time zone",
+        ),
+        (
+            '[[facilitators]]\nid = "a"\nname = "A"\nemail = "not-an-address"\n',
+            "[facilitators[1]] email: 'not-an-address' is not an e-mail address",
+        ),
+        (
+            '[organisation]\nblackouts = [{ from = "13-01", to = "01-01" }]\n',
+            "from: '13-01' is not a day of the year",
+        ),
+        (
+            '[rituals.after_work]\nduration = "two hours"\n',
+            "[rituals.after_work] duration: 'two hours' is not a duration",
+        ),
+        (
+            '[rituals.after_work]\non_conflict = "panic"\n',
+            "[rituals.after_work] on_conflict: 'panic'",
+        ),
+        (
+            '[rituals.after_work]\nfacilitator = "ghost"\n',
+            "[rituals.after_work] facilitator: 'ghost' is not one of the [[facilitators]]",
+        ),
+        ("[organisation\n", "line 1"),
+    ],
+)
+def test_a_mistake_is_one_line_naming_file_table_and_key(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    message = error_of(tmp_path, text)
+    assert message.startswith(f"{tmp_path / 'config.toml'}: ")
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such configuration file"):
+        load_settings(tmp_path / "absent.toml")
+
+
+@given(st.integers(0, 23), st.integers(0, 59), st.sampled_from([":", "h", "H"]))
+def test_times_of_day_parse_in_both_spellings(hour: int, minute: int, sep: str) -> None:
+    assert parse_time_of_day(f"{hour}{sep}{minute:02d}") == time(hour, minute)
+
+
+@given(st.integers(0, 12), st.integers(0, 59))
+def test_durations_parse_as_written(hours: int, minutes: int) -> None:
+    expected = timedelta(hours=hours, minutes=minutes)
+    if expected:
+        assert parse_duration(f"{hours}h{minutes:02d}") == expected
+        assert parse_duration(f"{hours * 60 + minutes}min") == expected
+
+
+@given(st.text(max_size=12))
+def test_any_text_is_a_time_or_a_clear_refusal(text: str) -> None:
+    try:
+        parse_time_of_day(text)
+    except ValueError as exc:
+        assert "is not a time of day" in str(exc)
