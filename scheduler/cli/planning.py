@@ -108,16 +108,18 @@ def agenda(
     if as_json:
         typer.echo(json.dumps([e.as_json() for e in entries], ensure_ascii=False, indent=2))
         return
-    table = Table("quand", "fin", "rituel", "acheteur", "animé par", "statut")
+    table = Table("rituel", "acheteur", "animé par", "statut")
+    table.add_column("quand", no_wrap=True)
+    table.add_column("fin", no_wrap=True)
     zone = ctx.settings.organisation.timezone
     for entry in entries:
         table.add_row(
-            format_when(entry.start, "fr", zone),
-            format_time(entry.end, "fr", zone),
             entry.title,
             entry.buyer or "territoire",
             entry.facilitator,
             entry.status.value,
+            format_when(entry.start, "fr", zone),
+            format_time(entry.end, "fr", zone),
         )
     console.print(table)
     console.print(f"{len(entries)} meetings")

@@ -251,7 +251,7 @@ def _ensure_rituals(session: Session, planned: Iterable[PlannedOccurrence]) -> d
     """The id of every series the new occurrences belong to, creating missing series."""
     wanted = {ritual_key(p.kind, p.buyer): (p.kind, p.buyer) for p in planned}
     existing: dict[str, int | None] = dict(
-        session.execute(select(col(Ritual.key), col(Ritual.id))).tuples().all()
+        session.execute(select(col(Ritual.key), col(Ritual.id))).all()
     )
     missing = [key for key in wanted if key not in existing]
     if missing:
@@ -268,16 +268,14 @@ def _ensure_rituals(session: Session, planned: Iterable[PlannedOccurrence]) -> d
                 for key in missing
             ],
         )
-        existing = dict(session.execute(select(col(Ritual.key), col(Ritual.id))).tuples().all())
+        existing = dict(session.execute(select(col(Ritual.key), col(Ritual.id))).all())
     return {key: value for key, value in existing.items() if value is not None}
 
 
 def _organisation_ids(session: Session) -> dict[str, int]:
     return {
         slug: int(org_id)
-        for slug, org_id in session.execute(
-            select(col(Organisation.slug), col(Organisation.id))
-        ).tuples()
+        for slug, org_id in session.execute(select(col(Organisation.slug), col(Organisation.id)))
     }
 
 

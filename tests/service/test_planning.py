@@ -1,0 +1,124 @@
+"""`plan_and_store`: the plan reaches the store once, re-plans write nothing, announced meetings
+never move, and what disappears is cancelled with a higher SEQUENCE."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import select, update
+from sqlmodel import Session, col
+
+from scheduler.core.kinds import OccurrenceStatus, RitualKind
+from scheduler.service.planning import plan_and_store
+from scheduler.store.models import Occurrence
+from tests.factories import add_buyer
+from tests.service.conftest import Store
+
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def rows(engine: object) -> dict[str, tuple[object, ...]]:
+    with Session(engine) as session:  # type: ignore[arg-type]
+        return {
+            o.key: (o.uid, o.start, o.end, o.status, o.sequence, o.changed_at, o.facilitator_id)
+            for o in session.execute(select(Occurrence)).scalars()
+        }
+
+
+def test_first_plan_creates_every_kind_and_a_replan_writes_nothing(store: Store) -> None:
+    settings, engine = store("")
+    for slug in ("ville-a", "metropole-b", "hopital-c"):
+        add_buyer(engine, slug, convention=(date(2026, 11, 1), date(2027, 12, 31)))
+    first = plan_and_store(settings, engine, NOW)
+    assert first.writes == first.planned > 0
+    assert set(first.counts) == set(RitualKind)
+    before = rows(engine)
+
+    second = plan_and_store(settings, engine, NOW)
+    assert second.writes == 0
+    assert second.planned == first.planned
+    assert rows(engine) == before
+
+
+def test_dry_run_writes_nothing(store: Store) -> None:
+    settings, engine = store("")
+    add_buyer(engine, "ville-a")
+    report = plan_and_store(settings, engine, NOW, dry_run=True)
+    assert report.writes > 0
+    assert rows(engine) == {}
+
+
+def test_announced_meeting_stays_put_when_the_config_moves_the_series(store: Store) -> None:
+    settings, engine = store("")
+    plan_and_store(settings, engine, NOW)
+    after_works = sorted((k, v) for k, v in rows(engine).items() if k.startswith("after_work:"))
+    announced_key, announced = after_works[0]
+    with Session(engine) as session:
+        session.execute(
+            update(Occurrence)
+            .where(col(Occurrence.key) == announced_key)
+            .values(status=OccurrenceStatus.ANNOUNCED)
+        )
+        session.commit()
+
+    moved_settings, _ = store('\n[rituals.after_work]\ntime = "17:30"\n')
+    report = plan_and_store(moved_settings, engine, NOW)
+
+    after = rows(engine)
+    assert after[announced_key][1] == announced[1]  # the announced one did not move
+    assert after[announced_key][4] == 0
+    others = [after[k] for k, _ in after_works[1:]]
+    assert report.counts[RitualKind.AFTER_WORK].adjusted == len(others)
+    zone = settings.organisation.timezone
+    from zoneinfo import ZoneInfo
+
+    for _uid, start, *_ in others:
+        assert start.astimezone(ZoneInfo(zone)).time() == time(17, 30)  # type: ignore[attr-defined]
+    assert all(o[4] == 1 for o in others)  # silently adjusted, SEQUENCE + 1
+
+
+def test_disabling_a_ritual_cancels_its_future_meetings_and_reenabling_restores_them(
+    store: Store,
+) -> None:
+    settings, engine = store("")
+    plan_and_store(settings, engine, NOW)
+    disabled, _ = store("\n[rituals.buyer_club]\nenabled = false\n")
+    report = plan_and_store(disabled, engine, NOW)
+    clubs = {k: v for k, v in rows(engine).items() if k.startswith("buyer_club:")}
+    assert clubs
+    assert report.counts[RitualKind.BUYER_CLUB].cancelled == len(clubs)
+    assert all(v[3] == OccurrenceStatus.CANCELLED and v[4] == 1 for v in clubs.values())
+
+    plan_and_store(settings, engine, NOW)
+    restored = {k: v for k, v in rows(engine).items() if k.startswith("buyer_club:")}
+    assert all(v[3] == OccurrenceStatus.PLANNED and v[4] == 2 for v in restored.values())
+    assert {k: v[0] for k, v in restored.items()} == {k: v[0] for k, v in clubs.items()}
+
+
+def test_a_meeting_cancelled_by_hand_is_not_brought_back(store: Store) -> None:
+    settings, engine = store("")
+    plan_and_store(settings, engine, NOW)
+    key = next(k for k in rows(engine) if k.startswith("steering_committee:"))
+    with Session(engine) as session:
+        session.execute(
+            update(Occurrence)
+            .where(col(Occurrence.key) == key)
+            .values(status=OccurrenceStatus.CANCELLED, cancel_reason="salle indisponible")
+        )
+        session.commit()
+    report = plan_and_store(settings, engine, NOW)
+    assert report.writes == 0
+    assert rows(engine)[key][3] == OccurrenceStatus.CANCELLED
+
+
+def test_time_passing_leaves_past_meetings_alone_and_extends_the_horizon(store: Store) -> None:
+    settings, engine = store("")
+    add_buyer(engine, "ville-a")
+    plan_and_store(settings, engine, NOW)
+    before = rows(engine)
+    later = NOW.replace(year=2027, month=3)
+    report = plan_and_store(settings, engine, later)
+    after = rows(engine)
+    assert report.counts  # new meetings at the far end of the horizon
+    for key, row in before.items():
+        assert after[key] == row  # nothing already planned moved or vanished
