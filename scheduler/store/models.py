@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, Index, String, UniqueConstraint
+from sqlalchemy import Column, Index, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, PartStat
@@ -117,3 +117,30 @@ class Invitation(SQLModel, table=True):
     rsvp_token_hash: str | None = Field(default=None, max_length=64, index=True)
     responded_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     attended: bool | None = Field(default=None)
+
+
+class FeedToken(SQLModel, table=True):
+    """The secret in a private feed's URL: only its SHA-256 is stored; at most one live token
+    per subscriber (a buyer, a facilitator or a contact), rotatable and revocable."""
+
+    __tablename__ = "feed_token"
+    __table_args__ = (
+        Index(
+            "ux_feed_token_live",
+            "subscriber_kind",
+            "subscriber_ref",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    subscriber_kind: str = Field(max_length=20)
+    """"buyer", "facilitator" or "contact"."""
+    subscriber_ref: str = Field(max_length=80)
+    """The organisation id, the facilitator id or the contact id, as text."""
+    token_hash: str = Field(unique=True, max_length=64)
+    """Hex SHA-256 of the token; the token itself is shown once and never stored."""
+    created_at: datetime = Field(sa_column=utc_column())
+    revoked_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
