@@ -1,0 +1,674 @@
+"""The planner, read as a specification: examples first, then properties over ten years."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import random
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scheduler.core.calendar_rules import public_holidays
+from scheduler.core.kinds import Cadence, OccurrenceStatus, OnConflict, RitualKind
+from scheduler.core.planner import anchor_day, plan_rituals, territory_months
+from scheduler.core.values import (
+    Blackout,
+    BuyerProfile,
+    CalendarRules,
+    Capacity,
+    ConventionTerm,
+    MonthDay,
+    Plan,
+    PlannedOccurrence,
+    RitualRule,
+    occurrence_uid,
+)
+
+PARIS = ZoneInfo("Europe/Paris")
+DOMAIN = "guichet-lisiere.example"
+AUGUST = Blackout(MonthDay(8, 1), MonthDay(8, 31))
+CHRISTMAS = Blackout(MonthDay(12, 24), MonthDay(1, 1))
+LONG_CONVENTION = ConventionTerm("2020", date(2020, 1, 1), date(2040, 12, 31))
+WEEKDAYS = (0, 1, 2, 3, 4)
+
+
+# --- factories ---------------------------------------------------------------------------------
+
+
+def ritual(kind: RitualKind, **fields: Any) -> RitualRule:
+    """A rule of `kind` with the handbook's title and the given fields."""
+    return RitualRule(kind=kind, title=kind.title(), **fields)
+
+
+def buyer(
+    slug: str,
+    *,
+    facilitator: str = "camille",
+    programming_month: int = 10,
+    conventions: tuple[ConventionTerm, ...] = (LONG_CONVENTION,),
+) -> BuyerProfile:
+    """A buyer with a long active convention unless told otherwise."""
+    return BuyerProfile(slug, facilitator, programming_month, conventions)
+
+
+def plan(
+    rules: Sequence[RitualRule],
+    *,
+    buyers: Sequence[BuyerProfile] = (),
+    calendar: CalendarRules | None = None,
+    capacities: Sequence[Capacity] = (Capacity("camille", max_per_day=2, max_per_week=6),),
+    today: date = date(2026, 1, 1),
+    horizon_end: date = date(2026, 12, 31),
+    fixed: Sequence[PlannedOccurrence] = (),
+) -> Plan:
+    """Run the planner with demo defaults."""
+    return plan_rituals(
+        rules,
+        calendar or CalendarRules(blackouts=(AUGUST, CHRISTMAS)),
+        capacities,
+        buyers,
+        today=today,
+        horizon_end=horizon_end,
+        fixed=fixed,
+        uid_domain=DOMAIN,
+    )
+
+
+def local_days(result: Plan) -> dict[str, date]:
+    """Each occurrence's local day, by key."""
+    return {occ.key: occ.start.astimezone(PARIS).date() for occ in result.occurrences}
+
+
+def reasons(result: Plan) -> dict[str, str]:
+    """Each unplaced meeting's reason, by key."""
+    return {missing.key: missing.reason for missing in result.unplaced}
+
+
+# --- territory series --------------------------------------------------------------------------
+
+
+def test_after_work_skips_august() -> None:
+    after_work = ritual(
+        RitualKind.AFTER_WORK, cadence=Cadence.MONTHLY, weekdays=(3,), times=(time(18, 0),)
+    )
+    result = plan([after_work])
+    months = sorted(day.month for day in local_days(result).values())
+    assert months == [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12]
+    assert "blackout" in reasons(result)["after_work:territory:2026-08"]
+
+
+def test_after_work_meets_on_the_thursday_of_the_second_week_at_six() -> None:
+    after_work = ritual(
+        RitualKind.AFTER_WORK, cadence=Cadence.MONTHLY, weekdays=(3,), times=(time(18, 0),)
+    )
+    occurrence = next(occ for occ in plan([after_work]).occurrences if occ.key.endswith("2026-03"))
+    assert occurrence.start == datetime(2026, 3, 12, 18, 0, tzinfo=PARIS)
+    assert occurrence.end == datetime(2026, 3, 12, 20, 0, tzinfo=PARIS)
+    assert occurrence.buyer is None
+    assert occurrence.facilitator == "camille"
+    assert occurrence.uid == occurrence_uid("after_work:territory:2026-03", DOMAIN)
+
+
+def test_shift_moves_past_ascension_within_the_month() -> None:
+    # The second-week Thursday of May 2026 is 14 May, Ascension.
+    committee = ritual(RitualKind.STEERING_COMMITTEE, months=(5,), weekdays=(3,))
+    assert local_days(plan([committee]))["steering_committee:territory:2026-05"] == date(
+        2026, 5, 21
+    )
+
+
+def test_skip_gives_up_on_ascension_and_says_why() -> None:
+    committee = ritual(
+        RitualKind.STEERING_COMMITTEE, months=(5,), weekdays=(3,), on_conflict=OnConflict.SKIP
+    )
+    result = plan([committee])
+    assert result.occurrences == ()
+    assert reasons(result) == {
+        "steering_committee:territory:2026-05": "2026-05-14 is closed (holiday: Ascension)"
+    }
+
+
+def test_shift_never_leaves_the_month() -> None:
+    # Fourth-week Thursday of December 2026 is the 24th: the Christmas blackout runs to the end.
+    club = ritual(RitualKind.BUYER_CLUB, months=(12,), weekdays=(3,), week_of_month=4)
+    result = plan([club], horizon_end=date(2027, 2, 28))
+    assert result.occurrences == ()
+    assert "2026-12-24 is closed (blackout" in reasons(result)["buyer_club:territory:2026-12"]
+
+
+def test_shift_stops_after_max_shift_days() -> None:
+    committee = ritual(RitualKind.STEERING_COMMITTEE, months=(5,), weekdays=(3,), max_shift_days=6)
+    assert plan([committee]).occurrences == ()
+
+
+def test_easter_monday_is_never_used() -> None:
+    # The first-week Monday of April 2026 is Easter Monday, 6 April.
+    meetup = ritual(RitualKind.B2B_MEETUP, months=(4,), weekdays=(0,), week_of_month=1)
+    assert local_days(plan([meetup]))["b2b_meetup:territory:2026-04"] == date(2026, 4, 13)
+
+
+def test_moselle_moves_a_good_friday_meeting() -> None:
+    restitution = ritual(RitualKind.ANNUAL_RESTITUTION, months=(4,), weekdays=(4,), week_of_month=1)
+    key = "annual_restitution:territory:2026-04"
+    assert local_days(plan([restitution]))[key] == date(2026, 4, 3)
+    moselle = CalendarRules(subdivision="57")
+    assert local_days(plan([restitution], calendar=moselle))[key] == date(2026, 4, 10)
+
+
+def test_alsace_loses_26_december() -> None:
+    club = ritual(RitualKind.BUYER_CLUB, months=(12,), weekdays=(4,), week_of_month=4)
+    key = "buyer_club:territory:2025-12"
+    national = plan([club], calendar=CalendarRules(), today=date(2025, 12, 1))
+    assert local_days(national)[key] == date(2025, 12, 26)
+    alsace = plan([club], calendar=CalendarRules(subdivision="6AE"), today=date(2025, 12, 1))
+    assert alsace.occurrences == ()
+    assert "holiday: Saint-Étienne" in reasons(alsace)[key]
+
+
+def test_christmas_blackout_is_respected_but_not_without_it() -> None:
+    club = ritual(RitualKind.BUYER_CLUB, months=(12,), weekdays=(0,), week_of_month=4)
+    key = "buyer_club:territory:2026-12"
+    assert key in reasons(plan([club]))
+    assert local_days(plan([club], calendar=CalendarRules()))[key] == date(2026, 12, 28)
+
+
+@pytest.mark.parametrize(
+    ("cadence", "months"),
+    [
+        (Cadence.MONTHLY, (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)),
+        (Cadence.BIMONTHLY, (1, 3, 5, 7, 9, 11)),
+        (Cadence.QUARTERLY, (3, 6, 9, 12)),
+        (Cadence.SEMIANNUAL, (4, 10)),
+        (Cadence.YEARLY, (6,)),
+    ],
+)
+def test_cadence_gives_the_months_when_none_are_named(
+    cadence: Cadence, months: tuple[int, ...]
+) -> None:
+    assert territory_months(ritual(RitualKind.BUYER_CLUB, cadence=cadence)) == months
+
+
+def test_named_months_win_over_the_cadence() -> None:
+    rule = ritual(RitualKind.BUYER_CLUB, cadence=Cadence.MONTHLY, months=(11, 2, 11))
+    assert territory_months(rule) == (2, 11)
+
+
+def test_anchor_is_the_first_preferred_weekday_of_the_week_of_month() -> None:
+    assert anchor_day(2026, 3, 1, (1, 3)) == date(2026, 3, 3)
+    assert anchor_day(2026, 3, 2, (1, 3)) == date(2026, 3, 10)
+    assert anchor_day(2026, 3, 4, (4,)) == date(2026, 3, 27)
+    assert anchor_day(2026, 2, 5, (0,)) is None
+
+
+def test_themes_rotate_the_same_whatever_today_is() -> None:
+    after_work = ritual(
+        RitualKind.AFTER_WORK,
+        cadence=Cadence.MONTHLY,
+        weekdays=(3,),
+        times=(time(18, 0),),
+        themes=("sourcing inclusif", "marchés réservés", "critère social"),
+    )
+    early = {occ.key: occ.theme for occ in plan([after_work]).occurrences}
+    late = {occ.key: occ.theme for occ in plan([after_work], today=date(2026, 6, 1)).occurrences}
+    assert all(early[key] == theme for key, theme in late.items())
+    assert early["after_work:territory:2026-01"] != early["after_work:territory:2026-02"]
+    assert len(set(early.values())) == 3
+
+
+def test_disabled_rule_plans_nothing() -> None:
+    after_work = ritual(RitualKind.AFTER_WORK, cadence=Cadence.MONTHLY, enabled=False)
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, enabled=False)
+    assert plan([after_work, review], buyers=[buyer("ville-a")]) == Plan(occurrences=())
+
+
+def test_territory_series_goes_to_its_own_facilitator() -> None:
+    committee = ritual(RitualKind.STEERING_COMMITTEE, facilitator="dominique")
+    assert {occ.facilitator for occ in plan([committee]).occurrences} == {"dominique"}
+
+
+def test_meetings_before_today_are_absent() -> None:
+    after_work = ritual(RitualKind.AFTER_WORK, cadence=Cadence.MONTHLY, weekdays=(3,))
+    result = plan([after_work], today=date(2026, 3, 13))
+    assert min(local_days(result).values()) == date(2026, 4, 9)
+    assert [gap.key for gap in result.unplaced] == ["after_work:territory:2026-08"]
+
+
+# --- per-buyer series --------------------------------------------------------------------------
+
+
+def test_programming_review_falls_in_the_weeks_before_the_programming_month() -> None:
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=WEEKDAYS)
+    day = local_days(plan([review], buyers=[buyer("ville-a")]))["programming_review:ville-a:2026"]
+    assert date(2026, 8, 6) <= day <= date(2026, 9, 10)
+    assert not date(2026, 8, 1) <= day <= date(2026, 8, 31)
+
+
+def test_programming_reviews_spread_over_their_window() -> None:
+    review = ritual(
+        RitualKind.PROGRAMMING_REVIEW, weekdays=WEEKDAYS, times=(time(9, 30), time(14, 0))
+    )
+    buyers = [buyer(f"acheteur-{n}") for n in range(20)]
+    roomy = (Capacity("camille", max_per_day=4, max_per_week=20),)
+    result = plan([review], buyers=buyers, capacities=roomy, calendar=CalendarRules())
+    days = Counter(local_days(result).values())
+    assert sum(days.values()) == 20
+    assert len(days) >= 10
+    assert days[date(2026, 8, 6)] < 20
+
+
+def test_programming_review_needs_a_convention_at_the_window_start() -> None:
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=WEEKDAYS)
+    late = ConventionTerm("2026-09", date(2026, 9, 1), date(2028, 8, 31))
+    expired = ConventionTerm("old", date(2020, 1, 1), date(2025, 12, 31), active=True)
+    suspended = ConventionTerm("susp", date(2020, 1, 1), date(2030, 12, 31), active=False)
+    buyers = [buyer("ville-a", conventions=(late, expired, suspended))]
+    result = plan([review], buyers=buyers, horizon_end=date(2027, 12, 31))
+    assert sorted(local_days(result)) == ["programming_review:ville-a:2027"]
+
+
+def test_internal_awareness_follows_the_convention_start() -> None:
+    awareness = ritual(RitualKind.INTERNAL_AWARENESS, window_weeks=(2, 8), weekdays=WEEKDAYS)
+    term = ConventionTerm("conv-2026", date(2026, 3, 2), date(2029, 3, 1))
+    result = plan([awareness], buyers=[buyer("ville-a", conventions=(term,))])
+    day = local_days(result)["internal_awareness:ville-a:conv-2026"]
+    assert date(2026, 3, 16) <= day <= date(2026, 4, 27)
+
+
+def test_convention_renewal_comes_before_the_end() -> None:
+    renewal = ritual(RitualKind.CONVENTION_RENEWAL, window_weeks=(16, 10), weekdays=WEEKDAYS)
+    term = ConventionTerm("conv-2024", date(2024, 1, 1), date(2026, 12, 31))
+    result = plan([renewal], buyers=[buyer("ville-a", conventions=(term,))])
+    day = local_days(result)["convention_renewal:ville-a:conv-2024"]
+    assert date(2026, 9, 10) <= day <= date(2026, 10, 22)
+
+
+def test_second_start_time_is_used_when_the_first_is_taken() -> None:
+    # A one-day window: 1 October 2026 minus three weeks, a Thursday.
+    review = ritual(
+        RitualKind.PROGRAMMING_REVIEW,
+        weekdays=WEEKDAYS,
+        window_weeks=(3, 3),
+        times=(time(10, 0), time(14, 0)),
+    )
+    result = plan([review], buyers=[buyer("ville-a"), buyer("ville-b"), buyer("ville-c")])
+    starts = sorted(occ.start.astimezone(PARIS).time() for occ in result.occurrences)
+    assert starts == [time(10, 0), time(14, 0)]
+    assert {occ.start.date() for occ in result.occurrences} == {date(2026, 9, 10)}
+    (missing,) = result.unplaced
+    assert "no open Mon/Tue/Wed/Thu/Fri with room for camille" in missing.reason
+
+
+def test_daily_capacity_spreads_meetings_over_days() -> None:
+    review = ritual(
+        RitualKind.PROGRAMMING_REVIEW, weekdays=WEEKDAYS, times=(time(10, 0), time(14, 0))
+    )
+    tight = (Capacity("camille", max_per_day=1, max_per_week=5),)
+    buyers = [buyer(f"acheteur-{n}") for n in range(6)]
+    days = local_days(plan([review], buyers=buyers, capacities=tight))
+    assert len(set(days.values())) == len(days) == 6
+
+
+def test_weekly_capacity_holds_across_kinds() -> None:
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=WEEKDAYS, window_weeks=(3, 4))
+    tight = (Capacity("camille", max_per_day=2, max_per_week=1),)
+    buyers = [buyer(f"acheteur-{n}") for n in range(5)]
+    result = plan([review], buyers=buyers, capacities=tight)
+    weeks = Counter(day.isocalendar()[:2] for day in local_days(result).values())
+    assert set(weeks.values()) == {1}
+    assert len(result.occurrences) + len(result.unplaced) == 5
+
+
+def test_unknown_facilitator_gets_default_capacity() -> None:
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=(3,), window_weeks=(3, 3))
+    buyers = [buyer(f"acheteur-{n}", facilitator="sacha") for n in range(3)]
+    result = plan([review], buyers=buyers, capacities=())
+    assert len(result.occurrences) == 1
+    assert {occ.facilitator for occ in result.occurrences} == {"sacha"}
+
+
+def test_duplicate_buyer_slugs_are_refused() -> None:
+    review = ritual(RitualKind.PROGRAMMING_REVIEW)
+    with pytest.raises(ValueError, match="ville-a"):
+        plan([review], buyers=[buyer("ville-a"), buyer("ville-a")])
+
+
+# --- announced occurrences ---------------------------------------------------------------------
+
+
+def test_announced_occurrence_is_kept_exactly_even_off_its_rules() -> None:
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=WEEKDAYS)
+    moved_by_hand = PlannedOccurrence(
+        key="programming_review:ville-a:2026",
+        uid="legacy-uid@elsewhere.example",
+        kind=RitualKind.PROGRAMMING_REVIEW,
+        buyer="ville-a",
+        facilitator="dominique",
+        start=datetime(2026, 11, 7, 8, 15, tzinfo=ZoneInfo("UTC")),
+        end=datetime(2026, 11, 7, 9, 0, tzinfo=ZoneInfo("UTC")),
+        status=OccurrenceStatus.MOVED,
+    )
+    result = plan([review], buyers=[buyer("ville-a")], fixed=[moved_by_hand])
+    assert result.occurrences == (moved_by_hand,)
+
+
+def test_announced_occurrence_books_capacity_first() -> None:
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=WEEKDAYS, window_weeks=(3, 3))
+    announced = PlannedOccurrence(
+        key="steering_committee:territory:2026-09",
+        uid="u@x",
+        kind=RitualKind.STEERING_COMMITTEE,
+        buyer=None,
+        facilitator="camille",
+        start=datetime(2026, 9, 10, 9, 0, tzinfo=PARIS),
+        end=datetime(2026, 9, 10, 12, 0, tzinfo=PARIS),
+        status=OccurrenceStatus.ANNOUNCED,
+    )
+    committee = ritual(RitualKind.STEERING_COMMITTEE, months=(9,))
+    result = plan([committee, review], buyers=[buyer("ville-a")], fixed=[announced])
+    assert result.occurrences[0] == announced
+    (missing,) = result.unplaced
+    assert missing.key == "programming_review:ville-a:2026"
+
+
+def test_announced_occurrence_no_longer_wanted_is_dropped() -> None:
+    announced = PlannedOccurrence(
+        key="programming_review:gone:2026",
+        uid="u@x",
+        kind=RitualKind.PROGRAMMING_REVIEW,
+        buyer="gone",
+        facilitator="camille",
+        start=datetime(2026, 9, 10, 10, 0, tzinfo=PARIS),
+        end=datetime(2026, 9, 10, 12, 0, tzinfo=PARIS),
+        status=OccurrenceStatus.ANNOUNCED,
+    )
+    review = ritual(RitualKind.PROGRAMMING_REVIEW)
+    result = plan([review], buyers=[buyer("ville-a")], fixed=[announced])
+    assert [occ.key for occ in result.occurrences] == ["programming_review:ville-a:2026"]
+
+
+# --- properties over ten years -----------------------------------------------------------------
+
+TIMES = (time(9, 0), time(10, 0), time(11, 30), time(14, 0), time(16, 30), time(18, 0))
+FACILITATORS = ("camille", "dominique", "sacha")
+PER_BUYER = (
+    RitualKind.PROGRAMMING_REVIEW,
+    RitualKind.INTERNAL_AWARENESS,
+    RitualKind.CONVENTION_RENEWAL,
+)
+TEN_YEARS = timedelta(days=3652)
+
+
+@dataclasses.dataclass(frozen=True)
+class Scenario:
+    """One guichet's planner input."""
+
+    rules: tuple[RitualRule, ...]
+    calendar: CalendarRules
+    capacities: tuple[Capacity, ...]
+    buyers: tuple[BuyerProfile, ...]
+    today: date
+    horizon_end: date
+
+    def run(self, **changes: Any) -> Plan:
+        """Plan this scenario, with some of its inputs replaced."""
+        inputs = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
+        return plan_rituals(**{**inputs, **changes}, uid_domain=DOMAIN)
+
+    def capacity(self, facilitator: str) -> Capacity:
+        """The capacity the planner must respect for `facilitator`."""
+        named = {cap.facilitator: cap for cap in self.capacities}
+        return named.get(facilitator, Capacity(facilitator))
+
+
+@st.composite
+def ritual_rules(draw: st.DrawFn, kind: RitualKind) -> RitualRule:
+    """A random but valid rule of `kind`."""
+    near = draw(st.integers(0, 8))
+    return ritual(
+        kind,
+        cadence=draw(st.sampled_from([c for c in Cadence if c is not Cadence.PER_CONVENTION])),
+        months=tuple(draw(st.lists(st.integers(1, 12), max_size=4))),
+        weekdays=tuple(draw(st.sets(st.integers(0, 6), min_size=1, max_size=4))),
+        week_of_month=draw(st.integers(1, 4)),
+        times=tuple(draw(st.lists(st.sampled_from(TIMES), min_size=1, max_size=3, unique=True))),
+        duration=timedelta(minutes=draw(st.sampled_from([45, 60, 90, 120, 180]))),
+        on_conflict=draw(st.sampled_from(OnConflict)),
+        max_shift_days=draw(st.integers(0, 21)),
+        themes=tuple(draw(st.lists(st.sampled_from("ABCD"), max_size=3))),
+        facilitator=draw(st.none() | st.sampled_from(FACILITATORS)),
+        window_weeks=(near, near + draw(st.integers(0, 8))),
+    )
+
+
+@st.composite
+def conventions(draw: st.DrawFn) -> tuple[ConventionTerm, ...]:
+    """Zero to three conventions of a buyer, some inactive."""
+    terms = []
+    for index in range(draw(st.integers(0, 3))):
+        start = draw(st.dates(min_value=date(2022, 1, 1), max_value=date(2034, 12, 31)))
+        length = timedelta(days=draw(st.integers(30, 5 * 365)))
+        active = draw(st.booleans() | st.just(True))
+        terms.append(ConventionTerm(f"c{index}", start, start + length, active))
+    return tuple(terms)
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> Scenario:
+    """A random guichet: calendar, capacities, rules and 1 to 15 buyers, over ten years."""
+    kinds = draw(st.sets(st.sampled_from(list(RitualKind)), min_size=1, max_size=5))
+    facilitators = FACILITATORS[: draw(st.integers(1, 3))]
+    today = draw(st.dates(min_value=date(2025, 1, 1), max_value=date(2026, 12, 31)))
+    return Scenario(
+        rules=tuple(draw(ritual_rules(kind)) for kind in sorted(kinds)),
+        calendar=CalendarRules(
+            subdivision=draw(st.sampled_from([None, "57", "6AE"])),
+            blackouts=tuple(draw(st.sets(st.sampled_from([AUGUST, CHRISTMAS])))),
+        ),
+        capacities=tuple(
+            Capacity(name, draw(st.integers(1, 3)), draw(st.integers(1, 8)))
+            for name in facilitators
+        ),
+        buyers=tuple(
+            BuyerProfile(
+                f"acheteur-{n}",
+                draw(st.sampled_from(FACILITATORS)),
+                draw(st.integers(1, 12)),
+                draw(conventions()),
+            )
+            for n in range(draw(st.integers(1, 15)))
+        ),
+        today=today,
+        horizon_end=today + TEN_YEARS,
+    )
+
+
+PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY
+@given(scenarios())
+def test_no_meeting_on_a_weekend_a_holiday_or_a_blackout(scenario: Scenario) -> None:
+    calendar = scenario.calendar
+    for occurrence in scenario.run().occurrences:
+        day = occurrence.start.astimezone(PARIS).date()
+        assert day.weekday() < 5
+        assert day not in public_holidays("FR", calendar.subdivision, day.year)
+        assert not any(blackout.contains(day) for blackout in calendar.blackouts)
+
+
+@PROPERTY
+@given(scenarios())
+def test_local_start_times_survive_dst(scenario: Scenario) -> None:
+    rules = {rule.kind: rule for rule in scenario.rules}
+    offsets: dict[str, set[timedelta | None]] = {"winter": set(), "summer": set()}
+    for occurrence in scenario.run().occurrences:
+        rule = rules[occurrence.kind]
+        local = occurrence.start.astimezone(PARIS)
+        assert local.time() in rule.times
+        elapsed = occurrence.end.timestamp() - occurrence.start.timestamp()
+        assert elapsed == rule.duration.total_seconds()
+        if local.month in (12, 1, 2):
+            offsets["winter"].add(local.utcoffset())
+        if local.month in (6, 7, 8):
+            offsets["summer"].add(local.utcoffset())
+    assert offsets["winter"] <= {timedelta(hours=1)}
+    assert offsets["summer"] <= {timedelta(hours=2)}
+
+
+def test_same_local_time_has_two_utc_offsets_over_a_year() -> None:
+    review = ritual(
+        RitualKind.PROGRAMMING_REVIEW, weekdays=WEEKDAYS, window_weeks=(1, 3), times=(time(10),)
+    )
+    buyers = [buyer(f"acheteur-{month}", programming_month=month) for month in (2, 8)]
+    result = plan([review], buyers=buyers, calendar=CalendarRules())
+    locals_ = [occ.start.astimezone(PARIS) for occ in result.occurrences]
+    assert [local.time() for local in locals_] == [time(10), time(10)]
+    assert [local.utcoffset() for local in locals_] == [timedelta(hours=1), timedelta(hours=2)]
+
+
+@PROPERTY
+@given(scenarios())
+def test_every_eligible_cycle_is_placed_or_reported_exactly_once(scenario: Scenario) -> None:
+    result = scenario.run()
+    placed = [occ.key for occ in result.occurrences]
+    missing = [gap.key for gap in result.unplaced]
+    assert len(set(placed + missing)) == len(placed) + len(missing)
+    days = local_days(result)
+    for key, (first, last) in eligible_windows(scenario).items():
+        assert (key in days) != (key in missing), key
+        if key in days:
+            assert first <= days[key] <= last, key
+
+
+@PROPERTY
+@given(scenarios())
+def test_capacity_is_never_exceeded_and_meetings_never_overlap(scenario: Scenario) -> None:
+    per_day: Counter[tuple[str, date]] = Counter()
+    per_week: Counter[tuple[str, tuple[int, int]]] = Counter()
+    spans: dict[tuple[str, date], list[tuple[datetime, datetime]]] = {}
+    for occurrence in scenario.run().occurrences:
+        day = occurrence.start.astimezone(PARIS).date()
+        per_day[occurrence.facilitator, day] += 1
+        per_week[occurrence.facilitator, day.isocalendar()[:2]] += 1
+        spans.setdefault((occurrence.facilitator, day), []).append(
+            (occurrence.start, occurrence.end)
+        )
+    for (name, _), count in per_day.items():
+        assert count <= scenario.capacity(name).max_per_day
+    for (name, _), count in per_week.items():
+        assert count <= scenario.capacity(name).max_per_week
+    for meetings in spans.values():
+        for (_, end), (start, _) in itertools.pairwise(sorted(meetings)):
+            assert end <= start
+
+
+@PROPERTY
+@given(scenarios(), st.randoms(use_true_random=False))
+def test_same_input_gives_the_same_plan_in_any_order(
+    scenario: Scenario, shuffler: random.Random
+) -> None:
+    first = scenario.run()
+    assert scenario.run() == first
+    buyers, rules = list(scenario.buyers), list(scenario.rules)
+    shuffler.shuffle(buyers)
+    shuffler.shuffle(rules)
+    assert scenario.run(buyers=buyers, rules=rules) == first
+
+
+@PROPERTY
+@given(scenarios(), st.integers(0, 400), st.integers(0, 3))
+def test_announced_occurrences_come_back_unchanged(
+    scenario: Scenario, days_later: int, hours_moved: int
+) -> None:
+    later = scenario.today + timedelta(days=days_later)
+    announced = [
+        dataclasses.replace(
+            occ,
+            start=occ.start + timedelta(hours=hours_moved),
+            end=occ.end + timedelta(hours=hours_moved),
+            status=OccurrenceStatus.ANNOUNCED,
+        )
+        for index, occ in enumerate(scenario.run().occurrences)
+        if index % 3 == 0 and later <= occ.start.date() <= later + timedelta(days=90)
+    ]
+    replanned = scenario.run(today=later, fixed=announced)
+    for occurrence in announced:
+        assert occurrence in replanned.occurrences
+    assert len({occ.key for occ in replanned.occurrences}) == len(replanned.occurrences)
+
+
+@PROPERTY
+@given(scenarios(), st.integers(0, 3000))
+def test_extending_the_horizon_keeps_earlier_meetings(scenario: Scenario, days: int) -> None:
+    short_end = scenario.today + timedelta(days=days)
+    short = scenario.run(horizon_end=short_end)
+    long = scenario.run()
+    assert short.occurrences == tuple(
+        occ for occ in long.occurrences if occ.start.astimezone(PARIS).date() <= short_end
+    )
+
+
+def eligible_windows(scenario: Scenario) -> dict[str, tuple[date, date]]:
+    """The spec's cycles whose whole window lies between today and the horizon, by key."""
+    windows: dict[str, tuple[date, date]] = {}
+    for rule in scenario.rules:
+        if rule.kind in PER_BUYER:
+            for profile in scenario.buyers:
+                windows.update(buyer_windows(rule, profile))
+        else:
+            windows.update(territory_windows(rule))
+    return {
+        key: (first, last)
+        for key, (first, last) in windows.items()
+        if scenario.today <= first and last <= scenario.horizon_end
+    }
+
+
+def territory_windows(rule: RitualRule) -> dict[str, tuple[date, date]]:
+    """Each month cycle's key and the month it must stay in."""
+    windows = {}
+    for year in range(2024, 2040):
+        for month in territory_months(rule):
+            start = date(year, month, 1)
+            end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+            windows[f"{rule.kind}:territory:{year:04}-{month:02}"] = (start, end)
+    return windows
+
+
+def buyer_windows(rule: RitualRule, profile: BuyerProfile) -> dict[str, tuple[date, date]]:
+    """Each per-buyer cycle's key and window, as the brief defines them."""
+    near, far = sorted(rule.window_weeks)
+    windows = {}
+    if rule.kind is RitualKind.PROGRAMMING_REVIEW:
+        for year in range(2024, 2040):
+            target = date(year, profile.programming_month, 1)
+            first = target - timedelta(weeks=far)
+            if any(t.active and t.start <= first <= t.end for t in profile.conventions):
+                windows[f"{rule.kind}:{profile.slug}:{year}"] = (
+                    first,
+                    target - timedelta(weeks=near),
+                )
+        return windows
+    for term in profile.conventions:
+        if not term.active:
+            continue
+        if rule.kind is RitualKind.INTERNAL_AWARENESS:
+            window = (
+                term.start + timedelta(weeks=near),
+                min(term.start + timedelta(weeks=far), term.end),
+            )
+        else:
+            window = (
+                max(term.end - timedelta(weeks=far), term.start),
+                term.end - timedelta(weeks=near),
+            )
+        if window[0] <= window[1]:
+            windows[f"{rule.kind}:{profile.slug}:{term.key}"] = window
+    return windows
