@@ -111,32 +111,40 @@ def compute_plan(
 
 
 def load_buyer_profiles(session: Session, settings: Settings) -> list[BuyerProfile]:
-    """Every buyer with its conventions, as the planner sees them."""
+    """Every buyer with its conventions, as the planner sees them (columns only: this runs
+    over every buyer on every plan)."""
     default_facilitator = settings.facilitators[0].id if settings.facilitators else "guichet"
     conventions: dict[int, list[ConventionTerm]] = {}
-    for conv in session.execute(select(Convention).order_by(col(Convention.start_date))).scalars():
-        conventions.setdefault(conv.organisation_id, []).append(
-            ConventionTerm(
-                key=conv.start_date.isoformat(),
-                start=conv.start_date,
-                end=conv.end_date,
-                active=conv.status == "active",
-            )
+    for org_id, start, end, status in session.execute(
+        select(
+            col(Convention.organisation_id),
+            col(Convention.start_date),
+            col(Convention.end_date),
+            col(Convention.status),
+        ).order_by(col(Convention.start_date))
+    ):
+        conventions.setdefault(org_id, []).append(
+            ConventionTerm(key=start.isoformat(), start=start, end=end, active=status == "active")
         )
     buyers = session.execute(
-        select(Organisation)
+        select(
+            col(Organisation.id),
+            col(Organisation.slug),
+            col(Organisation.facilitator_id),
+            col(Organisation.programming_month),
+        )
         .where(col(Organisation.role) == OrganisationRole.BUYER)
         .order_by(col(Organisation.slug))
-    ).scalars()
+    )
+    month = settings.organisation.default_programming_month
     return [
         BuyerProfile(
-            slug=org.slug,
-            facilitator=org.facilitator_id or default_facilitator,
-            programming_month=org.programming_month
-            or settings.organisation.default_programming_month,
-            conventions=tuple(conventions.get(org.id or 0, ())),
+            slug=slug,
+            facilitator=facilitator or default_facilitator,
+            programming_month=programming_month or month,
+            conventions=tuple(conventions.get(org_id, ())),
         )
-        for org in buyers
+        for org_id, slug, facilitator, programming_month in buyers
     ]
 
 
@@ -144,26 +152,39 @@ def load_stored(session: Session, now: datetime) -> tuple[dict[str, StoredOccurr
     """Occurrences from `now` on, by key; and the keys of those cancelled by hand, which no
     plan brings back."""
     rows = session.execute(
-        select(Occurrence, col(Organisation.slug))
+        select(
+            col(Occurrence.key),
+            col(Occurrence.uid),
+            col(Occurrence.kind),
+            col(Organisation.slug),
+            col(Occurrence.facilitator_id),
+            col(Occurrence.start),
+            col(Occurrence.end),
+            col(Occurrence.theme),
+            col(Occurrence.status),
+            col(Occurrence.sequence),
+            col(Occurrence.cancel_reason),
+        )
         .outerjoin(Organisation, col(Organisation.id) == col(Occurrence.organisation_id))
         .where(col(Occurrence.start) >= now)
-    ).all()
+    )
     stored: dict[str, StoredOccurrence] = {}
     cancelled_by_hand: set[str] = set()
-    for occ, slug in rows:
-        if occ.status == OccurrenceStatus.CANCELLED and occ.cancel_reason != AUTO_CANCEL_REASON:
-            cancelled_by_hand.add(occ.key)
-        stored[occ.key] = StoredOccurrence(
-            key=occ.key,
-            uid=occ.uid,
-            kind=RitualKind(occ.kind),
+    for key, uid, kind, slug, facilitator, start, end, theme, status, sequence, reason in rows:
+        status = OccurrenceStatus(status)
+        if status is OccurrenceStatus.CANCELLED and reason != AUTO_CANCEL_REASON:
+            cancelled_by_hand.add(key)
+        stored[key] = StoredOccurrence(
+            key=key,
+            uid=uid,
+            kind=RitualKind(kind),
             buyer=slug,
-            facilitator=occ.facilitator_id,
-            start=occ.start,
-            end=occ.end,
-            theme=occ.theme,
-            status=OccurrenceStatus(occ.status),
-            sequence=occ.sequence,
+            facilitator=facilitator,
+            start=start,
+            end=end,
+            theme=theme,
+            status=status,
+            sequence=sequence,
         )
     return stored, cancelled_by_hand
 
