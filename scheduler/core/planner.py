@@ -8,10 +8,12 @@ renewal) get one meeting per cycle somewhere in a window of weeks, each buyer st
 at a stable, slug-derived offset so reviews spread over the window instead of piling up on its
 first day.
 
-Determinism: candidates are placed one by one in (window start, kind, key) order, and nothing
-depends on `today` but the final filter, so the same input gives the same plan and extending
-`horizon_end` only adds meetings after the old horizon. Occurrences already announced (`fixed`)
-are kept as given and book their facilitator's capacity before anything else is placed.
+Determinism: candidates are placed one by one in (window start, kind, key) order, and a
+placement does not depend on `today` (a window that straddles it may have its meeting in the past,
+which is then simply absent), so the same input gives the same plan and extending `horizon_end`
+only adds meetings after the old horizon. Occurrences already announced (`fixed`) book their
+facilitator's capacity before anything is placed and come back exactly as given while their key
+is still wanted, even beyond `horizon_end`, so reconciliation never cancels them by accident.
 
 DST: a start time is a local wall time in `calendar.timezone`; `datetime.combine(day, t, tz)`
 gives it the UTC offset of its own day, so "10:00" stays 10:00 in Paris all year (+01:00 in
@@ -109,20 +111,14 @@ def plan_rituals(
     kept = _keep_fixed(fixed, wanted, bookings)
     occurrences = [occ for occ in kept.values() if working.local_day(occ.start) >= today]
     unplaced: list[Unplaced] = []
-    pending = (
-        candidate
-        for candidate in wanted.values()
-        if candidate.key not in kept and candidate.last >= today and candidate.first <= reach
-    )
     placer = _Placer(working, bookings, uid_domain)
-    for candidate in sorted(pending, key=lambda c: c.order):
+    for candidate in _pending(wanted, kept, today, reach):
         placed = placer.place(candidate)
-        if isinstance(placed, PlannedOccurrence):
-            bookings.add(placed)
-            if today <= working.local_day(placed.start) <= horizon_end:
-                occurrences.append(placed)
-        elif candidate.first <= horizon_end:
-            unplaced.append(placed)
+        if isinstance(placed, Unplaced):
+            if candidate.first <= horizon_end:
+                unplaced.append(placed)
+        elif today <= working.local_day(placed.start) <= horizon_end:
+            occurrences.append(placed)
     occurrences.sort(key=lambda occ: (occ.start, occ.key))
     return Plan(occurrences=tuple(occurrences), unplaced=tuple(unplaced))
 
@@ -267,6 +263,18 @@ def _theme(rule: RitualRule, cycle: int) -> str | None:
     return rule.themes[cycle % len(rule.themes)] if rule.themes else None
 
 
+def _pending(
+    wanted: dict[str, _Candidate], kept: dict[str, PlannedOccurrence], today: date, reach: date
+) -> list[_Candidate]:
+    """The candidates left to place, in placement order; windows over before `today` are gone."""
+    pending = [
+        candidate
+        for candidate in wanted.values()
+        if candidate.key not in kept and candidate.last >= today and candidate.first <= reach
+    ]
+    return sorted(pending, key=lambda candidate: candidate.order)
+
+
 def _keep_fixed(
     fixed: Sequence[PlannedOccurrence], wanted: dict[str, _Candidate], bookings: _Bookings
 ) -> dict[str, PlannedOccurrence]:
@@ -335,7 +343,7 @@ class _Placer:
         self._open_days: dict[tuple[date, date, frozenset[int]], list[date]] = {}
 
     def place(self, candidate: _Candidate) -> PlannedOccurrence | Unplaced:
-        """The occurrence for `candidate` on its first usable day, or why it was not placed."""
+        """Book `candidate` on its first usable day and time, or say why it cannot be."""
         facilitator = candidate.facilitator
         if facilitator is None:
             return self._unplaced(candidate, "no facilitator to run it")
@@ -344,6 +352,7 @@ class _Placer:
         for day in self._days_to_try(candidate):
             placed = self._place_on(candidate, facilitator, day)
             if placed is not None:
+                self._bookings.add(placed)
                 return placed
         return self._unplaced(candidate, self._why_not(candidate, facilitator))
 

@@ -393,6 +393,23 @@ def test_announced_occurrence_no_longer_wanted_is_dropped() -> None:
     assert [occ.key for occ in result.occurrences] == ["programming_review:ville-a:2026"]
 
 
+def test_announced_occurrence_beyond_the_horizon_is_kept() -> None:
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=WEEKDAYS)
+    next_year = PlannedOccurrence(
+        key="programming_review:ville-a:2027",
+        uid="u@x",
+        kind=RitualKind.PROGRAMMING_REVIEW,
+        buyer="ville-a",
+        facilitator="camille",
+        start=datetime(2027, 9, 9, 10, 0, tzinfo=PARIS),
+        end=datetime(2027, 9, 9, 12, 0, tzinfo=PARIS),
+        status=OccurrenceStatus.ANNOUNCED,
+    )
+    result = plan([review], buyers=[buyer("ville-a")], fixed=[next_year])
+    assert result.occurrences[-1] == next_year
+    assert len(result.occurrences) == 2
+
+
 # --- properties over ten years -----------------------------------------------------------------
 
 TIMES = (time(9, 0), time(10, 0), time(11, 30), time(14, 0), time(16, 30), time(18, 0))
