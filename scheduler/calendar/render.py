@@ -25,6 +25,8 @@ PRODID = "-//rituel//Guichet clause sociale//FR"
 REFRESH = "PT1H"
 END_CALENDAR = b"END:VCALENDAR\r\n"
 UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Z"})
+EMPTY_FEED_YEARS = (1971, 2036)
+"""The span of an empty feed's VTIMEZONE (icalendar's own default range)."""
 
 EVENT_STATUS = {
     OccurrenceStatus.PLANNED: "TENTATIVE",
@@ -59,7 +61,8 @@ def render_feed(
     """A subscribed calendar: no METHOD, RFC 7986 refresh hints, a VTIMEZONE per TZID used."""
     ordered = sorted(events, key=_order)
     blocks = (cache or DEFAULT_CACHE).render_all(ordered)
-    return b"".join((_feed_header(feed), *_timezone_blocks(ordered), *blocks, END_CALENDAR))
+    zones = _timezone_blocks(ordered) or _empty_feed_zone(feed)
+    return b"".join((_feed_header(feed), *zones, *blocks, END_CALENDAR))
 
 
 def render_request(event: EventView) -> bytes:
@@ -205,6 +208,20 @@ def _timezone_blocks(events: Sequence[EventView]) -> list[bytes]:
         first, last = years.get(event.timezone, (event.start.year, event.end.year))
         years[event.timezone] = (min(first, event.start.year), max(last, event.end.year))
     return [_vtimezone(name, *span) for name, span in sorted(years.items())]
+
+
+def _empty_feed_zone(feed: FeedInfo) -> list[bytes]:
+    """A calendar needs one component (RFC 5545 §3.4): an empty feed carries its time zone."""
+    if feed.timezone in UTC_NAMES:
+        return [_UTC_ZONE]
+    return [_vtimezone(feed.timezone, EMPTY_FEED_YEARS[0], EMPTY_FEED_YEARS[1])]
+
+
+_UTC_ZONE = (
+    b"BEGIN:VTIMEZONE\r\nTZID:UTC\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
+    b"TZOFFSETFROM:+0000\r\nTZOFFSETTO:+0000\r\nTZNAME:UTC\r\nEND:STANDARD\r\n"
+    b"END:VTIMEZONE\r\n"
+)
 
 
 @lru_cache(maxsize=256)

@@ -12,6 +12,8 @@ from scheduler.errors import InputError, RituelError
 
 # Each module below registers its commands on `app`.
 from scheduler.cli import planning as planning  # isort: skip
+from scheduler.cli import feeds as feeds  # isort: skip
+from scheduler.cli import occurrence as occurrence  # isort: skip
 
 
 def main(argv: list[str] | None = None) -> int:

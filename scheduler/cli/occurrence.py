@@ -1,0 +1,89 @@
+"""`rituel occurrence move UID --to DATETIME` and `rituel occurrence cancel UID [--reason TEXT]`.
+
+Both keep the UID, raise the SEQUENCE and stamp the change, then re-export the feeds; the mail
+side sends the update or the cancellation.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+
+from scheduler.cli.app import ConfigOption, NowOption, app, console, open_context
+from scheduler.errors import InputError
+from scheduler.i18n import format_when
+from scheduler.service.feeds import export_feeds
+from scheduler.service.occurrences import cancel_occurrence, move_occurrence
+
+occurrence_app = typer.Typer(
+    name="occurrence", help="Move or cancel one meeting by hand.", no_args_is_help=True
+)
+app.add_typer(occurrence_app, name="occurrence")
+
+UidArgument = Annotated[str, typer.Argument(help="The meeting's UID (see `rituel agenda`).")]
+
+
+@occurrence_app.command("move")
+def move(
+    uid: UidArgument,
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            help="The new start (ISO 8601, e.g. 2027-03-18T10:00; naive times are local).",
+            show_default=False,
+        ),
+    ],
+    config: ConfigOption = None,
+    now: NowOption = None,
+) -> None:
+    """Move a meeting (same UID, SEQUENCE + 1); it keeps its length."""
+    ctx = open_context(config, now)
+    start = parse_start(to, ctx.settings.organisation.timezone)
+    change = move_occurrence(ctx.engine, uid, start, ctx.now())
+    export_feeds(ctx.settings, ctx.engine, ctx.now())
+    zone = ctx.settings.organisation.timezone
+    console.print(
+        f"{change.uid} moved from {format_when(change.previous_start, 'en', zone)} "
+        f"to {format_when(change.start, 'en', zone)}; SEQUENCE {change.sequence}.",
+        highlight=False,
+    )
+    _print_next_step()
+
+
+@occurrence_app.command("cancel")
+def cancel(
+    uid: UidArgument,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Why, shown to the meeting's private subscribers."),
+    ] = None,
+    config: ConfigOption = None,
+    now: NowOption = None,
+) -> None:
+    """Cancel a meeting (same UID, SEQUENCE + 1, STATUS:CANCELLED)."""
+    ctx = open_context(config, now)
+    change = cancel_occurrence(ctx.engine, uid, ctx.now(), reason=reason)
+    export_feeds(ctx.settings, ctx.engine, ctx.now())
+    console.print(f"{change.uid} cancelled; SEQUENCE {change.sequence}.", highlight=False)
+    _print_next_step()
+
+
+def parse_start(text: str, timezone: str) -> datetime:
+    """An ISO 8601 start from --to; a naive one is read in the guichet's time zone."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"--to: {text!r} is not an ISO 8601 date and time") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(timezone))
+    return value.astimezone(UTC)
+
+
+def _print_next_step() -> None:
+    console.print(
+        "Feeds re-exported; the update goes out by mail with the next dispatch.", highlight=False
+    )

@@ -1,0 +1,173 @@
+"""Occurrences as readers see them: the calendar's event views, with texts in the reader's language.
+
+What a view shows depends on who reads it (`Audience`):
+
+- PUBLIC (the territory feed): no attendee, no organizer, no e-mail address, no video link, no
+  cancellation reason — anyone with the URL reads it.
+- PRIVATE (a buyer's or a contact's feed): the video link and the reason of a cancellation, but
+  no attendee list and no organizer, so no client offers to answer.
+- SCHEDULING (a facilitator's feed, and the iTIP objects the mail sends): ORGANIZER and the
+  ATTENDEEs given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from scheduler.calendar import Attendee, EventView, Organizer
+from scheduler.config import Settings
+from scheduler.core.kinds import OccurrenceStatus, RitualKind, Scope
+from scheduler.i18n import format_day, format_time, supported
+from scheduler.service.planning import AUTO_CANCEL_REASON
+
+
+class Audience(StrEnum):
+    """How much of a meeting a reader may see."""
+
+    PUBLIC = "public"
+    PRIVATE = "private"
+    SCHEDULING = "scheduling"
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """One stored occurrence, with the name of the buyer it concerns (None for the territory)."""
+
+    uid: str
+    kind: RitualKind
+    buyer_name: str | None
+    facilitator_id: str
+    theme: str | None
+    start: datetime
+    end: datetime
+    status: OccurrenceStatus
+    sequence: int
+    changed_at: datetime
+    cancel_reason: str | None = None
+
+
+_WORDS = {
+    "fr": {
+        "cancelled": "Annulé : ",
+        "when": "Le {day}, de {start} à {end}.",
+        "theme": "Thème : {theme}",
+        "buyer": "Avec : {buyer}",
+        "place": "Lieu : {place}",
+        "video": "Visioconférence : {url}",
+        "video_place": "Visioconférence",
+        "host": "Animé par {host}, {guichet}.",
+        "moved": "Ce rendez-vous a été déplacé ; l'horaire ci-dessus remplace le précédent.",
+        "cancel": "Ce rendez-vous est annulé.",
+        "reason": "Motif : {reason}",
+    },
+    "en": {
+        "cancelled": "Cancelled: ",
+        "when": "On {day}, from {start} to {end}.",
+        "theme": "Theme: {theme}",
+        "buyer": "With: {buyer}",
+        "place": "Place: {place}",
+        "video": "Video call: {url}",
+        "video_place": "Video call",
+        "host": "Hosted by {host}, {guichet}.",
+        "moved": "This meeting was moved; the time above replaces the previous one.",
+        "cancel": "This meeting is cancelled.",
+        "reason": "Reason: {reason}",
+    },
+}
+
+
+def event_view(
+    settings: Settings,
+    meeting: Meeting,
+    *,
+    locale: str,
+    audience: Audience,
+    attendees: Sequence[Attendee] = (),
+) -> EventView:
+    """The view of `meeting` for a reader of `locale` in `audience`."""
+    loc = supported(locale)
+    words = _WORDS[loc]
+    ritual = settings.rituals[meeting.kind]
+    cancelled = meeting.status is OccurrenceStatus.CANCELLED
+    title = meeting_title(settings, meeting, loc)
+    video = ritual.video_url if audience is not Audience.PUBLIC else ""
+    place = ritual.location or (video and words["video_place"])
+    return EventView(
+        uid=meeting.uid,
+        sequence=meeting.sequence,
+        dtstamp=meeting.changed_at,
+        start=meeting.start,
+        end=meeting.end,
+        timezone=settings.organisation.timezone,
+        summary=(words["cancelled"] + title) if cancelled else title,
+        kind=meeting.kind,
+        status=meeting.status,
+        description=_description(settings, meeting, loc, audience, video),
+        location=place,
+        url=video,
+        organizer=organizer_of(settings, meeting) if audience is Audience.SCHEDULING else None,
+        attendees=tuple(attendees) if audience is Audience.SCHEDULING else (),
+        alarm_minutes=ritual.alarm_minutes_before,
+    )
+
+
+def meeting_title(settings: Settings, meeting: Meeting, locale: str) -> str:
+    """The ritual's title in `locale`, then the theme of an after-work or the buyer's name for a
+    per-buyer ritual."""
+    ritual = settings.rituals[meeting.kind]
+    title = ritual.title if supported(locale) == "fr" else ritual.title_en
+    detail = meeting.theme or (meeting.buyer_name if meeting.kind.scope is Scope.BUYER else None)
+    return f"{title} — {detail}" if detail else title
+
+
+def organizer_of(settings: Settings, meeting: Meeting) -> Organizer:
+    """The facilitator who runs the meeting, else the guichet's sender address."""
+    facilitator = settings.facilitator(meeting.facilitator_id)
+    if facilitator is not None:
+        return Organizer(facilitator.name, facilitator.email)
+    return Organizer(settings.mail.sender_name, settings.mail.sender)
+
+
+def _description(
+    settings: Settings, meeting: Meeting, locale: str, audience: Audience, video: str
+) -> str:
+    words = _WORDS[locale]
+    ritual = settings.rituals[meeting.kind]
+    lines = [_when(meeting.start, meeting.end, settings.organisation.timezone, locale)]
+    if meeting.theme:
+        lines.append(words["theme"].format(theme=meeting.theme))
+    if meeting.buyer_name and meeting.kind.scope is Scope.BUYER:
+        lines.append(words["buyer"].format(buyer=meeting.buyer_name))
+    if ritual.location:
+        lines.append(words["place"].format(place=ritual.location))
+    if video:
+        lines.append(words["video"].format(url=video))
+    facilitator = settings.facilitator(meeting.facilitator_id)
+    if facilitator is not None:
+        lines.append(
+            words["host"].format(host=facilitator.name, guichet=settings.organisation.name)
+        )
+    if meeting.status is OccurrenceStatus.MOVED:
+        lines.append(words["moved"])
+    if meeting.status is OccurrenceStatus.CANCELLED:
+        lines.append(words["cancel"])
+        reason = meeting.cancel_reason
+        if audience is not Audience.PUBLIC and reason and reason != AUTO_CANCEL_REASON:
+            lines.append(words["reason"].format(reason=reason))
+    return "\n".join(lines)
+
+
+@lru_cache(maxsize=65_536)
+def _when(start: datetime, end: datetime, timezone: str, locale: str) -> str:
+    """'Le mardi 9 juin 2026, de 14 h 00 à 16 h 30.' in the guichet's time zone."""
+    day = format_day(start.astimezone(ZoneInfo(timezone)).date(), locale)
+    return _WORDS[locale]["when"].format(
+        day=day,
+        start=format_time(start, locale, timezone),
+        end=format_time(end, locale, timezone),
+    )

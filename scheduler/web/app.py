@@ -1,0 +1,54 @@
+"""The HTTP application (Starlette): feeds behind their tokens, the public feed, and health.
+
+It needs no lifespan events, so the daemon can serve it with `lifespan="off"`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from scheduler.config import Settings
+from scheduler.web.feeds import FeedEndpoints, not_found
+
+
+def create_app(
+    settings: Settings, engine: Engine, *, extra_routes: Sequence[BaseRoute] = ()
+) -> Starlette:
+    """The web app over `engine`, serving the feeds written under `settings.feeds.dir`."""
+    feeds = FeedEndpoints(engine, settings.resolve(settings.feeds.dir))
+
+    async def healthz(_request: Request) -> Response:
+        """200 when the database answers, 503 otherwise."""
+        database = await run_in_threadpool(_ping, engine)
+        status = 200 if database == "ok" else 503
+        ok = "ok" if status == 200 else "error"
+        return JSONResponse({"status": ok, "database": database}, status_code=status)
+
+    async def missing(_request: Request, _exc: Exception) -> Response:
+        return not_found()
+
+    routes: list[BaseRoute] = [
+        *feeds.routes(),
+        Route("/healthz", healthz, methods=["GET"]),
+        *extra_routes,
+    ]
+    return Starlette(routes=routes, exception_handlers={404: missing})
+
+
+def _ping(engine: Engine) -> str:
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            connection.rollback()
+    except SQLAlchemyError as exc:
+        return type(exc).__name__
+    return "ok"
