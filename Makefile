@@ -13,7 +13,11 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/rituel --config config.toml run
+	$(BIN)/rituel import partners demo/partners.csv --config config.toml
+	$(BIN)/rituel import suppliers demo/suppliers.csv --config config.toml
+	$(BIN)/rituel import buyers demo/buyers.csv --config config.toml
+	$(BIN)/rituel import contacts demo/contacts.csv --config config.toml
+	$(BIN)/rituel run --config config.toml
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

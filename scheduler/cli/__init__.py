@@ -15,6 +15,7 @@ from scheduler.cli import planning as planning  # isort: skip
 from scheduler.cli import feeds as feeds  # isort: skip
 from scheduler.cli import occurrence as occurrence  # isort: skip
 from scheduler.cli import directory as directory  # isort: skip
+from scheduler.cli import service as service  # isort: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,10 +31,10 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except RituelError as exc:
-        err_console.print(f"rituel: {exc}", markup=False, highlight=False)
+        err_console.print(f"rituel: {exc}", markup=False, highlight=False, soft_wrap=True)
         if isinstance(exc, InputError):
             for problem in exc.problems:
-                err_console.print(f"  {problem}", markup=False, highlight=False)
+                err_console.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
         return exc.exit_code
     return 0
 

@@ -1,0 +1,70 @@
+"""One whole cycle of the service: plan, enqueue, dispatch what is due, export the feeds.
+
+The daemon runs its parts on their own rhythm; `rituel run --once` runs them all once, at the
+instant `--now` gives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+
+from scheduler.config import Settings
+from scheduler.logs import get_logger
+from scheduler.service.feeds import ExportReport, export_feeds
+from scheduler.service.planning import PlanReport, plan_and_store
+
+log = get_logger("cycle")
+
+
+@dataclass
+class CycleReport:
+    """What one cycle did."""
+
+    plan: PlanReport | None = None
+    feeds: ExportReport | None = None
+
+
+async def plan_step(settings: Settings, engine: Engine, now: datetime) -> PlanReport:
+    """Plan and reconcile, off the event loop (it is database work)."""
+    report = await asyncio.to_thread(plan_and_store, settings, engine, now)
+    created = sum(c.created for c in report.counts.values())
+    adjusted = sum(c.adjusted for c in report.counts.values())
+    cancelled = sum(c.cancelled for c in report.counts.values())
+    log.info(
+        "plan %s → %s: %d meetings; created %d, adjusted %d, cancelled %d; unplaced %d",
+        report.today,
+        report.horizon_end,
+        report.planned,
+        created,
+        adjusted,
+        cancelled,
+        len(report.unplaced),
+    )
+    return report
+
+
+async def export_step(settings: Settings, engine: Engine, now: datetime) -> ExportReport:
+    """Write the feeds whose content changed, off the event loop."""
+    report = await asyncio.to_thread(export_feeds, settings, engine, now)
+    if report.written or report.removed:
+        log.info(
+            "feeds: %d written, %d unchanged, %d removed, %d events, in %s",
+            len(report.written),
+            report.unchanged,
+            len(report.removed),
+            report.events,
+            report.folder,
+        )
+    return report
+
+
+async def run_cycle(settings: Settings, engine: Engine, now: datetime) -> CycleReport:
+    """Every step once, in order, at `now`."""
+    report = CycleReport()
+    report.plan = await plan_step(settings, engine, now)
+    report.feeds = await export_step(settings, engine, now)
+    return report
