@@ -60,8 +60,8 @@ def render_feed(
 ) -> bytes:
     """A subscribed calendar: no METHOD, RFC 7986 refresh hints, a VTIMEZONE per TZID used."""
     ordered = sorted(events, key=_order)
-    blocks = (cache or DEFAULT_CACHE).render_all(ordered)
-    zones = _timezone_blocks(ordered) or _empty_feed_zone(feed)
+    blocks = (DEFAULT_CACHE if cache is None else cache).render_all(ordered)
+    zones = _timezone_blocks(ordered) if ordered else _empty_feed_zone(feed)
     return b"".join((_feed_header(feed), *zones, *blocks, END_CALENDAR))
 
 

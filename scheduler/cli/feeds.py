@@ -193,6 +193,7 @@ def _warn_plain_http(base_url: str) -> None:
             "tokens would travel in clear. Put rituel behind https.",
             highlight=False,
             markup=False,
+            soft_wrap=True,
         )
 
 

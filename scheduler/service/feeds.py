@@ -134,7 +134,7 @@ def load_directory(session: Session, settings: Settings, now: datetime) -> Direc
         .join(Occurrence, col(Occurrence.id) == col(Invitation.occurrence_id))
         .where(*visible)
         .order_by(col(Invitation.occurrence_id), col(Invitation.contact_id))
-    ).tuples()
+    )
     for occurrence_id, contact_id, partstat in rows:
         invitations.setdefault(occurrence_id, []).append((contact_id, PartStat(partstat)))
     return Directory(occurrences, organisations, contacts, invitations)
