@@ -23,9 +23,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
@@ -116,12 +117,14 @@ def load_directory(session: Session, settings: Settings, now: datetime) -> Direc
         for org in session.execute(select(Organisation)).scalars()
         if org.id is not None
     }
+    # Columns, not ORM objects: a feed export reads every visible occurrence on each tick.
     occurrences = [
-        Listed(occ.id, occ.organisation_id, _meeting(occ, organisations))
-        for occ in session.execute(
-            select(Occurrence).where(*visible).order_by(col(Occurrence.start), col(Occurrence.uid))
-        ).scalars()
-        if occ.id is not None
+        Listed(row.id, row.organisation_id, _meeting(row, organisations))
+        for row in session.execute(
+            select(*_MEETING_COLUMNS)
+            .where(*visible)
+            .order_by(col(Occurrence.start), col(Occurrence.uid))
+        )
     ]
     contacts = {
         c.id: Person(c.id, c.organisation_id, c.name, c.email, c.locale)
@@ -140,20 +143,36 @@ def load_directory(session: Session, settings: Settings, now: datetime) -> Direc
     return Directory(occurrences, organisations, contacts, invitations)
 
 
-def _meeting(occ: Occurrence, organisations: dict[int, Party]) -> Meeting:
-    buyer = organisations.get(occ.organisation_id) if occ.organisation_id is not None else None
+_MEETING_COLUMNS = (
+    col(Occurrence.id),
+    col(Occurrence.organisation_id),
+    col(Occurrence.uid),
+    col(Occurrence.kind),
+    col(Occurrence.facilitator_id),
+    col(Occurrence.theme),
+    col(Occurrence.start),
+    col(Occurrence.end),
+    col(Occurrence.status),
+    col(Occurrence.sequence),
+    col(Occurrence.changed_at),
+    col(Occurrence.cancel_reason),
+)
+
+
+def _meeting(row: Row[Any], organisations: dict[int, Party]) -> Meeting:
+    buyer = organisations.get(row.organisation_id) if row.organisation_id is not None else None
     return Meeting(
-        uid=occ.uid,
-        kind=RitualKind(occ.kind),
+        uid=row.uid,
+        kind=RitualKind(row.kind),
         buyer_name=buyer.name if buyer else None,
-        facilitator_id=occ.facilitator_id,
-        theme=occ.theme,
-        start=occ.start,
-        end=occ.end,
-        status=OccurrenceStatus(occ.status),
-        sequence=occ.sequence,
-        changed_at=occ.changed_at,
-        cancel_reason=occ.cancel_reason,
+        facilitator_id=row.facilitator_id,
+        theme=row.theme,
+        start=row.start,
+        end=row.end,
+        status=OccurrenceStatus(row.status),
+        sequence=row.sequence,
+        changed_at=row.changed_at,
+        cancel_reason=row.cancel_reason,
     )
 
 
