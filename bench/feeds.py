@@ -299,8 +299,8 @@ def measure_export_and_http(count: int, requests: int) -> None:
         export_feeds(settings, engine, NOW)  # type: ignore[arg-type]
         again = time.perf_counter() - started
         print(
-            f"export from SQLite, {count:,} occurrences in a buyer's, its facilitator's and "
-            f"the public feed: first {first * 1000:.0f} ms, unchanged {again * 1000:.0f} ms"
+            f"export from SQLite, {count:,} occurrences in a buyer's feed and "
+            f"the (empty) public feed: first {first * 1000:.0f} ms, unchanged {again * 1000:.0f} ms"
         )
         assert link.http is not None
         path = "/feeds/" + link.http.rsplit("/", 1)[1]
