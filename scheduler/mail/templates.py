@@ -1,0 +1,107 @@
+"""Mail texts from `mail_templates/LOCALE/`: a subject, a plain text and an HTML body per kind.
+
+For a message of kind KIND about a meeting of ritual kind RITUAL, each part is looked up first as
+`KIND.RITUAL.PART` then as `KIND.PART` (PART is `subject.txt`, `txt` or `html`), so a ritual kind
+may override any part. Undefined names are errors (StrictUndefined); HTML is autoescaped.
+Dates go through the `when`, `day` and `time_of_day` filters, written the reader's way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    select_autoescape,
+)
+from jinja2 import TemplateError as JinjaError
+
+from scheduler.errors import RituelError
+from scheduler.i18n import LOCALES, format_day, format_time, format_when, supported
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "mail_templates"
+PARTS = ("subject.txt", "txt", "html")
+
+
+class TemplateError(RituelError):
+    """A mail template is missing or cannot be rendered with the values given."""
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedMail:
+    """A subject on one line, and the same body as plain text and as HTML."""
+
+    subject: str
+    text: str
+    html: str
+
+
+class MailTemplates:
+    """The template sets of every locale, with date filters in the guichet's time zone."""
+
+    def __init__(self, root: Path = TEMPLATES_DIR, timezone: str = "Europe/Paris") -> None:
+        self.root = root
+        self.timezone = timezone
+        self._environments = {locale: self._environment(locale) for locale in LOCALES}
+
+    def render(
+        self,
+        kind: str,
+        locale: str,
+        context: Mapping[str, Any],
+        ritual_kind: str | None = None,
+    ) -> RenderedMail:
+        """Subject, text and HTML of a `kind` mail in `locale` (French when unknown)."""
+        environment = self._environments[supported(locale)]
+        values = {"locale": supported(locale), "kind": kind, **context}
+        parts = [self._render_part(environment, kind, ritual_kind, part, values) for part in PARTS]
+        subject, text, html = parts
+        return RenderedMail(subject=" ".join(subject.split()), text=text, html=html)
+
+    def _render_part(
+        self,
+        environment: Environment,
+        kind: str,
+        ritual_kind: str | None,
+        part: str,
+        values: Mapping[str, Any],
+    ) -> str:
+        names = [f"{kind}.{part}"]
+        if ritual_kind:
+            names.insert(0, f"{kind}.{ritual_kind}.{part}")
+        try:
+            return environment.select_template(names).render(values)
+        except TemplateNotFound:
+            raise TemplateError(f"no mail template {names[-1]!r} in {self.root}") from None
+        except JinjaError as exc:
+            raise TemplateError(f"mail template {names[-1]!r}: {exc}") from exc
+
+    def _environment(self, locale: str) -> Environment:
+        environment = Environment(
+            loader=FileSystemLoader(self.root / locale),
+            undefined=StrictUndefined,
+            autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        zone = self.timezone
+
+        def when(moment: datetime) -> str:
+            return format_when(moment, locale, zone)
+
+        def day(value: date) -> str:
+            return format_day(value, locale)
+
+        def time_of_day(moment: datetime) -> str:
+            return format_time(moment, locale, zone)
+
+        environment.filters.update(when=when, day=day, time_of_day=time_of_day)
+        return environment

@@ -1,0 +1,83 @@
+"""What the mail templates see: small frozen values, built by the service from the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone a mail is addressed to or speaks of."""
+
+    name: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingView:
+    """One meeting, as an invitation, a reminder or a digest line shows it."""
+
+    uid: str
+    kind: str
+    title: str
+    start: datetime
+    end: datetime
+    facilitator: Person
+    theme: str | None = None
+    location: str = ""
+    video_url: str = ""
+    buyer: str | None = None
+    sequence: int = 0
+    cancel_reason: str | None = None
+    rsvp_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConventionView:
+    """A buyer's convention nearing its end."""
+
+    buyer: str
+    start: date
+    end: date
+    days_left: int
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    """How invitees answered so far."""
+
+    accepted: int = 0
+    declined: int = 0
+    tentative: int = 0
+    pending: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DigestMeeting:
+    """A coming meeting in a facilitator's digest, with the answers so far."""
+
+    meeting: MeetingView
+    answers: Answers
+
+
+@dataclass(frozen=True, slots=True)
+class FailedDelivery:
+    """A message that could not be delivered."""
+
+    recipient: str
+    kind: str
+    error: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DigestView:
+    """A facilitator's week: what comes, what failed, what needs attention."""
+
+    period_start: date
+    period_end: date
+    upcoming: tuple[DigestMeeting, ...] = ()
+    failed: tuple[FailedDelivery, ...] = ()
+    conventions_ending: tuple[ConventionView, ...] = ()
+    buyers_without_review: tuple[str, ...] = field(default=())

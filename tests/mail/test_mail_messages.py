@@ -1,0 +1,260 @@
+"""Every mail kind, in French and English, sent through a real SMTP server and parsed back:
+the MIME shape clients expect, the iTIP method, the unsubscribe link, safe headers."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+import pytest
+from conftest import (
+    FACILITATOR,
+    GUICHET,
+    INVITEE,
+    SENDER,
+    SmtpServer,
+    event_view,
+    itip,
+    mail_context,
+)
+
+from scheduler.core.kinds import OccurrenceStatus
+from scheduler.core.messages import MessageKind
+from scheduler.errors import DeliveryError
+from scheduler.mail.mime import CalendarPart, Envelope, Mailbox, build_message
+from scheduler.mail.templates import MailTemplates, TemplateError
+from scheduler.mail.transport import SmtpTransport
+
+TEMPLATES = MailTemplates(timezone="Europe/Paris")
+ICS_CHECK = Path(__file__).resolve().parents[3] / "shared" / "tools" / "ics-check"
+ALL_KINDS = [(kind, locale) for kind in MessageKind for locale in ("fr", "en")]
+
+
+def envelope(recipient_name: str = "Élise Martin", **overrides: object) -> Envelope:
+    values: dict[str, object] = {
+        "sender": Mailbox(GUICHET, SENDER),
+        "recipient": Mailbox(recipient_name, INVITEE),
+        "message_id": make_msgid(domain="guichet-lisiere.example"),
+        "date": event_view().dtstamp,
+        "reply_to": Mailbox(FACILITATOR.name, FACILITATOR.email),
+        "unsubscribe_url": "https://rituel.example/unsubscribe/tok",
+        **overrides,
+    }
+    return Envelope(**values)  # type: ignore[arg-type]
+
+
+def compose(kind: MessageKind, locale: str, ritual_kind: str | None = None) -> EmailMessage:
+    context = mail_context(kind.value)
+    rendered = TEMPLATES.render(kind.value, locale, context, ritual_kind=ritual_kind)
+    calendar = None
+    if kind.itip_method is not None:
+        view = event_view(
+            sequence=1 if kind is not MessageKind.INVITE else 0,
+            status=OccurrenceStatus.CANCELLED
+            if kind is MessageKind.CANCEL
+            else OccurrenceStatus.ANNOUNCED,
+        )
+        calendar = CalendarPart(kind.itip_method, itip(kind.itip_method, view))
+    return build_message(
+        envelope(unsubscribe_url=context["unsubscribe_url"], locale=locale),
+        rendered.subject,
+        rendered.text,
+        rendered.html,
+        calendar,
+    )
+
+
+def parse(data: bytes) -> EmailMessage:
+    message = message_from_bytes(data, policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def shape(message: EmailMessage) -> list[str]:
+    """The MIME tree as content types, depth-first."""
+    return [part.get_content_type() for part in message.walk()]
+
+
+@pytest.mark.parametrize(("kind", "locale"), ALL_KINDS)
+async def test_every_kind_arrives_with_the_shape_clients_expect(
+    smtp_server: SmtpServer, kind: MessageKind, locale: str
+) -> None:
+    sent = compose(kind, locale)
+    transport = SmtpTransport(
+        smtp_server.settings(),
+        environ=smtp_server.environ,
+        tls_context=smtp_server.tls.client_context(),
+    )
+    async with transport:
+        await transport.send(sent, SENDER, [INVITEE])
+
+    received = smtp_server.sink.received[0].parsed()
+    assert received["Message-ID"] == sent["Message-ID"]
+    assert received["Reply-To"].addresses[0].addr_spec == FACILITATOR.email
+    assert received["Content-Language"] == locale
+    unsubscribe = mail_context(kind.value)["unsubscribe_url"]
+    assert received["List-Unsubscribe"] == f"<{unsubscribe}>"
+    assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    text, html = received.get_body(("plain",)), received.get_body(("html",))
+    assert text is not None
+    assert html is not None
+    assert unsubscribe in text.get_content()
+    assert f'href="{unsubscribe}"' in html.get_content()
+    if kind.carries_invitation:
+        assert shape(received) == [
+            "multipart/mixed",
+            "multipart/alternative",
+            "text/plain",
+            "text/html",
+            "text/calendar",
+            "application/ics",
+        ]
+    else:
+        assert shape(received) == ["multipart/alternative", "text/plain", "text/html"]
+
+
+@pytest.mark.parametrize("kind", [MessageKind.INVITE, MessageKind.UPDATE, MessageKind.CANCEL])
+@pytest.mark.parametrize("locale", ["fr", "en"])
+def test_the_calendar_part_is_inline_and_its_method_matches_the_ics(
+    kind: MessageKind, locale: str
+) -> None:
+    message = parse(compose(kind, locale).as_bytes())
+    calendar = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    attachment = next(p for p in message.walk() if p.get_content_type() == "application/ics")
+
+    method = calendar.get_param("method")
+    ics = calendar.get_payload(decode=True)
+    assert isinstance(ics, bytes)
+    assert method == kind.itip_method
+    assert f"\r\nMETHOD:{method}\r\n".encode() in ics
+    assert calendar.get_content_charset() == "utf-8"
+    assert calendar["Content-Disposition"] is None
+    assert attachment.get_content_disposition() == "attachment"
+    assert attachment.get_filename() == "invite.ics"
+    assert attachment.get_payload(decode=True) == ics
+
+
+@pytest.mark.skipif(not ICS_CHECK.exists(), reason="../shared/tools/ics-check is not here")
+def test_the_calendar_parts_pass_ics_check(tmp_path: Path) -> None:
+    if shutil.which("node") is None:
+        pytest.skip("ics-check needs node")
+    files = []
+    for kind in (MessageKind.INVITE, MessageKind.UPDATE, MessageKind.CANCEL):
+        message = parse(compose(kind, "fr").as_bytes())
+        calendar = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+        payload = calendar.get_payload(decode=True)
+        assert isinstance(payload, bytes)
+        path = tmp_path / f"{kind.value}.ics"
+        path.write_bytes(payload)
+        files.append(str(path))
+    result = subprocess.run(
+        [str(ICS_CHECK), *files], capture_output=True, text=True, timeout=600, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_french_dates_are_written_the_french_way() -> None:
+    message = parse(compose(MessageKind.INVITE, "fr").as_bytes())
+    text = message.get_body(("plain",))
+    assert text is not None
+    assert "mardi 14 septembre 2027 à 10 h 00" in message["Subject"]
+    assert "mardi 14 septembre 2027 à 10 h 00 (jusqu'à 12 h 00)" in text.get_content()
+
+
+def test_english_dates_are_written_the_english_way() -> None:
+    message = parse(compose(MessageKind.REMINDER, "en").as_bytes())
+    assert "Tuesday 14 September 2027 at 10:00" in message["Subject"]
+
+
+def test_a_ritual_kind_overrides_its_templates() -> None:
+    plain = TEMPLATES.render("invite", "fr", mail_context("invite"))
+    after_work = TEMPLATES.render("invite", "fr", mail_context("invite"), ritual_kind="after_work")
+    other = TEMPLATES.render("invite", "fr", mail_context("invite"), ritual_kind="buyer_club")
+    assert "Un moment convivial" in after_work.text
+    assert "Un moment convivial" in after_work.html
+    assert "Un moment convivial" not in plain.text
+    assert other == plain
+    assert after_work.subject == plain.subject
+
+
+def test_html_is_autoescaped_and_text_is_not() -> None:
+    context = mail_context("invite", theme="<script>alert(1)</script> & co")
+    rendered = TEMPLATES.render("invite", "en", context)
+    assert "<script>" not in rendered.html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in rendered.html
+    assert "<script>alert(1)</script> & co" in rendered.text
+
+
+def test_a_missing_value_is_an_error_not_an_empty_string() -> None:
+    context = mail_context("reminder")
+    del context["days_before"]
+    with pytest.raises(TemplateError, match="days_before"):
+        TEMPLATES.render("reminder", "fr", context)
+
+
+def test_an_unknown_locale_falls_back_to_french() -> None:
+    rendered = TEMPLATES.render("reminder", "de", mail_context("reminder"))
+    assert rendered.subject.startswith("Rappel")
+
+
+def test_subjects_are_one_line() -> None:
+    for kind, locale in ALL_KINDS:
+        subject = TEMPLATES.render(kind.value, locale, mail_context(kind.value)).subject
+        assert "\n" not in subject
+        assert subject == subject.strip()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Eve\r\nBcc: victim@example.org",
+        "Eve\nSubject: pwned",
+        "Eve\r\n\r\n<html>body injection",
+    ],
+)
+def test_a_name_cannot_inject_headers(name: str) -> None:
+    message = build_message(envelope(name), "Essai", "Bonjour", "<p>Bonjour</p>")
+    received = parse(message.as_bytes())
+    assert received["Bcc"] is None
+    assert received["Subject"] == "Essai"
+    [address] = received["To"].addresses
+    assert address.addr_spec == INVITEE
+    assert "\n" not in address.display_name
+    assert address.display_name.startswith("Eve ")
+
+
+def test_a_subject_cannot_inject_headers() -> None:
+    message = build_message(envelope(), "Essai\r\nBcc: victim@example.org", "x", "<p>x</p>")
+    received = parse(message.as_bytes())
+    assert received["Bcc"] is None
+    assert received["Subject"] == "Essai Bcc: victim@example.org"
+
+
+def test_non_ascii_names_are_encoded_and_read_back() -> None:
+    message = build_message(envelope("Hélène Œuvray-Müller"), "Réunion", "x", "<p>x</p>")
+    raw = message.as_bytes()
+    header_block = raw.split(b"\r\n\r\n", 1)[0]
+    assert header_block.isascii()
+    assert parse(raw)["To"].addresses[0].display_name == "Hélène Œuvray-Müller"
+    assert parse(raw)["Subject"] == "Réunion"
+
+
+@pytest.mark.parametrize(
+    "address", ["eve@example.org\r\nBcc: victim@example.org", "not an address", "a@b"]
+)
+def test_a_bad_address_is_a_permanent_delivery_error(address: str) -> None:
+    bad = envelope(recipient=Mailbox("Eve", address))
+    with pytest.raises(DeliveryError) as caught:
+        build_message(bad, "Essai", "x", "<p>x</p>")
+    assert caught.value.temporary is False
+
+
+def test_the_message_id_is_the_one_given() -> None:
+    message = build_message(
+        envelope(message_id="<outbox.42@guichet-lisiere.example>"), "s", "t", "h"
+    )
+    assert message["Message-ID"] == "<outbox.42@guichet-lisiere.example>"
