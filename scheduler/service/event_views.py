@@ -8,6 +8,10 @@ What a view shows depends on who reads it (`Audience`):
   no attendee list and no organizer, so no client offers to answer.
 - SCHEDULING (a facilitator's feed, and the iTIP objects the mail sends): ORGANIZER and the
   ATTENDEEs given.
+
+The mail side builds an invitation as
+`render_request(event_view(settings, meeting_of(row, buyer), locale=…, audience=SCHEDULING,
+attendees=[…]))`, and a cancellation the same way with `render_cancel`.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, RitualKind, Scope
 from scheduler.i18n import format_day, format_time, supported
 from scheduler.service.planning import AUTO_CANCEL_REASON
+from scheduler.store.models import Occurrence
 
 
 class Audience(StrEnum):
@@ -49,6 +54,23 @@ class Meeting:
     sequence: int
     changed_at: datetime
     cancel_reason: str | None = None
+
+
+def meeting_of(occurrence: Occurrence, buyer_name: str | None = None) -> Meeting:
+    """The meeting of a stored occurrence (`buyer_name`: its buyer's, for a per-buyer ritual)."""
+    return Meeting(
+        uid=occurrence.uid,
+        kind=RitualKind(occurrence.kind),
+        buyer_name=buyer_name,
+        facilitator_id=occurrence.facilitator_id,
+        theme=occurrence.theme,
+        start=occurrence.start,
+        end=occurrence.end,
+        status=OccurrenceStatus(occurrence.status),
+        sequence=occurrence.sequence,
+        changed_at=occurrence.changed_at,
+        cancel_reason=occurrence.cancel_reason,
+    )
 
 
 _WORDS = {

@@ -12,7 +12,7 @@ from scheduler.calendar import Attendee, EventView, render_cancel, render_reques
 from scheduler.cli import main
 from scheduler.core.kinds import OccurrenceStatus, RitualKind
 from scheduler.errors import InputError, NotFoundError
-from scheduler.service.event_views import Audience, Meeting, event_view
+from scheduler.service.event_views import Audience, event_view, meeting_of
 from scheduler.service.occurrences import cancel_occurrence, move_occurrence
 from scheduler.store.models import Occurrence
 from tests.conftest import IcsCheck
@@ -32,21 +32,8 @@ def invitation_of(world: World, row: Occurrence) -> bytes:
 
 
 def view_of(world: World, row: Occurrence) -> EventView:
-    meeting = Meeting(
-        uid=row.uid,
-        kind=RitualKind(row.kind),
-        buyer_name=None,
-        facilitator_id=row.facilitator_id,
-        theme=row.theme,
-        start=row.start,
-        end=row.end,
-        status=OccurrenceStatus(row.status),
-        sequence=row.sequence,
-        changed_at=row.changed_at,
-        cancel_reason=row.cancel_reason,
-    )
     return event_view(
-        world.settings, meeting, locale="fr", audience=Audience.SCHEDULING, attendees=[ZOE]
+        world.settings, meeting_of(row), locale="fr", audience=Audience.SCHEDULING, attendees=[ZOE]
     )
 
 
