@@ -26,6 +26,7 @@ from scheduler.core.kinds import RitualKind
 from scheduler.errors import InputError
 from scheduler.i18n import format_time, format_when
 from scheduler.service.agenda import agenda as load_agenda
+from scheduler.service.feeds import export_feeds
 from scheduler.service.health import run_checks
 from scheduler.service.planning import PlanReport, plan_and_store
 
@@ -42,7 +43,16 @@ def plan(config: ConfigOption = None, now: NowOption = None, dry_run: DryRunOpti
         report = plan_and_store(
             ctx.settings, ctx.engine, ctx.now(), dry_run=dry_run, progress=report_progress
         )
+        exported = None
+        if not dry_run:
+            bar.update(task, description="exporting feeds", completed=0, total=None)
+            exported = export_feeds(ctx.settings, ctx.engine, ctx.now())
     _print_plan_report(report)
+    if exported is not None:
+        console.print(
+            f"Feeds in {exported.folder}: {len(exported.written)} written, "
+            f"{exported.unchanged} unchanged"
+        )
 
 
 class _ProgressBar:

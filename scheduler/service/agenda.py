@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, RitualKind
 from scheduler.errors import NotFoundError
+from scheduler.store.db import read_session
 from scheduler.store.models import Occurrence, Organisation
 
 
@@ -66,7 +67,7 @@ def agenda(
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(settings.organisation.timezone)
-    with Session(engine) as session:
+    with read_session(engine) as session:
         query = (
             select(Occurrence, col(Organisation.slug))
             .outerjoin(Organisation, col(Organisation.id) == col(Occurrence.organisation_id))

@@ -36,7 +36,7 @@ from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, PartStat, R
 from scheduler.errors import InputError, NotFoundError
 from scheduler.service.event_views import Audience, Meeting, event_view
 from scheduler.store import feed_tokens
-from scheduler.store.db import session_scope
+from scheduler.store.db import read_session, session_scope
 from scheduler.store.feed_tokens import (
     PRIVATE_DIR,
     PUBLIC_FILE,
@@ -341,7 +341,7 @@ def export_feeds(settings: Settings, engine: Engine, now: datetime) -> ExportRep
     folder = settings.resolve(settings.feeds.dir)
     private = folder / PRIVATE_DIR
     private.mkdir(parents=True, exist_ok=True)
-    with session_scope(engine) as session:
+    with read_session(engine) as session:
         directory = load_directory(session, settings, now)
         tokens = feed_tokens.live_tokens(session)
     written: list[str] = []

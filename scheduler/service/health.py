@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 
 from scheduler.config import Settings
 from scheduler.core.kinds import OrganisationRole
-from scheduler.store.db import MIGRATIONS
+from scheduler.store.db import MIGRATIONS, read_session
 from scheduler.store.models import Convention, Occurrence, Organisation
 
 Level = Literal["ok", "warning", "error"]
@@ -32,7 +32,7 @@ class CheckResult:
 def run_checks(settings: Settings, engine: Engine, now: datetime) -> list[CheckResult]:
     """Every check, in the order the operator reads them."""
     results = [_facilitators(settings), _schema(engine)]
-    with Session(engine) as session:
+    with read_session(engine) as session:
         results += _directory(session, settings, now)
     return results
 

@@ -20,6 +20,7 @@ from scheduler.errors import StoreError
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+READ_ONLY = "rituel_read_only"
 
 
 def make_engine(url: str) -> Engine:
@@ -47,7 +48,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def migrate(engine: Engine) -> None:
@@ -82,3 +86,16 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def reader(engine: Engine) -> Engine:
+    """The same database for reading only: on SQLite its transactions start with a plain BEGIN,
+    so readers (feeds, the agenda) never queue behind a writer's lock."""
+    return engine.execution_options(**{READ_ONLY: True})
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session that only reads; whatever it holds is rolled back at the end."""
+    with Session(reader(engine), expire_on_commit=False) as session:
+        yield session

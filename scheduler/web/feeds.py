@@ -24,6 +24,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from scheduler.store import feed_tokens
+from scheduler.store.db import reader
 from scheduler.store.feed_tokens import PRIVATE_DIR, PUBLIC_FILE
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ class FeedEndpoints:
         return conditional(request, body, PUBLIC_CACHE)
 
     def _private_body(self, token: str) -> FeedBody | None:
-        with self.engine.connect() as connection:
+        with reader(self.engine).connect() as connection:
             live = feed_tokens.lookup(connection, token)
             connection.rollback()
         if live is None:

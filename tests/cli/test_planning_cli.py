@@ -42,6 +42,15 @@ def test_plan_twice_second_run_writes_nothing(
     status, out, _ = run(capsys, "plan", "--config", str(config), "--now", NOW)
     assert status == 0
     assert "Nothing to change." in out
+    assert "0 written" in out
+
+
+def test_plan_writes_the_public_feed(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "plan", "--config", str(config), "--now", NOW)
+    assert status == 0
+    feed = (config.parent / "calendars" / "territoire.ics").read_text(encoding="utf-8")
+    assert feed.count("BEGIN:VEVENT") >= 1
+    assert "Feeds in" in out
 
 
 def test_plan_dry_run_leaves_the_agenda_empty(
