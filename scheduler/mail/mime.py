@@ -6,12 +6,16 @@ An invitation, update or cancellation is built the way Gmail sends one (INTEROP.
     ├── multipart/alternative
     │   ├── text/plain
     │   ├── text/html
-    │   └── text/calendar; charset=UTF-8; method=REQUEST|CANCEL   (no Content-Disposition)
-    └── application/ics; name=invite.ics   (Content-Disposition: attachment)
+    │   └── text/calendar; charset="UTF-8"; method=REQUEST|CANCEL   (no Content-Disposition)
+    └── application/ics; name="invite.ics"   (Content-Disposition: attachment)
 
-Any other mail is multipart/alternative {text/plain, text/html}. Names and subjects never reach a
-header as raw text: CR, LF and other control characters are replaced and non-ASCII is encoded
-through `email.headerregistry.Address` and the `email` policy.
+Any other mail is multipart/alternative {text/plain, text/html}.
+
+Built with the `email.mime` classes (the Compat32 policy): the modern `EmailMessage` API folds
+every header through a parser, which made building and serialising a message about ten times
+slower, and it re-folded long mixed-script subjects with a stray space inside a word. Nothing of
+a name or a subject reaches a header as raw text: control characters (CR, LF…) are replaced,
+addresses are checked, and non-ASCII text is encoded as RFC 2047 words by `email.header`.
 """
 
 from __future__ import annotations
@@ -19,10 +23,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from email import policy
+from email import encoders
+from email.charset import QP, Charset
+from email.header import Header
 from email.headerregistry import Address
-from email.message import EmailMessage, MIMEPart
-from email.utils import format_datetime
+from email.message import Message
+from email.mime.application import MIMEApplication
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.utils import format_datetime, formataddr
+from typing import TypeVar
 
 from scheduler.core.text import is_email
 from scheduler.errors import DeliveryError
@@ -30,6 +41,9 @@ from scheduler.errors import DeliveryError
 CALENDAR_METHODS = frozenset({"REQUEST", "CANCEL"})
 ATTACHMENT_NAME = "invite.ics"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+PartT = TypeVar("PartT", bound=Message)
+_UTF8_QP = Charset("utf-8")
+_UTF8_QP.body_encoding = QP
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +53,13 @@ class Mailbox:
     name: str
     address: str
 
-    def header(self) -> Address:
-        """The header value; refuses an address that is not one, cleans the name."""
+    def header(self) -> str:
+        """The header value, its name encoded if need be; refuses an address that is not one."""
         if not is_email(self.address):
             raise DeliveryError(f"not an e-mail address: {self.address!r}", temporary=False)
         local, domain = self.address.rsplit("@", 1)
-        return Address(display_name=one_line(self.name), username=local, domain=domain)
+        checked = Address(display_name=one_line(self.name), username=local, domain=domain)
+        return formataddr((checked.display_name, checked.addr_spec), charset="utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,38 +99,40 @@ def build_message(
     text: str,
     html: str,
     calendar: CalendarPart | None = None,
-) -> EmailMessage:
+) -> Message:
     """The message to send: alternatives text and HTML, with an invitation when `calendar`."""
-    message = EmailMessage(policy=policy.SMTP)
+    alternative = MIMEMultipart("alternative")
+    alternative.attach(_text(text, "plain"))
+    alternative.attach(_text(html, "html"))
+    if calendar is None:
+        message: Message = alternative
+    else:
+        alternative.attach(_calendar(calendar))
+        message = MIMEMultipart("mixed")
+        message.attach(_inner(alternative))
+        message.attach(_attachment(calendar.ics))
     _set_headers(message, envelope, subject)
-    message.set_content(text, subtype="plain", cte="quoted-printable")
-    message.add_alternative(html, subtype="html", cte="quoted-printable")
-    if calendar is not None:
-        _add_calendar(message, calendar)
-    for part in message.iter_parts():
-        _tidy(part)
-    message["Content-Language"] = envelope.locale
     return message
 
 
-def _tidy(part: MIMEPart) -> None:
-    """Drop the MIME-Version the `email` package repeats on inner parts."""
-    del part["MIME-Version"]
-    for inner in part.iter_parts():
-        _tidy(inner)
-
-
-def _set_headers(message: EmailMessage, envelope: Envelope, subject: str) -> None:
+def _set_headers(message: Message, envelope: Envelope, subject: str) -> None:
     message["From"] = envelope.sender.header()
     message["To"] = envelope.recipient.header()
     if envelope.reply_to is not None:
         message["Reply-To"] = envelope.reply_to.header()
-    message["Subject"] = one_line(subject)
+    message["Subject"] = _encoded("Subject", one_line(subject))  # type: ignore[assignment]
     message["Date"] = format_datetime(envelope.date)
     message["Message-ID"] = _checked_message_id(envelope.message_id)
+    message["Content-Language"] = one_line(envelope.locale)
     if envelope.unsubscribe_url is not None:
-        message["List-Unsubscribe"] = f"<{one_line(envelope.unsubscribe_url)}>"
+        message["List-Unsubscribe"] = f"<{_checked_url(envelope.unsubscribe_url)}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+
+
+def _encoded(name: str, text: str) -> Header:
+    """A header value kept as is when ASCII, else as RFC 2047 encoded words, folded to fit
+    78 characters a line with its name (Compat32 takes a Header where typeshed says str)."""
+    return Header(text, "us-ascii" if text.isascii() else "utf-8", header_name=name)
 
 
 def _checked_message_id(message_id: str) -> str:
@@ -124,22 +141,36 @@ def _checked_message_id(message_id: str) -> str:
     return message_id
 
 
-def _add_calendar(message: EmailMessage, calendar: CalendarPart) -> None:
-    """The calendar as the third alternative (inline) and again as an `invite.ics` attachment.
+def _checked_url(url: str) -> str:
+    if not re.fullmatch(r"https?://[!-~]+", url) or ">" in url:
+        raise ValueError(f"not a link fit for List-Unsubscribe: {url!r}")
+    return url
 
-    Bytes in base64 keep the iCalendar's CRLF line ends exactly as rendered."""
-    message.add_alternative(
-        calendar.ics,
-        maintype="text",
-        subtype="calendar",
-        cte="base64",
-        params={"charset": "UTF-8", "method": calendar.method},
-    )
-    message.add_attachment(
-        calendar.ics,
-        maintype="application",
-        subtype="ics",
-        cte="base64",
-        filename=ATTACHMENT_NAME,
-        params={"name": ATTACHMENT_NAME},
-    )
+
+def _text(body: str, subtype: str) -> MIMENonMultipart:
+    """UTF-8 text in quoted-printable: readable, and 7-bit clean for any relay."""
+    part = MIMENonMultipart("text", subtype)
+    part.set_payload(body, _UTF8_QP)
+    return _inner(part)
+
+
+def _calendar(calendar: CalendarPart) -> MIMEBase:
+    """The calendar as the third alternative: inline, no Content-Disposition. Base64 keeps the
+    iCalendar's CRLF line ends exactly as rendered."""
+    part = MIMEBase("text", "calendar", charset="UTF-8")
+    part.set_param("method", calendar.method, requote=False)  # unquoted, as Gmail writes it
+    part.set_payload(calendar.ics)
+    encoders.encode_base64(part)
+    return _inner(part)
+
+
+def _attachment(ics: bytes) -> MIMEApplication:
+    part = MIMEApplication(ics, "ics", name=ATTACHMENT_NAME)
+    part.add_header("Content-Disposition", "attachment", filename=ATTACHMENT_NAME)
+    return _inner(part)
+
+
+def _inner(part: PartT) -> PartT:
+    """Drop the MIME-Version the `email.mime` classes put on every part: only the top has one."""
+    del part["MIME-Version"]
+    return part

@@ -19,7 +19,7 @@ import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from email.message import EmailMessage
+from email.message import Message
 from pathlib import Path
 from types import TracebackType
 from typing import Literal, Protocol, Self
@@ -92,7 +92,7 @@ class Transport(Protocol):
     """Delivers built messages; reusable for a batch, then closed."""
 
     async def send(
-        self, message: EmailMessage, envelope_from: str, recipients: Sequence[str]
+        self, message: Message, envelope_from: str, recipients: Sequence[str]
     ) -> SendResult:
         """Deliver `message` to `recipients`; raise DeliveryError when nobody got it."""
         ...
@@ -145,7 +145,7 @@ class FileTransport:
         self._clock = clock
 
     async def send(
-        self, message: EmailMessage, envelope_from: str, recipients: Sequence[str]
+        self, message: Message, envelope_from: str, recipients: Sequence[str]
     ) -> SendResult:
         """Write the message; every recipient counts as accepted."""
         if not recipients:
@@ -157,7 +157,7 @@ class FileTransport:
             raise DeliveryError(problem, temporary=True) from exc
         return SendResult(accepted=tuple(recipients))
 
-    def write(self, message: EmailMessage) -> Path:
+    def write(self, message: Message) -> Path:
         """Write `message` under its final name through a temporary file and a rename."""
         self.outbox_dir.mkdir(parents=True, exist_ok=True)
         stamp = self._clock().strftime("%Y%m%dT%H%M%S%fZ")
@@ -183,10 +183,10 @@ class MemoryTransport:
     with. For tests, previews and `rituel mail test --dry-run`-like uses."""
 
     refuse: Mapping[str, int] = field(default_factory=dict)
-    sent: list[tuple[EmailMessage, str, tuple[str, ...]]] = field(default_factory=list)
+    sent: list[tuple[Message, str, tuple[str, ...]]] = field(default_factory=list)
 
     async def send(
-        self, message: EmailMessage, envelope_from: str, recipients: Sequence[str]
+        self, message: Message, envelope_from: str, recipients: Sequence[str]
     ) -> SendResult:
         """Record the message; refuse the recipients named in `refuse`."""
         refused = tuple(
@@ -262,7 +262,7 @@ class SmtpTransport:
         await self.close()
 
     async def send(
-        self, message: EmailMessage, envelope_from: str, recipients: Sequence[str]
+        self, message: Message, envelope_from: str, recipients: Sequence[str]
     ) -> SendResult:
         """Send on an idle connection (or a new one); a failed connection is dropped."""
         if not recipients:

@@ -9,6 +9,7 @@ from sqlalchemy import Column, Index, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, PartStat
+from scheduler.core.messages import MessageKind, MessageState
 from scheduler.store.types import UTCDateTime
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -144,3 +145,41 @@ class FeedToken(SQLModel, table=True):
     """Hex SHA-256 of the token; the token itself is shown once and never stored."""
     created_at: datetime = Field(sa_column=utc_column())
     revoked_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class Message(SQLModel, table=True):
+    """The outbox: one mail to one recipient, from enqueue (in the transaction of the change
+    that causes it) to delivery. Rendered only when sent; its Message-ID is fixed at enqueue
+    and reused on every attempt."""
+
+    __tablename__ = "message"
+    __table_args__ = (Index("ix_message_claim", "state", "next_try_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: MessageKind = Field(sa_type=String(20), index=True)
+    idempotency_key: str = Field(unique=True, max_length=320)
+    """Occurrence or convention, kind, SEQUENCE or offset, recipient: enqueuing twice adds
+    nothing."""
+    occurrence_id: int | None = Field(default=None, foreign_key="occurrence.id", index=True)
+    convention_id: int | None = Field(default=None, foreign_key="convention.id", index=True)
+    contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
+    facilitator_id: str | None = Field(default=None, max_length=40)
+    recipient: str = Field(max_length=254, index=True)
+    recipient_name: str = Field(default="", max_length=200)
+    locale: str = Field(default="fr", max_length=8)
+    sequence: int = Field(default=0)
+    offset_days: int | None = Field(default=None)
+    """Days before the meeting (reminders) or the convention's end (renewal notices)."""
+    due_at: datetime = Field(sa_column=utc_column())
+    state: MessageState = Field(default=MessageState.PENDING, sa_type=String(20))
+    attempts: int = Field(default=0)
+    next_try_at: datetime = Field(sa_column=utc_column())
+    last_error: str | None = Field(default=None, max_length=1000)
+    message_id: str = Field(max_length=250)
+    unsubscribe_token: str = Field(unique=True, max_length=64)
+    """The secret of this message's "stop receiving this kind" link."""
+    lease_owner: str | None = Field(default=None, max_length=80)
+    lease_expires_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    sent_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    created_at: datetime = Field(sa_column=utc_column())
+    updated_at: datetime = Field(sa_column=utc_column())

@@ -306,3 +306,7 @@ def mail_context(kind: str, *, theme: str | None = "Les marchés réservés") ->
         "digest": digest,
         "sent_at": MEETING_START,
     }
+
+
+# The outbox tests run on every database the service tests run on.
+from tests.service.conftest import Store, store  # noqa: E402, F401

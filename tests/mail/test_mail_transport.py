@@ -8,16 +8,6 @@ from pathlib import Path
 
 import aiosmtplib
 import pytest
-from conftest import (
-    INVITEE,
-    SENDER,
-    SMTP_PASSWORD,
-    MailSink,
-    SmtpServer,
-    StartServer,
-    free_port,
-    plain_message,
-)
 
 from scheduler.errors import DeliveryError
 from scheduler.mail.transport import (
@@ -27,6 +17,16 @@ from scheduler.mail.transport import (
     RateLimit,
     SmtpTransport,
     classify,
+)
+from tests.mail.conftest import (
+    INVITEE,
+    SENDER,
+    SMTP_PASSWORD,
+    MailSink,
+    SmtpServer,
+    StartServer,
+    free_port,
+    plain_message,
 )
 
 

@@ -1,0 +1,335 @@
+"""Rendering at send time: an outbox row, with what the store says now, becomes a message.
+
+A row is rendered from the current state of its meeting or convention, so a pending invitation
+carries the latest date; a row that should no longer go (the meeting started, was cancelled or
+moved since, the reader unsubscribed or declined) gets a verdict instead.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+from sqlmodel import Session, col, func, select
+
+from scheduler.calendar import Attendee, render_cancel, render_request
+from scheduler.config import Settings
+from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, PartStat, RitualKind
+from scheduler.core.messages import MessageKind, MessageState
+from scheduler.mail.mime import CalendarPart, Envelope, Mailbox, build_message
+from scheduler.mail.templates import MailTemplates
+from scheduler.mail.views import (
+    Answers,
+    ConventionView,
+    DigestMeeting,
+    DigestView,
+    FailedDelivery,
+    MeetingView,
+    Person,
+)
+from scheduler.service.event_views import (
+    Audience,
+    event_view,
+    meeting_of,
+    meeting_title,
+    organizer_of,
+)
+from scheduler.service.outbox import Composed, Verdict
+from scheduler.store.models import (
+    Contact,
+    Convention,
+    Invitation,
+    Message,
+    Occurrence,
+    Organisation,
+)
+
+DIGEST_WEEKS = 2
+ENDING_WITHIN_DAYS = 120
+
+
+class StoreComposer:
+    """Renders outbox rows from the store with the configured templates and sender."""
+
+    def __init__(self, settings: Settings, templates: MailTemplates | None = None) -> None:
+        self.settings = settings
+        self.templates = templates or MailTemplates(timezone=settings.organisation.timezone)
+        self.sender = Mailbox(settings.mail.sender_name, settings.mail.sender)
+
+    def compose(self, session: Session, message: Message, now: datetime) -> Composed | Verdict:
+        """The message to send for `message`, or why it must not go."""
+        kind = MessageKind(message.kind)
+        if kind is MessageKind.RENEWAL_NOTICE:
+            return self._renewal_notice(session, message, now)
+        if kind is MessageKind.DIGEST:
+            return self._digest(session, message, now)
+        return self._about_meeting(session, message, kind, now)
+
+    def unsubscribe_url(self, message: Message) -> str:
+        """The link that stops this kind of message for this reader."""
+        return f"{self.settings.feeds.base_url.rstrip('/')}/unsubscribe/{message.unsubscribe_token}"
+
+    # --- meetings ------------------------------------------------------------------------------
+
+    def _about_meeting(
+        self, session: Session, message: Message, kind: MessageKind, now: datetime
+    ) -> Composed | Verdict:
+        occurrence = session.get(Occurrence, message.occurrence_id)
+        if occurrence is None:
+            return Verdict(MessageState.CANCELLED, "the meeting no longer exists")
+        contact = session.get(Contact, message.contact_id) if message.contact_id else None
+        verdict = _meeting_verdict(session, message, kind, occurrence, contact, now)
+        if verdict is not None:
+            return verdict
+        buyer = _organisation_name(session, occurrence.organisation_id)
+        meeting = meeting_of(occurrence, buyer)
+        organizer = organizer_of(self.settings, meeting)
+        recipient = Person(message.recipient_name or message.recipient, message.recipient)
+        view = MeetingView(
+            uid=occurrence.uid,
+            kind=occurrence.kind,
+            title=meeting_title(self.settings, meeting, message.locale),
+            start=occurrence.start,
+            end=occurrence.end,
+            facilitator=Person(organizer.name, organizer.email),
+            theme=occurrence.theme,
+            location=self.settings.rituals[meeting.kind].location,
+            video_url=self.settings.rituals[meeting.kind].video_url,
+            buyer=buyer,
+            sequence=occurrence.sequence,
+            cancel_reason=occurrence.cancel_reason,
+        )
+        context = {"meeting": view, "days_before": message.offset_days or 0}
+        calendar = None
+        method = kind.itip_method
+        if method is not None:
+            event = event_view(
+                self.settings,
+                meeting,
+                locale=message.locale,
+                audience=Audience.SCHEDULING,
+                attendees=[Attendee(recipient.name, recipient.email)],
+            )
+            ics = render_cancel(event) if method == "CANCEL" else render_request(event)
+            calendar = CalendarPart(method, ics)
+        reply_to = Mailbox(organizer.name, organizer.email)
+        return self._build(message, recipient, reply_to, context, now, occurrence.kind, calendar)
+
+    # --- conventions and digests ---------------------------------------------------------------
+
+    def _renewal_notice(
+        self, session: Session, message: Message, now: datetime
+    ) -> Composed | Verdict:
+        convention = session.get(Convention, message.convention_id)
+        if convention is None or convention.status != "active":
+            return Verdict(MessageState.CANCELLED, "the convention is no longer active")
+        today = self._today(now)
+        if convention.end_date < today:
+            return Verdict(MessageState.SKIPPED, "the convention has ended")
+        buyer = session.get(Organisation, convention.organisation_id)
+        view = ConventionView(
+            buyer=buyer.name if buyer else "?",
+            start=convention.start_date,
+            end=convention.end_date,
+            days_left=(convention.end_date - today).days,
+        )
+        facilitator = self.settings.facilitator(buyer.facilitator_id or "") if buyer else None
+        reply_to = Mailbox(facilitator.name, facilitator.email) if facilitator else None
+        recipient = Person(message.recipient_name or message.recipient, message.recipient)
+        return self._build(message, recipient, reply_to, {"convention": view}, now)
+
+    def _digest(self, session: Session, message: Message, now: datetime) -> Composed | Verdict:
+        facilitator = self.settings.facilitator(message.facilitator_id or "")
+        if facilitator is None:
+            return Verdict(MessageState.CANCELLED, "no such facilitator any more")
+        today = self._today(now)
+        view = DigestView(
+            period_start=today,
+            period_end=today + timedelta(weeks=DIGEST_WEEKS, days=-1),
+            upcoming=_upcoming(self, session, facilitator.id, now),
+            failed=_failed(session, now),
+            conventions_ending=_conventions_ending(session, facilitator.id, today),
+            buyers_without_review=_buyers_without_review(session, facilitator.id, now),
+        )
+        recipient = Person(facilitator.name, facilitator.email)
+        return self._build(message, recipient, None, {"digest": view}, now)
+
+    # --- common --------------------------------------------------------------------------------
+
+    def _build(
+        self,
+        message: Message,
+        recipient: Person,
+        reply_to: Mailbox | None,
+        context: dict[str, object],
+        now: datetime,
+        ritual_kind: str | None = None,
+        calendar: CalendarPart | None = None,
+    ) -> Composed:
+        values = {
+            "guichet": self.settings.organisation.name,
+            "recipient": recipient,
+            "unsubscribe_url": self.unsubscribe_url(message),
+            **context,
+        }
+        rendered = self.templates.render(message.kind, message.locale, values, ritual_kind)
+        envelope = Envelope(
+            sender=self.sender,
+            recipient=Mailbox(recipient.name, recipient.email),
+            message_id=message.message_id,
+            date=now,
+            reply_to=reply_to,
+            unsubscribe_url=self.unsubscribe_url(message),
+            locale=message.locale,
+        )
+        email = build_message(envelope, rendered.subject, rendered.text, rendered.html, calendar)
+        return Composed(email, self.sender.address, (message.recipient,))
+
+    def _today(self, now: datetime) -> date:
+        return now.astimezone(ZoneInfo(self.settings.organisation.timezone)).date()
+
+
+def _meeting_verdict(
+    session: Session,
+    message: Message,
+    kind: MessageKind,
+    occurrence: Occurrence,
+    contact: Contact | None,
+    now: datetime,
+) -> Verdict | None:
+    """Why a message about `occurrence` must not go now, if it must not."""
+    cancelled = occurrence.status == OccurrenceStatus.CANCELLED
+    if kind is MessageKind.CANCEL and not cancelled:
+        return Verdict(MessageState.CANCELLED, "the meeting is no longer cancelled")
+    if kind is not MessageKind.CANCEL and cancelled:
+        return Verdict(MessageState.CANCELLED, "the meeting was cancelled")
+    if occurrence.start <= now:
+        return Verdict(MessageState.SKIPPED, "the meeting has already started")
+    if kind is MessageKind.REMINDER and message.sequence != occurrence.sequence:
+        return Verdict(MessageState.CANCELLED, "the meeting moved since")
+    if kind is MessageKind.UPDATE and message.sequence < occurrence.sequence:
+        return Verdict(MessageState.CANCELLED, "a later update supersedes it")
+    if contact is not None and unsubscribed(contact, kind):
+        return Verdict(MessageState.SKIPPED, f"unsubscribed from {kind.value}")
+    if kind is MessageKind.REMINDER and contact is not None:
+        answer = session.exec(
+            select(Invitation.partstat)
+            .where(col(Invitation.occurrence_id) == occurrence.id)
+            .where(col(Invitation.contact_id) == contact.id)
+        ).first()
+        if answer == PartStat.DECLINED:
+            return Verdict(MessageState.SKIPPED, "declined")
+    return None
+
+
+def unsubscribed(contact: Contact, kind: MessageKind) -> bool:
+    """True when `contact` asked to stop receiving `kind` (or every mail)."""
+    kinds = {k.strip() for k in contact.unsubscribed_kinds.split(",") if k.strip()}
+    return contact.unsubscribed or kind.value in kinds
+
+
+def _organisation_name(session: Session, organisation_id: int | None) -> str | None:
+    if organisation_id is None:
+        return None
+    organisation = session.get(Organisation, organisation_id)
+    return organisation.name if organisation else None
+
+
+def _upcoming(
+    composer: StoreComposer, session: Session, facilitator_id: str, now: datetime
+) -> tuple[DigestMeeting, ...]:
+    until = now + timedelta(weeks=DIGEST_WEEKS)
+    rows = session.exec(
+        select(Occurrence)
+        .where(col(Occurrence.facilitator_id) == facilitator_id)
+        .where(col(Occurrence.start) >= now)
+        .where(col(Occurrence.start) < until)
+        .where(col(Occurrence.status) != OccurrenceStatus.CANCELLED)
+        .order_by(col(Occurrence.start))
+    ).all()
+    settings = composer.settings
+    items = []
+    for occurrence in rows:
+        buyer = _organisation_name(session, occurrence.organisation_id)
+        meeting = meeting_of(occurrence, buyer)
+        organizer = organizer_of(settings, meeting)
+        view = MeetingView(
+            uid=occurrence.uid,
+            kind=occurrence.kind,
+            title=meeting_title(settings, meeting, "fr"),
+            start=occurrence.start,
+            end=occurrence.end,
+            facilitator=Person(organizer.name, organizer.email),
+            theme=occurrence.theme,
+            buyer=buyer,
+        )
+        items.append(DigestMeeting(view, _answers(session, occurrence.id)))
+    return tuple(items)
+
+
+def _answers(session: Session, occurrence_id: int | None) -> Answers:
+    counts = dict(
+        session.exec(
+            select(Invitation.partstat, func.count())
+            .where(col(Invitation.occurrence_id) == occurrence_id)
+            .group_by(col(Invitation.partstat))
+        ).all()
+    )
+    return Answers(
+        accepted=counts.get(PartStat.ACCEPTED, 0),
+        declined=counts.get(PartStat.DECLINED, 0),
+        tentative=counts.get(PartStat.TENTATIVE, 0),
+        pending=counts.get(PartStat.NEEDS_ACTION, 0),
+    )
+
+
+def _failed(session: Session, now: datetime) -> tuple[FailedDelivery, ...]:
+    rows = session.exec(
+        select(Message)
+        .where(col(Message.state) == MessageState.FAILED)
+        .where(col(Message.updated_at) >= now - timedelta(days=7))
+        .order_by(col(Message.updated_at).desc())
+        .limit(50)
+    ).all()
+    return tuple(
+        FailedDelivery(row.recipient, row.kind, row.last_error or "", row.updated_at)
+        for row in rows
+    )
+
+
+def _conventions_ending(
+    session: Session, facilitator_id: str, today: date
+) -> tuple[ConventionView, ...]:
+    rows = session.exec(
+        select(Convention, Organisation)
+        .join(Organisation, col(Organisation.id) == col(Convention.organisation_id))
+        .where(col(Organisation.facilitator_id) == facilitator_id)
+        .where(col(Convention.status) == "active")
+        .where(col(Convention.end_date) >= today)
+        .where(col(Convention.end_date) <= today + timedelta(days=ENDING_WITHIN_DAYS))
+        .order_by(col(Convention.end_date))
+    ).all()
+    return tuple(
+        ConventionView(org.name, conv.start_date, conv.end_date, (conv.end_date - today).days)
+        for conv, org in rows
+    )
+
+
+def _buyers_without_review(session: Session, facilitator_id: str, now: datetime) -> tuple[str, ...]:
+    since = now - relativedelta(months=12)
+    reviewed = (
+        select(Occurrence.organisation_id)
+        .where(col(Occurrence.kind) == RitualKind.PROGRAMMING_REVIEW.value)
+        .where(col(Occurrence.start) >= since)
+        .where(col(Occurrence.start) <= now)
+        .where(col(Occurrence.status) != OccurrenceStatus.CANCELLED)
+    )
+    rows = session.exec(
+        select(Organisation.name)
+        .where(col(Organisation.role) == OrganisationRole.BUYER)
+        .where(col(Organisation.facilitator_id) == facilitator_id)
+        .where(col(Organisation.id).not_in(reviewed))
+        .order_by(col(Organisation.name))
+    ).all()
+    return tuple(rows)
