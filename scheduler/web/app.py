@@ -1,4 +1,5 @@
-"""The HTTP application (Starlette): feeds behind their tokens, the public feed, and health.
+"""The HTTP application (Starlette): feeds behind their tokens, the public feed, RSVP pages and
+health.
 
 It needs no lifespan events, so the daemon can serve it with `lifespan="off"`.
 """
@@ -16,14 +17,21 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from scheduler.clock import Clock, system_clock
 from scheduler.config import Settings
 from scheduler.web.feeds import FeedEndpoints, not_found
+from scheduler.web.rsvp import rsvp_routes
 
 
 def create_app(
-    settings: Settings, engine: Engine, *, extra_routes: Sequence[BaseRoute] = ()
+    settings: Settings,
+    engine: Engine,
+    *,
+    extra_routes: Sequence[BaseRoute] = (),
+    clock: Clock = system_clock,
 ) -> Starlette:
-    """The web app over `engine`, serving the feeds written under `settings.feeds.dir`."""
+    """The web app over `engine`, serving the feeds written under `settings.feeds.dir` and the
+    RSVP pages, which answer at `clock`'s instant."""
     feeds = FeedEndpoints(engine, settings.resolve(settings.feeds.dir))
 
     async def healthz(_request: Request) -> Response:
@@ -39,6 +47,7 @@ def create_app(
     routes: list[BaseRoute] = [
         *feeds.routes(),
         Route("/healthz", healthz, methods=["GET"]),
+        *rsvp_routes(settings, engine, clock=clock),
         *extra_routes,
     ]
     return Starlette(routes=routes, exception_handlers={404: missing})
