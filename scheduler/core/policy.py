@@ -1,13 +1,30 @@
-"""The message policy: from meetings, invitees, conventions and `now`, the messages that should
-exist. Pure: the service turns its answer into outbox rows (see scheduler.service.outbox).
+"""The message policy: from meetings, their invitees, conventions, facilitators and `now`, the
+messages that should exist. Pure: the service turns its answer into outbox rows.
+
+- an invitation `invite_days_before` the meeting (per kind), at the guichet's morning send time;
+  one still ahead after downtime is sent at once, never one for a meeting that has started;
+- reminders at `reminders_days_before` offsets to invitees who have not declined; a reminder
+  whose meeting has started, or that a later reminder has overtaken, is recorded as skipped;
+- an update at once to those already invited when an announced meeting moves (SEQUENCE in the
+  key, so every move gives one), a cancellation at once when it is cancelled;
+- renewal notices 120 and 60 days (configurable) before a convention's end;
+- a weekly digest to each facilitator (Monday 08:00 local by default).
+
+Nobody gets a kind they unsubscribed from.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind
 from scheduler.core.messages import MessageKind
+
+DIGEST_GRACE = timedelta(days=1)
+"""A digest more than a day late (downtime) is recorded as skipped: next week's will come."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +47,301 @@ class MessageIntent:
     """Set when the message is recorded as skipped, never sent (a reminder caught up late)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """Someone messages go to: a contact (with an id) or a facilitator (with theirs)."""
+
+    email: str
+    name: str = ""
+    locale: str = "fr"
+    contact_id: int | None = None
+    facilitator_id: str | None = None
+    unsubscribed_from: frozenset[MessageKind] = frozenset()
+
+    def wants(self, kind: MessageKind) -> bool:
+        """False when this reader asked to stop receiving `kind`."""
+        return kind not in self.unsubscribed_from
+
+
+@dataclass(frozen=True, slots=True)
+class Invitee:
+    """A reader invited to one meeting, with their answer and whether the invitation went."""
+
+    reader: Reader
+    partstat: PartStat = PartStat.NEEDS_ACTION
+    invited: bool = False
+    """An invitation was sent (or is being sent): updates and cancellations go to them."""
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingFacts:
+    """One stored occurrence, as the policy sees it."""
+
+    occurrence_id: int
+    kind: RitualKind
+    start: datetime
+    status: OccurrenceStatus
+    sequence: int
+    changed_at: datetime
+    invitees: tuple[Invitee, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ConventionFacts:
+    """A buyer's convention and who hears about its renewal (facilitator, buyer's contacts)."""
+
+    convention_id: int
+    end: date
+    active: bool
+    readers: tuple[Reader, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRules:
+    """The configuration the policy follows."""
+
+    timezone: str = "Europe/Paris"
+    invite_days_before: Mapping[RitualKind, int] = field(default_factory=dict)
+    reminders_days_before: Mapping[RitualKind, tuple[int, ...]] = field(default_factory=dict)
+    renewal_notice_days: tuple[int, ...] = (120, 60)
+    digest_weekday: int = 0
+    digest_time: time = time(8, 0)
+    send_time: time = time(9, 0)
+    """Local time at which day-counted messages (invitations, reminders, notices) go out."""
+
+    def invite_days(self, kind: RitualKind) -> int:
+        """Days before a meeting of `kind` its invitation goes (30 unless configured)."""
+        return self.invite_days_before.get(kind, 30)
+
+    def reminder_days(self, kind: RitualKind) -> tuple[int, ...]:
+        """Reminder offsets for `kind`, largest first (7 and 1 unless configured)."""
+        return tuple(sorted(set(self.reminders_days_before.get(kind, (7, 1))), reverse=True))
+
+
 def message_key(kind: MessageKind, subject: str, recipient: str, detail: str = "") -> str:
-    """'occ:12/reminder/s1-7d/elise@ville.example': what a message is about, to whom, and (for
-    a reminder or an update) which SEQUENCE and offset."""
+    """'occ:12/reminder/s1-7d/elise@ville.example': what a message is about, its kind, (for an
+    update, a reminder or a notice) its SEQUENCE or offset, and to whom."""
     parts = [subject, kind.value, *([detail] if detail else []), recipient.lower()]
     return "/".join(parts)
+
+
+def due_messages(
+    meetings: Iterable[MeetingFacts],
+    conventions: Iterable[ConventionFacts],
+    facilitators: Iterable[Reader],
+    rules: MessageRules,
+    now: datetime,
+) -> list[MessageIntent]:
+    """Every message the policy wants to exist at `now`."""
+    intents: list[MessageIntent] = []
+    for meeting in meetings:
+        intents.extend(meeting_messages(meeting, rules, now))
+    for convention in conventions:
+        intents.extend(renewal_notices(convention, rules, now))
+    for facilitator in facilitators:
+        intents.extend(weekly_digest(facilitator, rules, now))
+    return intents
+
+
+def meeting_messages(
+    meeting: MeetingFacts, rules: MessageRules, now: datetime
+) -> list[MessageIntent]:
+    """Invitations, updates, reminders or cancellations for one meeting."""
+    if meeting.status is OccurrenceStatus.CANCELLED:
+        return _cancellations(meeting, now)
+    if meeting.status is OccurrenceStatus.HELD:
+        return []
+    return [
+        *_invitations(meeting, rules, now),
+        *_updates(meeting, now),
+        *_reminders(meeting, rules, now),
+    ]
+
+
+def _invitations(meeting: MeetingFacts, rules: MessageRules, now: datetime) -> list[MessageIntent]:
+    due = min(_at_send_time(meeting.start, rules.invite_days(meeting.kind), rules), meeting.start)
+    late = "the meeting had started" if meeting.start <= now else None
+    return [
+        _about(meeting, MessageKind.INVITE, invitee.reader, due, skip_reason=late)
+        for invitee in meeting.invitees
+        if invitee.reader.wants(MessageKind.INVITE) and invitee.partstat != PartStat.DECLINED
+    ]
+
+
+def _updates(meeting: MeetingFacts, now: datetime) -> list[MessageIntent]:
+    if meeting.sequence == 0 or meeting.status not in (
+        OccurrenceStatus.ANNOUNCED,
+        OccurrenceStatus.MOVED,
+    ):
+        return []
+    late = "the meeting had started" if meeting.start <= now else None
+    return [
+        _about(
+            meeting,
+            MessageKind.UPDATE,
+            invitee.reader,
+            meeting.changed_at,
+            detail=f"s{meeting.sequence}",
+            skip_reason=late,
+        )
+        for invitee in meeting.invitees
+        if invitee.invited and invitee.reader.wants(MessageKind.UPDATE)
+    ]
+
+
+def _reminders(meeting: MeetingFacts, rules: MessageRules, now: datetime) -> list[MessageIntent]:
+    """Reminders after the invitation, to those who have not declined. Of the ones already due,
+    only the latest goes: a meeting is never announced late nor twice in a row."""
+    offsets = [d for d in rules.reminder_days(meeting.kind) if d < rules.invite_days(meeting.kind)]
+    dues = {d: min(_at_send_time(meeting.start, d, rules), meeting.start) for d in offsets}
+    latest_due = min((d for d in offsets if dues[d] <= now), default=None)
+    intents = []
+    for offset in offsets:
+        skip = None
+        if meeting.start <= now:
+            skip = "the meeting had started"
+        elif latest_due is not None and offset > latest_due:
+            skip = f"overtaken by the {latest_due}-day reminder"
+        for invitee in meeting.invitees:
+            if invitee.partstat == PartStat.DECLINED:
+                continue
+            if not invitee.reader.wants(MessageKind.REMINDER):
+                continue
+            intents.append(
+                _about(
+                    meeting,
+                    MessageKind.REMINDER,
+                    invitee.reader,
+                    dues[offset],
+                    detail=f"s{meeting.sequence}-{offset}d",
+                    offset_days=offset,
+                    skip_reason=skip,
+                )
+            )
+    return intents
+
+
+def _cancellations(meeting: MeetingFacts, now: datetime) -> list[MessageIntent]:
+    late = "the meeting had started" if meeting.start <= now else None
+    return [
+        _about(
+            meeting,
+            MessageKind.CANCEL,
+            invitee.reader,
+            meeting.changed_at,
+            detail=f"s{meeting.sequence}",
+            skip_reason=late,
+        )
+        for invitee in meeting.invitees
+        if invitee.invited and invitee.reader.wants(MessageKind.CANCEL)
+    ]
+
+
+def renewal_notices(
+    convention: ConventionFacts, rules: MessageRules, now: datetime
+) -> list[MessageIntent]:
+    """Notices before an active convention ends; of those already due only the latest goes."""
+    if not convention.active:
+        return []
+    zone = ZoneInfo(rules.timezone)
+    today = now.astimezone(zone).date()
+    offsets = sorted(set(rules.renewal_notice_days), reverse=True)
+    dues = {
+        d: datetime.combine(convention.end - timedelta(days=d), rules.send_time, zone)
+        for d in offsets
+    }
+    latest_due = min((d for d in offsets if dues[d] <= now), default=None)
+    intents = []
+    for offset in offsets:
+        skip = None
+        if convention.end < today:
+            skip = "the convention had ended"
+        elif latest_due is not None and offset > latest_due:
+            skip = f"overtaken by the {latest_due}-day notice"
+        for reader in convention.readers:
+            if not reader.wants(MessageKind.RENEWAL_NOTICE):
+                continue
+            intents.append(
+                MessageIntent(
+                    kind=MessageKind.RENEWAL_NOTICE,
+                    key=message_key(
+                        MessageKind.RENEWAL_NOTICE,
+                        f"conv:{convention.convention_id}",
+                        reader.email,
+                        f"{offset}d",
+                    ),
+                    recipient=reader.email,
+                    due_at=dues[offset],
+                    recipient_name=reader.name,
+                    locale=reader.locale,
+                    convention_id=convention.convention_id,
+                    contact_id=reader.contact_id,
+                    facilitator_id=reader.facilitator_id,
+                    offset_days=offset,
+                    skip_reason=skip,
+                )
+            )
+    return intents
+
+
+def weekly_digest(facilitator: Reader, rules: MessageRules, now: datetime) -> list[MessageIntent]:
+    """This week's digest for `facilitator`, once its time has come."""
+    if not facilitator.wants(MessageKind.DIGEST):
+        return []
+    zone = ZoneInfo(rules.timezone)
+    local = now.astimezone(zone)
+    monday = local.date() - timedelta(days=(local.weekday() - rules.digest_weekday) % 7)
+    due = datetime.combine(monday, rules.digest_time, zone)
+    if due > now:
+        due = datetime.combine(monday - timedelta(weeks=1), rules.digest_time, zone)
+    year, week, _ = due.date().isocalendar()
+    late = "sent more than a day late" if now - due > DIGEST_GRACE else None
+    return [
+        MessageIntent(
+            kind=MessageKind.DIGEST,
+            key=message_key(
+                MessageKind.DIGEST,
+                f"fac:{facilitator.facilitator_id}",
+                facilitator.email,
+                f"{year}-W{week:02d}",
+            ),
+            recipient=facilitator.email,
+            due_at=due,
+            recipient_name=facilitator.name,
+            locale=facilitator.locale,
+            facilitator_id=facilitator.facilitator_id,
+            skip_reason=late,
+        )
+    ]
+
+
+def _at_send_time(start: datetime, days_before: int, rules: MessageRules) -> datetime:
+    """`days_before` the meeting's local day, at the morning send time."""
+    zone = ZoneInfo(rules.timezone)
+    day = start.astimezone(zone).date() - timedelta(days=days_before)
+    return datetime.combine(day, rules.send_time, zone)
+
+
+def _about(
+    meeting: MeetingFacts,
+    kind: MessageKind,
+    reader: Reader,
+    due: datetime,
+    *,
+    detail: str = "",
+    offset_days: int | None = None,
+    skip_reason: str | None = None,
+) -> MessageIntent:
+    return MessageIntent(
+        kind=kind,
+        key=message_key(kind, f"occ:{meeting.occurrence_id}", reader.email, detail),
+        recipient=reader.email,
+        due_at=due,
+        recipient_name=reader.name,
+        locale=reader.locale,
+        occurrence_id=meeting.occurrence_id,
+        contact_id=reader.contact_id,
+        sequence=meeting.sequence,
+        offset_days=offset_days,
+        skip_reason=skip_reason,
+    )

@@ -52,11 +52,19 @@ MAX_ERROR = 1000
 # --- enqueue -----------------------------------------------------------------------------------
 
 
-def enqueue(session: Session, intents: Iterable[MessageIntent], now: datetime, domain: str) -> int:
+def enqueue(
+    session: Session,
+    intents: Iterable[MessageIntent],
+    now: datetime,
+    domain: str,
+    *,
+    insert_until: datetime | None = None,
+) -> int:
     """Write the intended messages not yet in the outbox, inside the caller's transaction.
 
     Rows are keyed by their idempotency key, so enqueuing twice adds nothing; a pending row whose
-    due time changed (its meeting moved) follows the new time. Returns the rows added."""
+    due time changed (its meeting moved) follows the new time. Only messages due by
+    `insert_until` (when given) are added. Returns the rows added."""
     wanted = list({intent.key: intent for intent in intents}.values())
     if not wanted:
         return 0
@@ -65,7 +73,11 @@ def enqueue(session: Session, intents: Iterable[MessageIntent], now: datetime, d
         due = existing.get(intent.key)
         if due is not None and due != intent.due_at:
             _follow(session, intent, now)
-    rows = [_row(intent, now, domain) for intent in wanted if intent.key not in existing]
+    rows = [
+        _row(intent, now, domain)
+        for intent in wanted
+        if intent.key not in existing and (insert_until is None or intent.due_at <= insert_until)
+    ]
     return _insert_new(session, rows)
 
 
