@@ -36,6 +36,7 @@ from scheduler.service.event_views import (
     organizer_of,
 )
 from scheduler.service.outbox import Composed, Verdict
+from scheduler.service.rsvp import invitation_rsvp_url
 from scheduler.store.models import (
     Contact,
     Convention,
@@ -99,6 +100,7 @@ class StoreComposer:
             buyer=buyer,
             sequence=occurrence.sequence,
             cancel_reason=occurrence.cancel_reason,
+            rsvp_url=self._rsvp_url(session, kind, occurrence, contact),
         )
         context = {"meeting": view, "days_before": message.offset_days or 0}
         calendar = None
@@ -115,6 +117,14 @@ class StoreComposer:
             calendar = CalendarPart(method, ics)
         reply_to = Mailbox(organizer.name, organizer.email)
         return self._build(message, recipient, reply_to, context, now, occurrence.kind, calendar)
+
+    def _rsvp_url(
+        self, session: Session, kind: MessageKind, occurrence: Occurrence, contact: Contact | None
+    ) -> str | None:
+        if kind is MessageKind.CANCEL or contact is None or contact.id is None:
+            return None
+        assert occurrence.id is not None
+        return invitation_rsvp_url(session, self.settings, occurrence.id, contact.id)
 
     # --- conventions and digests ---------------------------------------------------------------
 

@@ -95,7 +95,7 @@ async def test_every_kind_arrives_with_the_shape_clients_expect(
     assert received["Reply-To"].addresses[0].addr_spec == FACILITATOR.email
     assert received["Content-Language"] == locale
     unsubscribe = mail_context(kind.value)["unsubscribe_url"]
-    assert received["List-Unsubscribe"] == f"<{unsubscribe}>"
+    assert received["List-Unsubscribe"].strip() == f"<{unsubscribe}>"
     assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     text, html = received.get_body(("plain",)), received.get_body(("html",))
     assert text is not None

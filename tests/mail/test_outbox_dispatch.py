@@ -308,3 +308,18 @@ async def _digest_text(world: World, at: datetime) -> str:
     assert body is not None
     text: str = body.get_content()
     return text
+
+
+async def test_an_invitation_carries_its_rsvp_and_unsubscribe_links(world: World) -> None:
+    world.enqueue(world.intent())
+    transport = MemoryTransport()
+    await run(world, transport, NOW)
+    [(sent, _, _)] = transport.sent
+    message = message_from_bytes(sent.as_bytes(), policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    text = message.get_body(("plain",))
+    assert text is not None
+    base = world.settings.feeds.base_url
+    token = world.messages()[0].unsubscribe_token
+    assert f"{base}/rsvp/" in text.get_content()
+    assert message["List-Unsubscribe"].strip() == f"<{base}/unsubscribe/{token}>"
