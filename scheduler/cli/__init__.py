@@ -17,6 +17,7 @@ from scheduler.cli import occurrence as occurrence  # isort: skip
 from scheduler.cli import directory as directory  # isort: skip
 from scheduler.cli import service as service  # isort: skip
 from scheduler.cli import attendance as attendance  # isort: skip
+from scheduler.cli import outbox as outbox  # isort: skip
 
 
 def main(argv: list[str] | None = None) -> int:
