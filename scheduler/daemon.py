@@ -28,7 +28,7 @@ from scheduler.clock import Clock
 from scheduler.config import Settings, load_settings
 from scheduler.errors import ConfigError
 from scheduler.logs import get_logger
-from scheduler.service.cycle import CycleReport, export_step, plan_step, run_cycle
+from scheduler.service.cycle import CycleReport, export_step, mail_step, plan_step, run_cycle
 from scheduler.service.instance import InstanceLock
 from scheduler.store.db import open_database
 
@@ -168,7 +168,9 @@ class Daemon:
         if self._stop.is_set():
             return
         async with self._busy:
-            pass
+            report = await mail_step(self.settings, self.engine, self.clock)
+        if report.enqueued.added or report.dispatched.handled:
+            self._kick("export")
 
     async def _serve(self) -> None:
         """The web app (feeds, RSVP, health) on uvicorn, in this event loop."""

@@ -11,6 +11,7 @@ from scheduler.cli.app import ConfigOption, NowOption, app, console, open_contex
 from scheduler.config import config_path
 from scheduler.daemon import Daemon
 from scheduler.logs import setup_logging
+from scheduler.service.cycle import describe
 
 
 @app.command()
@@ -29,7 +30,6 @@ def run(
     daemon = Daemon(config_path(config), clock=ctx.clock, serve_web=not no_web)
     if once:
         report = asyncio.run(daemon.run_once())
-        if report.plan is not None:
-            console.print(f"cycle done: {report.plan.planned} meetings planned")
+        console.print(describe(report))
         return
     asyncio.run(daemon.run_forever())

@@ -12,9 +12,11 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
+from scheduler.clock import Clock, fixed_clock
 from scheduler.config import Settings
 from scheduler.logs import get_logger
 from scheduler.service.feeds import ExportReport, export_feeds
+from scheduler.service.mailing import SendReport, send_due
 from scheduler.service.planning import PlanReport, plan_and_store
 
 log = get_logger("cycle")
@@ -26,6 +28,7 @@ class CycleReport:
 
     plan: PlanReport | None = None
     feeds: ExportReport | None = None
+    mail: SendReport | None = None
 
 
 async def plan_step(settings: Settings, engine: Engine, now: datetime) -> PlanReport:
@@ -62,9 +65,47 @@ async def export_step(settings: Settings, engine: Engine, now: datetime) -> Expo
     return report
 
 
+async def mail_step(settings: Settings, engine: Engine, clock: Clock) -> SendReport:
+    """Enqueue what the message policy wants by now, then send what is due."""
+    report = await send_due(settings, engine, clock)
+    queued, sent = report.enqueued, report.dispatched
+    if queued.added or queued.cancelled or sent.handled:
+        log.info(
+            "mail: enqueued %d (cancelled %d); sent %d, retried %d, failed %d, skipped %d",
+            queued.added,
+            queued.cancelled,
+            sent.sent,
+            sent.retried,
+            sent.failed,
+            sent.skipped,
+        )
+    if sent.stopped:
+        log.error("mail: sending stopped: %s", sent.stopped)
+    for error in sent.errors:
+        log.warning("mail: %s", error)
+    return report
+
+
 async def run_cycle(settings: Settings, engine: Engine, now: datetime) -> CycleReport:
-    """Every step once, in order, at `now`."""
+    """Every step once, in order, at `now`: plan, enqueue and send what is due, export."""
     report = CycleReport()
     report.plan = await plan_step(settings, engine, now)
+    report.mail = await mail_step(settings, engine, fixed_clock(now))
     report.feeds = await export_step(settings, engine, now)
     return report
+
+
+def describe(report: CycleReport) -> str:
+    """One line for the operator about a whole cycle."""
+    parts = []
+    if report.plan is not None:
+        parts.append(f"{report.plan.planned} meetings planned ({report.plan.writes} changes)")
+    if report.mail is not None:
+        sent = report.mail.dispatched
+        parts.append(
+            f"{report.mail.enqueued.added} mails enqueued, {sent.sent} sent, "
+            f"{sent.retried} to retry, {sent.failed} failed, {sent.skipped} skipped"
+        )
+    if report.feeds is not None:
+        parts.append(f"{len(report.feeds.written)} feeds written")
+    return "cycle done: " + "; ".join(parts)
