@@ -4,13 +4,18 @@ invitee absent, and the meeting becomes HELD.
 Recording again replaces the previous record, so a mistake is mended by running the command
 once more. HELD shows in no feed any differently (its STATUS stays CONFIRMED), so neither the
 SEQUENCE nor the last-change instant moves.
+
+The facilitator may also record it from a signed link (`attendance_url`, for the digest): a
+page listing the invitees with check boxes, valid from the meeting's start until
+`LINK_DAYS` after its end. Its token (purpose "attendance") opens no RSVP page, and the reverse.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -19,9 +24,15 @@ from sqlmodel import Session, col
 from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus
 from scheduler.errors import InputError, NotFoundError
-from scheduler.i18n import format_when
+from scheduler.i18n import format_when, supported
+from scheduler.service.event_views import meeting_of, meeting_title
+from scheduler.service.signing import Signer, signer
 from scheduler.store.db import session_scope
-from scheduler.store.models import Contact, Invitation, Occurrence
+from scheduler.store.models import Contact, Invitation, Occurrence, Organisation
+
+PURPOSE = "attendance"
+LINK_DAYS = 30
+"""How long after the meeting's end the facilitator's link still records attendance."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +43,7 @@ class Invitee:
     name: str
     email: str
     attended: bool | None
+    partstat: str = "NEEDS-ACTION"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +89,7 @@ def record_attendance(
                 f"not invited to {occurrence.uid}: " + ", ".join(strangers),
                 problems=[f"invitees: {', '.join(sorted(invited))}"],
             )
-        for invitation, contact in rows:
-            invitation.attended = contact.email.lower() in wanted
-            session.add(invitation)
-        occurrence.status = OccurrenceStatus.HELD
-        session.add(occurrence)
+        _mark(session, occurrence, [(i, c, c.email.lower() in wanted) for i, c in rows])
         return _report(occurrence, rows)
 
 
@@ -113,6 +121,16 @@ def _check_recordable(settings: Settings, occurrence: Occurrence, now: datetime)
         )
 
 
+def _mark(
+    session: Session, occurrence: Occurrence, marks: list[tuple[Invitation, Contact, bool]]
+) -> None:
+    for invitation, _, came in marks:
+        invitation.attended = came
+        session.add(invitation)
+    occurrence.status = OccurrenceStatus.HELD
+    session.add(occurrence)
+
+
 def _invitations(session: Session, occurrence: Occurrence) -> list[tuple[Invitation, Contact]]:
     rows = session.execute(
         select(Invitation, Contact)
@@ -129,7 +147,132 @@ def _report(occurrence: Occurrence, rows: list[tuple[Invitation, Contact]]) -> A
         start=occurrence.start,
         status=OccurrenceStatus(occurrence.status),
         invitees=tuple(
-            Invitee(contact.id or 0, contact.name, contact.email, invitation.attended)
+            Invitee(
+                contact.id or 0,
+                contact.name,
+                contact.email,
+                invitation.attended,
+                str(invitation.partstat),
+            )
             for invitation, contact in rows
         ),
     )
+
+
+# --- the facilitator's link ----------------------------------------------------------------------
+
+
+class SheetState(StrEnum):
+    """Whether an attendance link may record, and the HTTP status that says so."""
+
+    OPEN = "open"
+    NOT_STARTED = "not_started"
+    CLOSED = "closed"
+    UNKNOWN = "unknown"
+
+    @property
+    def http_status(self) -> int:
+        """200 while it may record (or will, once the meeting starts), 404 unknown, 410 past."""
+        return {SheetState.UNKNOWN: 404, SheetState.CLOSED: 410}.get(self, 200)
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceSheet:
+    """What the facilitator's page shows: the meeting and its invitees (nothing when unknown)."""
+
+    state: SheetState
+    locale: str
+    title: str = ""
+    when: str = ""
+    report: AttendanceReport | None = None
+    recorded: bool = False
+    """True when this request recorded the attendance."""
+
+
+def attendance_url(settings: Settings, occurrence_id: int, end: datetime) -> str:
+    """The facilitator's link to record who came to the occurrence ending at `end`."""
+    token = _signer(settings).seal(occurrence_id, end + timedelta(days=LINK_DAYS))
+    return f"{settings.feeds.base_url.rstrip('/')}/attendance/{token}"
+
+
+def attendance_sheet(
+    settings: Settings, engine: Engine, token: str, now: datetime
+) -> AttendanceSheet:
+    """What the link `token` opens at `now`; changes nothing."""
+    with session_scope(engine) as session:
+        opened = _by_token(session, _signer(settings), token)
+        return _sheet(session, settings, opened, now)
+
+
+def record_sheet(
+    settings: Settings, engine: Engine, token: str, present: Iterable[int], now: datetime
+) -> AttendanceSheet:
+    """Record as present the invitees whose contact ids are in `present` (none: nobody came),
+    the others absent, if the link may record; an id that is no invitee's is refused."""
+    came = set(present)
+    with session_scope(engine) as session:
+        opened = _by_token(session, _signer(settings), token)
+        sheet = _sheet(session, settings, opened, now)
+        if sheet.state is not SheetState.OPEN or opened is None:
+            return sheet
+        occurrence = opened.occurrence
+        rows = _invitations(session, occurrence)
+        strangers = came - {contact.id for _, contact in rows}
+        if strangers:
+            raise InputError(f"not invited to {occurrence.uid}: contact ids {sorted(strangers)}")
+        _mark(session, occurrence, [(i, c, c.id in came) for i, c in rows])
+        session.flush()
+        return _sheet(session, settings, opened, now, recorded=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Opened:
+    occurrence: Occurrence
+    expires: datetime
+
+
+def _by_token(session: Session, signer_: Signer, token: str) -> _Opened | None:
+    """The occurrence a link opens: the same query for a right and a wrong token."""
+    sealed = signer_.open(token)
+    occurrence = session.get(Occurrence, sealed.id if sealed is not None else 0)
+    if sealed is None or occurrence is None:
+        return None
+    return _Opened(occurrence, min(sealed.expires, occurrence.end + timedelta(days=LINK_DAYS)))
+
+
+def _sheet(
+    session: Session,
+    settings: Settings,
+    opened: _Opened | None,
+    now: datetime,
+    *,
+    recorded: bool = False,
+) -> AttendanceSheet:
+    locale = supported(settings.organisation.locale)
+    if opened is None:
+        return AttendanceSheet(SheetState.UNKNOWN, locale)
+    occurrence = opened.occurrence
+    if occurrence.status == OccurrenceStatus.CANCELLED or now >= opened.expires:
+        state = SheetState.CLOSED
+    elif now < occurrence.start:
+        state = SheetState.NOT_STARTED
+    else:
+        state = SheetState.OPEN
+    buyer = (
+        session.get(Organisation, occurrence.organisation_id)
+        if occurrence.organisation_id is not None
+        else None
+    )
+    meeting = meeting_of(occurrence, buyer.name if buyer else None)
+    return AttendanceSheet(
+        state=state,
+        locale=locale,
+        title=meeting_title(settings, meeting, locale),
+        when=format_when(occurrence.start, locale, settings.organisation.timezone),
+        report=_report(occurrence, _invitations(session, occurrence)),
+        recorded=recorded,
+    )
+
+
+def _signer(settings: Settings) -> Signer:
+    return signer(settings, PURPOSE)

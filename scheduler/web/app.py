@@ -1,5 +1,5 @@
-"""The HTTP application (Starlette): feeds behind their tokens, the public feed, RSVP pages and
-health.
+"""The HTTP application (Starlette): feeds behind their tokens, the public feed, RSVP and
+attendance pages, and health.
 
 It needs no lifespan events, so the daemon can serve it with `lifespan="off"`.
 """
@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Route
 
 from scheduler.clock import Clock, system_clock
 from scheduler.config import Settings
+from scheduler.web.attendance import attendance_routes
 from scheduler.web.feeds import FeedEndpoints, not_found
 from scheduler.web.rsvp import rsvp_routes
 
@@ -30,8 +31,8 @@ def create_app(
     extra_routes: Sequence[BaseRoute] = (),
     clock: Clock = system_clock,
 ) -> Starlette:
-    """The web app over `engine`, serving the feeds written under `settings.feeds.dir` and the
-    RSVP pages, which answer at `clock`'s instant."""
+    """The web app over `engine`, serving the feeds written under `settings.feeds.dir`, and the
+    RSVP and attendance pages, which answer at `clock`'s instant."""
     feeds = FeedEndpoints(engine, settings.resolve(settings.feeds.dir))
 
     async def healthz(_request: Request) -> Response:
@@ -48,6 +49,7 @@ def create_app(
         *feeds.routes(),
         Route("/healthz", healthz, methods=["GET"]),
         *rsvp_routes(settings, engine, clock=clock),
+        *attendance_routes(settings, engine, clock=clock),
         *extra_routes,
     ]
     return Starlette(routes=routes, exception_handlers={404: missing})

@@ -126,15 +126,20 @@ def rsvp_routes(settings: Settings, engine: Engine, *, clock: Clock = system_clo
 
 
 async def _posted_answer(request: Request) -> PartStat | None:
-    """The `answer` field of a small url-encoded form, else None."""
+    """The `answer` field of the form, else None."""
+    fields = await read_form(request)
+    answers = fields.get("answer", []) if fields is not None else []
+    return rsvp.parse_answer(answers[0]) if len(answers) == 1 else None
+
+
+async def read_form(request: Request, max_fields: int = 8) -> dict[str, list[str]] | None:
+    """The fields of a small url-encoded form; None when it is too big to be ours."""
     body = b""
     async for chunk in request.stream():
         body += chunk
         if len(body) > MAX_FORM_BYTES:
             return None
     try:
-        fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=8)
+        return parse_qs(body.decode("utf-8", "replace"), max_num_fields=max_fields)
     except ValueError:
         return None
-    answers = fields.get("answer", [])
-    return rsvp.parse_answer(answers[0]) if len(answers) == 1 else None

@@ -18,6 +18,7 @@ from scheduler.core.policy import MessageIntent, message_key
 from scheduler.errors import ConfigError, InputError
 from scheduler.service import rsvp
 from scheduler.service.compose import StoreComposer
+from scheduler.service.enqueue import enqueue_due
 from scheduler.service.feeds import contact_feed, facilitator_feed, load_directory
 from scheduler.service.occurrences import cancel_occurrence, move_occurrence
 from scheduler.service.outbox import Composed, Verdict, enqueue
@@ -385,3 +386,29 @@ def test_a_decline_stops_that_persons_reminders(world: World) -> None:
     assert isinstance(at_send_time(), Composed)
     rsvp.answer(world.settings, world.engine, token, PartStat.DECLINED, NOW)
     assert at_send_time() == Verdict(MessageState.SKIPPED, "declined")
+
+
+def test_a_decline_cancels_the_pending_reminder_and_the_next_tick_writes_none(both: World) -> None:
+    row, _, token = invited(both)
+    other = both.contact(row.organisation_id, "ali@ville-a.example", "Ali Martin")
+    both.invite(row, other)
+    tick = at("2027-09-07 09:30")
+    enqueue_due(both.engine, both.settings, tick)
+    assert pending_reminders(both) == ["ali@ville-a.example", "zoe@ville-a.example"]
+    rsvp.answer(both.settings, both.engine, token, PartStat.DECLINED, tick + timedelta(minutes=5))
+    enqueue_due(both.engine, both.settings, tick + timedelta(minutes=10))
+    assert pending_reminders(both) == ["ali@ville-a.example"]
+    enqueue_due(both.engine, both.settings, at("2027-09-13 09:30"))
+    assert pending_reminders(both) == ["ali@ville-a.example", "ali@ville-a.example"]
+
+
+def pending_reminders(world: World) -> list[str]:
+    with session_scope(world.engine) as session:
+        return sorted(
+            session.execute(
+                select(col(Message.recipient)).where(
+                    col(Message.kind) == MessageKind.REMINDER,
+                    col(Message.state) == MessageState.PENDING,
+                )
+            ).scalars()
+        )

@@ -1,4 +1,4 @@
-"""RSVP over real HTTP: uvicorn on a free port, httpx as the invitee's browser."""
+"""RSVP and attendance pages over real HTTP: uvicorn on a free port, httpx as the browser."""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ from sqlalchemy import select
 from sqlmodel import col
 from starlette.applications import Starlette
 
-from scheduler.core.kinds import PartStat, RitualKind
+from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind
 from scheduler.service import rsvp
+from scheduler.service.attendance import attendance_url
 from scheduler.service.feeds import export_feeds, issue_links
 from scheduler.service.signing import SECRET_ENV
 from scheduler.store.db import session_scope
@@ -333,3 +334,107 @@ def test_any_token_in_the_url_gets_404_never_an_error(guichet: Guichet, token: s
     shown = guichet.client.get(path, follow_redirects=True)  # "x/" redirects to "x"
     posted = guichet.client.post(path, data={"answer": "declined"}, follow_redirects=True)
     assert (shown.status_code, posted.status_code) == (404, 404)
+
+
+# --- the facilitator's attendance link ----------------------------------------------------------
+
+
+@dataclass
+class Club:
+    """A buyer club over HTTP with three invitees (Zoé accepted, Ali silent, Ève declined)."""
+
+    world: World
+    clock: Clock
+    client: httpx.Client
+    occurrence: Occurrence
+    path: str
+    contacts: dict[str, int]
+
+    def attended(self) -> dict[str, bool | None]:
+        with session_scope(self.world.engine) as session:
+            rows = session.execute(select(Invitation)).scalars().all()
+        names = {contact_id: name for name, contact_id in self.contacts.items()}
+        return {names[row.contact_id]: row.attended for row in rows}
+
+
+@pytest.fixture
+def club(tmp_path: Path) -> Iterator[Club]:
+    world = make_world(tmp_path)
+    buyer = world.buyer("ville-a", "Ville A")
+    row = world.occurrence(RitualKind.BUYER_CLUB, at("2027-03-11 09:30"))
+    contacts = {}
+    for name, partstat in (
+        ("Zoé", PartStat.ACCEPTED),
+        ("Ali", PartStat.NEEDS_ACTION),
+        ("Ève", PartStat.DECLINED),
+    ):
+        contacts[name] = world.contact(buyer, f"{len(contacts)}@ville-a.example", name)
+        world.invite(row, contacts[name], partstat)
+    assert row.id is not None
+    url = attendance_url(world.settings, row.id, row.end)
+    clock = Clock(at("2027-03-11 12:00"))
+    app = create_app(world.settings, world.engine, clock=clock)
+    with serving(app) as base, httpx.Client(base_url=base) as client:
+        path = url.removeprefix(world.settings.feeds.base_url)
+        yield Club(world, clock, client, row, path, contacts)
+
+
+def test_the_attendance_page_lists_the_invitees_and_changes_nothing(club: Club) -> None:
+    page = club.client.get(club.path)
+    assert page.status_code == 200
+    assert_page_headers(page)
+    assert "Club des acheteurs socialement responsables" in page.text
+    assert page.text.count('type="checkbox" name="present"') == 3
+    assert f'value="{club.contacts["Zoé"]}" checked' in page.text
+    assert f'value="{club.contacts["Ali"]}">' in page.text
+    assert "Ève &lt;2@ville-a.example&gt; (avait décliné)" in page.text
+    assert set(club.attended().values()) == {None}
+
+
+def test_posting_the_checked_invitees_records_attendance_and_holds_the_meeting(
+    club: Club,
+) -> None:
+    posted = club.client.post(
+        club.path, data={"present": [str(club.contacts["Zoé"]), str(club.contacts["Ève"])]}
+    )
+    assert posted.status_code == 200
+    assert "Présences enregistrées : 2 présent(s), 1 absent(s)." in posted.text
+    assert club.attended() == {"Zoé": True, "Ali": False, "Ève": True}
+    assert club.world.stored(club.occurrence.uid).status == OccurrenceStatus.HELD
+    nobody = club.client.post(club.path, data={})
+    assert nobody.status_code == 200
+    assert club.attended() == {"Zoé": False, "Ali": False, "Ève": False}
+
+
+def test_an_attendance_form_that_is_not_ours_changes_nothing(club: Club) -> None:
+    for body in ({"present": "9999"}, {"present": "abc"}, {"other": "1"}):
+        answer = club.client.post(club.path, data=body)
+        assert answer.status_code == 400
+    assert set(club.attended().values()) == {None}
+
+
+def test_before_the_meeting_the_page_waits_and_a_post_is_refused(club: Club) -> None:
+    club.clock.now = at("2027-03-11 09:00")
+    page = club.client.get(club.path)
+    assert page.status_code == 200
+    assert "n'a pas encore commencé" in page.text
+    assert "disabled" in page.text
+    posted = club.client.post(club.path, data={"present": str(club.contacts["Zoé"])})
+    assert posted.status_code == 409
+    assert set(club.attended().values()) == {None}
+
+
+def test_attendance_links_are_forged_expired_or_of_another_purpose(club: Club) -> None:
+    assert club.client.get("/attendance/" + "A" * 64).status_code == 404
+    token = club.path.rsplit("/", 1)[1]
+    assert club.client.get(f"/rsvp/{token}").status_code == 404
+    with session_scope(club.world.engine) as session:
+        invitation = session.execute(select(Invitation)).scalars().first()
+        assert invitation is not None
+        rsvp_token = rsvp.rsvp_token(club.world.settings, invitation.id or 0, club.occurrence.end)
+    assert club.client.get(f"/attendance/{rsvp_token}").status_code == 404
+    club.clock.now = club.occurrence.end + timedelta(days=31)
+    late = club.client.post(club.path, data={"present": str(club.contacts["Zoé"])})
+    assert late.status_code == 410
+    assert "rituel attendance" in late.text
+    assert set(club.attended().values()) == {None}

@@ -1,0 +1,105 @@
+"""The facilitator's attendance page: `GET /attendance/{token}` lists the invitees with check
+boxes; `POST` (fields `present`, contact ids) records who came. Same rules as the RSVP pages:
+GET changes nothing, a forged token gets 404 and an expired one 410, through the same steps."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from scheduler.clock import Clock, system_clock
+from scheduler.config import Settings
+from scheduler.errors import InputError
+from scheduler.service import attendance
+from scheduler.service.attendance import AttendanceSheet, SheetState
+from scheduler.web.rsvp import PAGE_HEADERS, pages, read_form
+
+MAX_INVITEES = 500
+
+
+class AttendanceEndpoints:
+    """The two attendance routes over a database, recording at the clock's instant."""
+
+    def __init__(self, settings: Settings, engine: Engine, clock: Clock = system_clock) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.clock = clock
+
+    def routes(self) -> list[Route]:
+        """`GET` and `POST /attendance/{token}`."""
+        return [
+            Route("/attendance/{token}", self.show, methods=["GET"]),
+            Route("/attendance/{token}", self.record, methods=["POST"]),
+        ]
+
+    async def show(self, request: Request) -> Response:
+        """The invitees and what is recorded of them; changes nothing."""
+        sheet = await run_in_threadpool(
+            attendance.attendance_sheet,
+            self.settings,
+            self.engine,
+            request.path_params["token"],
+            self.clock(),
+        )
+        return self._page(sheet)
+
+    async def record(self, request: Request) -> Response:
+        """Record the checked invitees as present, the others absent."""
+        token = request.path_params["token"]
+        present = _contact_ids(await read_form(request, max_fields=MAX_INVITEES))
+        sheet: AttendanceSheet | None = None
+        if present is not None:
+            try:
+                sheet = await run_in_threadpool(
+                    attendance.record_sheet,
+                    self.settings,
+                    self.engine,
+                    token,
+                    present,
+                    self.clock(),
+                )
+            except InputError:
+                sheet = None
+        if sheet is None:
+            shown = await run_in_threadpool(
+                attendance.attendance_sheet, self.settings, self.engine, token, self.clock()
+            )
+            return self._page(shown, error=True)
+        if sheet.state is SheetState.NOT_STARTED:
+            return self._page(sheet, status=409)
+        return self._page(sheet)
+
+    def _page(
+        self, sheet: AttendanceSheet, *, error: bool = False, status: int | None = None
+    ) -> Response:
+        code = status or sheet.state.http_status
+        if error and sheet.state in (SheetState.OPEN, SheetState.NOT_STARTED):
+            code = 400
+        body = pages.get_template(f"attendance_{sheet.locale}.html").render(
+            page=sheet.state.value,
+            sheet=sheet,
+            error=error,
+            link_days=attendance.LINK_DAYS,
+            guichet=self.settings.organisation.name,
+        )
+        return HTMLResponse(body, status_code=code, headers=PAGE_HEADERS)
+
+
+def attendance_routes(
+    settings: Settings, engine: Engine, *, clock: Clock = system_clock
+) -> list[Route]:
+    """The attendance routes, for `create_app`."""
+    return AttendanceEndpoints(settings, engine, clock).routes()
+
+
+def _contact_ids(fields: dict[str, list[str]] | None) -> list[int] | None:
+    """The checked contact ids; None when the form is not one of ours."""
+    if fields is None or set(fields) - {"present"}:
+        return None
+    values = fields.get("present", [])
+    if not all(value.isdigit() and len(value) < 10 for value in values):
+        return None
+    return [int(value) for value in values]
