@@ -183,7 +183,7 @@ class Daemon:
                 return contextlib.nullcontext()
 
         config = uvicorn.Config(
-            create_app(self.settings, self.engine),
+            create_app(self.settings, self.engine, clock=self.clock),
             host=self.settings.web.host,
             port=self.settings.web.port,
             log_level="warning",
