@@ -11,21 +11,24 @@ An invitation, update or cancellation is built the way Gmail sends one (INTEROP.
 
 Any other mail is multipart/alternative {text/plain, text/html}.
 
-Built with the `email.mime` classes (the Compat32 policy): the modern `EmailMessage` API folds
-every header through a parser, which made building and serialising a message about ten times
-slower, and it re-folded long mixed-script subjects with a stray space inside a word. Nothing of
-a name or a subject reaches a header as raw text: control characters (CR, LF…) are replaced,
-addresses are checked, and non-ASCII text is encoded as RFC 2047 words by `email.header`.
+Built with the `email.mime` classes (the Compat32 policy) and headers folded here: the modern
+`EmailMessage` API folds every header through a parser, which made building and serialising a
+message about ten times slower, and it re-folded long mixed-script subjects with a stray space
+inside a word. Nothing of a name or a subject reaches a header as raw text: control characters
+(CR, LF…) are replaced, addresses are checked, and non-ASCII text is written as RFC 2047
+encoded words (base64, at most 75 characters each, one per line). `wire_bytes` gives the bytes
+to send: CRLF line ends, headers as folded here.
 """
 
 from __future__ import annotations
 
+import base64
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from email import encoders
+from email import encoders, policy
 from email.charset import QP, Charset
-from email.header import Header
 from email.headerregistry import Address
 from email.message import Message
 from email.mime.application import MIMEApplication
@@ -44,6 +47,11 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 PartT = TypeVar("PartT", bound=Message)
 _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP
+WIRE = policy.compat32.clone(max_line_length=None, linesep="\r\n")
+"""Serialise as built: CRLF, and no refolding of the headers folded here."""
+LINE = 78
+WORD_BYTES = 36
+"""UTF-8 bytes per encoded word: `=?utf-8?b?` + 48 base64 characters + `?=` is 60 wide."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +67,9 @@ class Mailbox:
             raise DeliveryError(f"not an e-mail address: {self.address!r}", temporary=False)
         local, domain = self.address.rsplit("@", 1)
         checked = Address(display_name=one_line(self.name), username=local, domain=domain)
-        return formataddr((checked.display_name, checked.addr_spec), charset="utf-8")
+        if checked.display_name.isascii():
+            return formataddr((checked.display_name, checked.addr_spec))
+        return f"{encoded_words(checked.display_name)}\n <{checked.addr_spec}>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,18 +111,23 @@ def build_message(
     calendar: CalendarPart | None = None,
 ) -> Message:
     """The message to send: alternatives text and HTML, with an invitation when `calendar`."""
-    alternative = MIMEMultipart("alternative")
+    alternative = MIMEMultipart("alternative", boundary=_boundary())
     alternative.attach(_text(text, "plain"))
     alternative.attach(_text(html, "html"))
     if calendar is None:
         message: Message = alternative
     else:
         alternative.attach(_calendar(calendar))
-        message = MIMEMultipart("mixed")
+        message = MIMEMultipart("mixed", boundary=_boundary())
         message.attach(_inner(alternative))
         message.attach(_attachment(calendar.ics))
     _set_headers(message, envelope, subject)
     return message
+
+
+def _boundary() -> str:
+    """A short boundary, so that Content-Type fits on one line."""
+    return f"=_rituel_{secrets.token_hex(8)}"
 
 
 def _set_headers(message: Message, envelope: Envelope, subject: str) -> None:
@@ -120,7 +135,7 @@ def _set_headers(message: Message, envelope: Envelope, subject: str) -> None:
     message["To"] = envelope.recipient.header()
     if envelope.reply_to is not None:
         message["Reply-To"] = envelope.reply_to.header()
-    message["Subject"] = _encoded("Subject", one_line(subject))  # type: ignore[assignment]
+    message["Subject"] = header_text("Subject", one_line(subject))
     message["Date"] = format_datetime(envelope.date)
     message["Message-ID"] = _checked_message_id(envelope.message_id)
     message["Content-Language"] = one_line(envelope.locale)
@@ -129,10 +144,57 @@ def _set_headers(message: Message, envelope: Envelope, subject: str) -> None:
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
 
 
-def _encoded(name: str, text: str) -> Header:
-    """A header value kept as is when ASCII, else as RFC 2047 encoded words, folded to fit
-    78 characters a line with its name (Compat32 takes a Header where typeshed says str)."""
-    return Header(text, "us-ascii" if text.isascii() else "utf-8", header_name=name)
+def wire_bytes(message: Message) -> bytes:
+    """The message as it goes on the wire (and into an .eml file)."""
+    return message.as_bytes(policy=WIRE)
+
+
+def header_text(name: str, text: str) -> str:
+    """A one-line `text` as a header value: as is when ASCII (folded at spaces when long), else
+    as encoded words."""
+    if not text.isascii():
+        return encoded_words(text)
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        room = LINE - (len(name) + 2 if not lines else 1)
+        candidate = f"{current} {word}" if current else word
+        if current and len(candidate) > room:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    lines.append(current)
+    return "\n ".join(lines)
+
+
+def encoded_words(text: str) -> str:
+    """RFC 2047 base64 words of at most WORD_BYTES UTF-8 bytes, one per line, cut before a
+    space where one is near (never inside a character): readers join adjacent encoded words
+    without the folding space, so the text reads back exactly."""
+    words: list[str] = []
+    rest = text
+    while rest:
+        cut = _cut(rest)
+        words.append(rest[:cut])
+        rest = rest[cut:]
+    return "\n ".join(
+        f"=?utf-8?b?{base64.b64encode(w.encode('utf-8')).decode('ascii')}?=" for w in words
+    )
+
+
+def _cut(text: str) -> int:
+    """Where the first encoded word of `text` ends: as many characters as fit, backed up to
+    the last space when there is one in the second half."""
+    size, end = 0, 0
+    for end, char in enumerate(text):  # noqa: B007 (the index is the answer)
+        size += len(char.encode("utf-8"))
+        if size > WORD_BYTES:
+            break
+    else:
+        return len(text)
+    space = text.rfind(" ", end // 2, end)
+    return space if space > 0 else end
 
 
 def _checked_message_id(message_id: str) -> str:

@@ -28,6 +28,7 @@ import aiosmtplib
 
 from scheduler.clock import Clock, system_clock
 from scheduler.errors import DeliveryError
+from scheduler.mail.mime import wire_bytes
 
 CLOSE_WAIT_SECONDS = 2.0
 
@@ -163,7 +164,7 @@ class FileTransport:
         stamp = self._clock().strftime("%Y%m%dT%H%M%S%fZ")
         path = self.outbox_dir / f"{stamp}-{safe_file_name(message.get('Message-ID', ''))}.eml"
         partial = path.with_name(f".{path.name}.partial")
-        partial.write_bytes(message.as_bytes())
+        partial.write_bytes(wire_bytes(message))
         os.replace(partial, path)
         return path
 
@@ -273,8 +274,8 @@ class SmtpTransport:
             try:
                 if client is None:
                     client = await self._connect()
-                errors, _reply = await client.send_message(
-                    message, sender=envelope_from, recipients=list(recipients)
+                errors, _reply = await client.sendmail(
+                    envelope_from, list(recipients), wire_bytes(message)
                 )
             except ValueError as exc:  # an address aiosmtplib will not put on the wire
                 await self._release(client)

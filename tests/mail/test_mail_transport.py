@@ -10,6 +10,7 @@ import aiosmtplib
 import pytest
 
 from scheduler.errors import DeliveryError
+from scheduler.mail.mime import wire_bytes
 from scheduler.mail.transport import (
     AuthenticationFailed,
     FileTransport,
@@ -218,7 +219,7 @@ async def test_file_transport_writes_one_eml_per_message(tmp_path: Path) -> None
     [written] = (tmp_path / "outbox").iterdir()
     assert result.accepted == (INVITEE,)
     assert written.name.endswith("-abc.123@guichet-lisiere.example.eml")
-    assert written.read_bytes() == message.as_bytes()
+    assert written.read_bytes() == wire_bytes(message)
 
 
 async def test_file_transport_leaves_no_partial_file(tmp_path: Path) -> None:
