@@ -27,7 +27,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from email import encoders, policy
+from email import encoders
 from email.charset import QP, Charset
 from email.headerregistry import Address
 from email.message import Message
@@ -35,6 +35,7 @@ from email.mime.application import MIMEApplication
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
+from email.policy import Compat32
 from email.utils import format_datetime, formataddr
 from typing import TypeVar
 
@@ -47,7 +48,20 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 PartT = TypeVar("PartT", bound=Message)
 _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP
-WIRE = policy.compat32.clone(max_line_length=None, linesep="\r\n")
+
+
+class _AsFolded(Compat32):
+    """Compat32 that writes every header as it was folded here (ASCII only, CRLF), where
+    Compat32 would parse and refold each one again."""
+
+    def fold(self, name: str, value: str) -> str:
+        return f"{name}: {value}".replace("\n", self.linesep) + self.linesep
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        return self.fold(name, value).encode("ascii")
+
+
+WIRE = _AsFolded(linesep="\r\n", max_line_length=None)
 """Serialise as built: CRLF, and no refolding of the headers folded here."""
 LINE = 78
 WORD_BYTES = 36

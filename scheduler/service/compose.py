@@ -7,6 +7,7 @@ moved since, the reader unsubscribed or declined) gets a verdict instead.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -36,7 +37,7 @@ from scheduler.service.event_views import (
     organizer_of,
 )
 from scheduler.service.outbox import Composed, Verdict
-from scheduler.service.rsvp import invitation_rsvp_url
+from scheduler.service.rsvp import rsvp_page_url
 from scheduler.store.models import (
     Contact,
     Convention,
@@ -57,6 +58,27 @@ class StoreComposer:
         self.settings = settings
         self.templates = templates or MailTemplates(timezone=settings.organisation.timezone)
         self.sender = Mailbox(settings.mail.sender_name, settings.mail.sender)
+        self._invitations: dict[tuple[int, int], Invitation] = {}
+        self._prepared_in: Session | None = None
+
+    def prepare(self, session: Session, messages: Sequence[Message]) -> None:
+        """Load the meetings, contacts and invitations of a batch in three queries: they stay in
+        the session's identity map, and the invitations (id, answer) are kept here."""
+        occurrence_ids = {m.occurrence_id for m in messages if m.occurrence_id is not None}
+        contact_ids = {m.contact_id for m in messages if m.contact_id is not None}
+        if occurrence_ids:
+            list(session.exec(select(Occurrence).where(col(Occurrence.id).in_(occurrence_ids))))
+        if contact_ids:
+            list(session.exec(select(Contact).where(col(Contact.id).in_(contact_ids))))
+        self._invitations = {}
+        self._prepared_in = session
+        if occurrence_ids and contact_ids:
+            rows = session.exec(
+                select(Invitation)
+                .where(col(Invitation.occurrence_id).in_(occurrence_ids))
+                .where(col(Invitation.contact_id).in_(contact_ids))
+            )
+            self._invitations = {(i.occurrence_id, i.contact_id): i for i in rows}
 
     def compose(self, session: Session, message: Message, now: datetime) -> Composed | Verdict:
         """The message to send for `message`, or why it must not go."""
@@ -80,7 +102,12 @@ class StoreComposer:
         if occurrence is None:
             return Verdict(MessageState.CANCELLED, "the meeting no longer exists")
         contact = session.get(Contact, message.contact_id) if message.contact_id else None
-        verdict = _meeting_verdict(session, message, kind, occurrence, contact, now)
+        invitation = (
+            self._invitation(session, occurrence.id, contact.id)
+            if occurrence.id is not None and contact is not None and contact.id is not None
+            else None
+        )
+        verdict = _meeting_verdict(invitation, message, kind, occurrence, contact, now)
         if verdict is not None:
             return verdict
         buyer = _organisation_name(session, occurrence.organisation_id)
@@ -124,7 +151,24 @@ class StoreComposer:
         if kind is MessageKind.CANCEL or contact is None or contact.id is None:
             return None
         assert occurrence.id is not None
-        return invitation_rsvp_url(session, self.settings, occurrence.id, contact.id)
+        invitation = self._invitation(session, occurrence.id, contact.id)
+        if invitation is None or invitation.id is None:
+            return None
+        return rsvp_page_url(self.settings, invitation.id, occurrence.end)
+
+    def _invitation(
+        self, session: Session, occurrence_id: int, contact_id: int
+    ) -> Invitation | None:
+        """The invitation of `contact_id` to `occurrence_id`: from the batch prepared in this
+        session, else from the store."""
+        key = (occurrence_id, contact_id)
+        if session is self._prepared_in and key in self._invitations:
+            return self._invitations[key]
+        return session.exec(
+            select(Invitation)
+            .where(col(Invitation.occurrence_id) == occurrence_id)
+            .where(col(Invitation.contact_id) == contact_id)
+        ).first()
 
     # --- conventions and digests ---------------------------------------------------------------
 
@@ -201,7 +245,7 @@ class StoreComposer:
 
 
 def _meeting_verdict(
-    session: Session,
+    invitation: Invitation | None,
     message: Message,
     kind: MessageKind,
     occurrence: Occurrence,
@@ -222,14 +266,9 @@ def _meeting_verdict(
         return Verdict(MessageState.CANCELLED, "a later update supersedes it")
     if contact is not None and unsubscribed(contact, kind):
         return Verdict(MessageState.SKIPPED, f"unsubscribed from {kind.value}")
-    if kind is MessageKind.REMINDER and contact is not None:
-        answer = session.exec(
-            select(Invitation.partstat)
-            .where(col(Invitation.occurrence_id) == occurrence.id)
-            .where(col(Invitation.contact_id) == contact.id)
-        ).first()
-        if answer == PartStat.DECLINED:
-            return Verdict(MessageState.SKIPPED, "declined")
+    declined = invitation is not None and invitation.partstat == PartStat.DECLINED
+    if kind is MessageKind.REMINDER and declined:
+        return Verdict(MessageState.SKIPPED, "declined")
     return None
 
 

@@ -29,7 +29,7 @@ from email.message import Message as MailMessage
 from email.utils import make_msgid
 from typing import Protocol
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, bindparam, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -186,6 +186,10 @@ class Verdict:
 class Composer(Protocol):
     """Renders a claimed row at send time, or says why it must not be sent."""
 
+    def prepare(self, session: Session, messages: Sequence[Message]) -> None:
+        """Load at once what the `messages` about to be composed will read."""
+        ...
+
     def compose(self, session: Session, message: Message, now: datetime) -> Composed | Verdict:
         """The message to send for `message`, or the verdict that closes it."""
         ...
@@ -295,6 +299,7 @@ async def _deliver(
 ) -> list[tuple[Message, _Outcome]]:
     """Render every claimed row (one read transaction), then send them concurrently."""
     with session_scope(engine) as session:
+        composer.prepare(session, claimed)
         prepared = [(row, _compose(composer, session, row, now)) for row in claimed]
     sends = [
         _send(transport, row, item) if isinstance(item, Composed) else _closed(item)
@@ -341,17 +346,39 @@ def _record(
     rng: random.Random,
     report: DispatchReport,
 ) -> None:
-    """Write each outcome, only where `owner` still holds the lease."""
+    """Write every outcome in one statement (executemany), only where `owner` still holds
+    the lease: a dispatcher that lost its lease overwrites nothing."""
+    if not outcomes:
+        return
+    params = []
+    for row, outcome in outcomes:
+        values = {
+            "state": row.state,
+            "attempts": row.attempts,
+            "next_try_at": row.next_try_at,
+            "sent_at": row.sent_at,
+            **_values(row, outcome, now, retry, rng, report),
+        }
+        params.append({f"new_{name}": value for name, value in values.items()} | {"row": row.id})
+    table = Message.__table__  # type: ignore[attr-defined]
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("row"))
+        .where(table.c.state == MessageState.SENDING)
+        .where(table.c.lease_owner == owner)
+        .values(
+            state=bindparam("new_state"),
+            attempts=bindparam("new_attempts"),
+            next_try_at=bindparam("new_next_try_at"),
+            sent_at=bindparam("new_sent_at"),
+            last_error=bindparam("new_last_error"),
+            lease_owner=None,
+            lease_expires_at=None,
+            updated_at=now,
+        )
+    )
     with session_scope(engine) as session:
-        for row, outcome in outcomes:
-            values = _values(row, outcome, now, retry, rng, report)
-            session.exec(
-                update(Message)
-                .where(col(Message.id) == row.id)
-                .where(col(Message.state) == MessageState.SENDING)
-                .where(col(Message.lease_owner) == owner)
-                .values(lease_owner=None, lease_expires_at=None, updated_at=now, **values)
-            )
+        session.connection().execute(statement, params)
 
 
 def _values(
