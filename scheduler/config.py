@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -95,6 +96,16 @@ def parse_month_day(value: Any) -> MonthDay:
 
 
 Audience = Literal["buyer", "supplier", "partner", "guichet"]
+
+
+def check_email(value: str) -> str:
+    """A plain e-mail address, or a clear refusal."""
+    if not is_email(value):
+        raise ValueError(f"{value!r} is not an e-mail address")
+    return value
+
+
+EmailAddress = Annotated[str, AfterValidator(check_email)]
 TimeOfDay = Annotated[time, BeforeValidator(parse_time_of_day)]
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 Weekday = Annotated[int, BeforeValidator(parse_weekday)]
@@ -171,7 +182,7 @@ class FacilitatorSettings(_Table):
 
     id: str
     name: str
-    email: str
+    email: EmailAddress
     max_per_day: int = Field(default=2, ge=1)
     max_per_week: int = Field(default=6, ge=1)
 
@@ -180,13 +191,6 @@ class FacilitatorSettings(_Table):
     def _identifier(cls, value: str) -> str:
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", value):
             raise ValueError(f"{value!r} is not an identifier (lower-case letters, digits, - or _)")
-        return value
-
-    @field_validator("email")
-    @classmethod
-    def _address(cls, value: str) -> str:
-        if not is_email(value):
-            raise ValueError(f"{value!r} is not an e-mail address")
         return value
 
 
@@ -355,20 +359,13 @@ class MailSettings(_Table):
 
     transport: Literal["file", "smtp"] = "file"
     outbox_dir: str = "outbox"
-    sender: str = "rituel@rituel.invalid"
+    sender: EmailAddress = "rituel@rituel.invalid"
     sender_name: str = "Guichet clause sociale"
     max_attempts: int = Field(default=8, ge=1)
     renewal_notice_days: list[int] = Field(default_factory=lambda: [120, 60])
     digest_weekday: Weekday = 0
     digest_time: TimeOfDay = time(8, 0)
     smtp: SmtpSettings = SmtpSettings()
-
-    @field_validator("sender")
-    @classmethod
-    def _address(cls, value: str) -> str:
-        if not is_email(value):
-            raise ValueError(f"{value!r} is not an e-mail address")
-        return value
 
 
 class Settings(_Table):
