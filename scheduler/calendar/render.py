@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -173,17 +174,47 @@ def _feed_header(feed: FeedInfo) -> bytes:
 
 
 def _itip(method: Method, event: EventView, use: _Use) -> bytes:
+    """The iTIP object of `event`: its frame (everything but the ATTENDEE lines) is rendered
+    once per meeting view and method, and each attendee's line is spliced in where the
+    icalendar library writes it, so the bytes are those of a whole rendering."""
+    head, tail = _itip_frame(method, replace(event, attendees=()), use)
+    return b"".join((head, *(_attendee_line(attendee, use) for attendee in event.attendees), tail))
+
+
+_SENTINEL = Attendee("sentinel", "sentinel@invalid.example")
+
+
+@lru_cache(maxsize=1024)
+def _itip_frame(method: Method, event: EventView, use: _Use) -> tuple[bytes, bytes]:
+    """The bytes of the iTIP object of `event` (which has no attendee) before and after its
+    ATTENDEE lines: rendered with one placeholder attendee, cut around its content line."""
     calendar = _calendar()
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method.value)
-    return b"".join(
+    vevent = _vevent(replace(event, attendees=(_SENTINEL,)), use)
+    lines = [line for line in vevent.content_lines() if line]
+    at = [index for index, line in enumerate(lines) if line.startswith("ATTENDEE")]
+    if len(at) != 1:  # pragma: no cover (icalendar writes the one attendee on one line)
+        raise AssertionError(f"cannot place the attendees of {event.uid}")
+    head = b"".join(
         (
             _open(calendar),
             *_timezone_blocks([event]),
-            _vevent(event, use).to_ical(),
-            END_CALENDAR,
+            *(line.to_ical() + b"\r\n" for line in lines[: at[0]]),
         )
     )
+    tail = b"".join((*(line.to_ical() + b"\r\n" for line in lines[at[0] + 1 :]), END_CALENDAR))
+    return head, tail
+
+
+_ATTENDEE_WRITER = icalendar.Event()
+
+
+def _attendee_line(attendee: Attendee, use: _Use) -> bytes:
+    """One ATTENDEE content line, folded, as the icalendar library writes it in a VEVENT."""
+    line = _ATTENDEE_WRITER.content_line("ATTENDEE", _attendee(attendee, use), sorted=True)
+    rendered: bytes = line.to_ical()
+    return rendered + b"\r\n"
 
 
 def _calendar() -> icalendar.Calendar:

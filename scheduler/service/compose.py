@@ -8,13 +8,14 @@ moved since, the reader unsubscribed or declined) gets a verdict instead.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, func, select
 
-from scheduler.calendar import Attendee, render_cancel, render_request
+from scheduler.calendar import Attendee, EventView, render_cancel, render_request
 from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, PartStat, RitualKind
 from scheduler.core.messages import MessageKind, MessageState
@@ -51,6 +52,29 @@ DIGEST_WEEKS = 2
 ENDING_WITHIN_DAYS = 120
 
 
+@dataclass(frozen=True, slots=True)
+class _About:
+    """What the messages about one meeting in one language share."""
+
+    view: MeetingView
+    """The meeting as templates show it (without the reader's RSVP link)."""
+    event: EventView
+    """The meeting as the iTIP object shows it (without attendees)."""
+    reply_to: Mailbox
+
+
+@dataclass
+class _Batch:
+    """The rows a batch reads, loaded at once in `session`, and what is derived from them."""
+
+    session: Session | None = None
+    occurrences: dict[int, Occurrence] = field(default_factory=dict)
+    organisations: dict[int, Organisation] = field(default_factory=dict)
+    contacts: dict[int, Contact] = field(default_factory=dict)
+    invitations: dict[tuple[int, int], Invitation] = field(default_factory=dict)
+    about: dict[tuple[int | None, str], _About] = field(default_factory=dict)
+
+
 class StoreComposer:
     """Renders outbox rows from the store with the configured templates and sender."""
 
@@ -58,27 +82,39 @@ class StoreComposer:
         self.settings = settings
         self.templates = templates or MailTemplates(timezone=settings.organisation.timezone)
         self.sender = Mailbox(settings.mail.sender_name, settings.mail.sender)
-        self._invitations: dict[tuple[int, int], Invitation] = {}
-        self._prepared_in: Session | None = None
+        self._batch = _Batch()
 
     def prepare(self, session: Session, messages: Sequence[Message]) -> None:
-        """Load the meetings, contacts and invitations of a batch in three queries: they stay in
-        the session's identity map, and the invitations (id, answer) are kept here."""
+        """Load the meetings, their buyers, the contacts and the invitations of a batch in four
+        queries, and keep them (and what is derived from a meeting: its views, its iTIP frame)
+        for the rows composed in this session."""
+        batch = _Batch(session)
         occurrence_ids = {m.occurrence_id for m in messages if m.occurrence_id is not None}
         contact_ids = {m.contact_id for m in messages if m.contact_id is not None}
         if occurrence_ids:
-            list(session.exec(select(Occurrence).where(col(Occurrence.id).in_(occurrence_ids))))
+            meetings = session.exec(
+                select(Occurrence).where(col(Occurrence.id).in_(occurrence_ids))
+            )
+            batch.occurrences = {o.id: o for o in meetings if o.id is not None}
+        organisation_ids = {
+            o.organisation_id for o in batch.occurrences.values() if o.organisation_id is not None
+        }
+        if organisation_ids:
+            buyers = session.exec(
+                select(Organisation).where(col(Organisation.id).in_(organisation_ids))
+            )
+            batch.organisations = {o.id: o for o in buyers if o.id is not None}
         if contact_ids:
-            list(session.exec(select(Contact).where(col(Contact.id).in_(contact_ids))))
-        self._invitations = {}
-        self._prepared_in = session
+            contacts = session.exec(select(Contact).where(col(Contact.id).in_(contact_ids)))
+            batch.contacts = {c.id: c for c in contacts if c.id is not None}
         if occurrence_ids and contact_ids:
             rows = session.exec(
                 select(Invitation)
                 .where(col(Invitation.occurrence_id).in_(occurrence_ids))
                 .where(col(Invitation.contact_id).in_(contact_ids))
             )
-            self._invitations = {(i.occurrence_id, i.contact_id): i for i in rows}
+            batch.invitations = {(i.occurrence_id, i.contact_id): i for i in rows}
+        self._batch = batch
 
     def compose(self, session: Session, message: Message, now: datetime) -> Composed | Verdict:
         """The message to send for `message`, or why it must not go."""
@@ -98,10 +134,11 @@ class StoreComposer:
     def _about_meeting(
         self, session: Session, message: Message, kind: MessageKind, now: datetime
     ) -> Composed | Verdict:
-        occurrence = session.get(Occurrence, message.occurrence_id)
+        batch = self._batch if self._batch.session is session else _Batch()
+        occurrence = self._occurrence(session, batch, message.occurrence_id)
         if occurrence is None:
             return Verdict(MessageState.CANCELLED, "the meeting no longer exists")
-        contact = session.get(Contact, message.contact_id) if message.contact_id else None
+        contact = self._contact(session, batch, message.contact_id)
         invitation = (
             self._invitation(session, occurrence.id, contact.id)
             if occurrence.id is not None and contact is not None and contact.id is not None
@@ -110,40 +147,70 @@ class StoreComposer:
         verdict = _meeting_verdict(invitation, message, kind, occurrence, contact, now)
         if verdict is not None:
             return verdict
-        buyer = _organisation_name(session, occurrence.organisation_id)
-        meeting = meeting_of(occurrence, buyer)
-        organizer = organizer_of(self.settings, meeting)
+        about = self._about(session, batch, occurrence, message.locale)
         recipient = Person(message.recipient_name or message.recipient, message.recipient)
-        view = MeetingView(
-            uid=occurrence.uid,
-            kind=occurrence.kind,
-            title=meeting_title(self.settings, meeting, message.locale),
-            start=occurrence.start,
-            end=occurrence.end,
-            facilitator=Person(organizer.name, organizer.email),
-            theme=occurrence.theme,
-            location=self.settings.rituals[meeting.kind].location,
-            video_url=self.settings.rituals[meeting.kind].video_url,
-            buyer=buyer,
-            sequence=occurrence.sequence,
-            cancel_reason=occurrence.cancel_reason,
-            rsvp_url=self._rsvp_url(session, kind, occurrence, contact),
-        )
+        view = replace(about.view, rsvp_url=self._rsvp_url(session, kind, occurrence, contact))
         context = {"meeting": view, "days_before": message.offset_days or 0}
         calendar = None
         method = kind.itip_method
         if method is not None:
-            event = event_view(
-                self.settings,
-                meeting,
-                locale=message.locale,
-                audience=Audience.SCHEDULING,
-                attendees=[Attendee(recipient.name, recipient.email)],
-            )
+            event = replace(about.event, attendees=(Attendee(recipient.name, recipient.email),))
             ics = render_cancel(event) if method == "CANCEL" else render_request(event)
             calendar = CalendarPart(method, ics)
-        reply_to = Mailbox(organizer.name, organizer.email)
-        return self._build(message, recipient, reply_to, context, now, occurrence.kind, calendar)
+        return self._build(
+            message, recipient, about.reply_to, context, now, occurrence.kind, calendar
+        )
+
+    def _occurrence(
+        self, session: Session, batch: _Batch, occurrence_id: int | None
+    ) -> Occurrence | None:
+        if occurrence_id is None:
+            return None
+        found = batch.occurrences.get(occurrence_id)
+        return found if found is not None else session.get(Occurrence, occurrence_id)
+
+    def _contact(self, session: Session, batch: _Batch, contact_id: int | None) -> Contact | None:
+        if not contact_id:
+            return None
+        found = batch.contacts.get(contact_id)
+        return found if found is not None else session.get(Contact, contact_id)
+
+    def _about(
+        self, session: Session, batch: _Batch, occurrence: Occurrence, locale: str
+    ) -> _About:
+        """What every message about `occurrence` in `locale` shares, made once per batch."""
+        key = (occurrence.id, locale)
+        about = batch.about.get(key)
+        if about is not None:
+            return about
+        if occurrence.organisation_id is None:
+            buyer = None
+        elif occurrence.organisation_id in batch.organisations:
+            buyer = batch.organisations[occurrence.organisation_id].name
+        else:
+            buyer = _organisation_name(session, occurrence.organisation_id)
+        meeting = meeting_of(occurrence, buyer)
+        organizer = organizer_of(self.settings, meeting)
+        ritual = self.settings.rituals[meeting.kind]
+        view = MeetingView(
+            uid=occurrence.uid,
+            kind=occurrence.kind,
+            title=meeting_title(self.settings, meeting, locale),
+            start=occurrence.start,
+            end=occurrence.end,
+            facilitator=Person(organizer.name, organizer.email),
+            theme=occurrence.theme,
+            location=ritual.location,
+            video_url=ritual.video_url,
+            buyer=buyer,
+            sequence=occurrence.sequence,
+            cancel_reason=occurrence.cancel_reason,
+        )
+        event = event_view(self.settings, meeting, locale=locale, audience=Audience.SCHEDULING)
+        about = _About(view, event, Mailbox(organizer.name, organizer.email))
+        if batch.session is not None:
+            batch.about[key] = about
+        return about
 
     def _rsvp_url(
         self, session: Session, kind: MessageKind, occurrence: Occurrence, contact: Contact | None
@@ -162,8 +229,8 @@ class StoreComposer:
         """The invitation of `contact_id` to `occurrence_id`: from the batch prepared in this
         session, else from the store."""
         key = (occurrence_id, contact_id)
-        if session is self._prepared_in and key in self._invitations:
-            return self._invitations[key]
+        if session is self._batch.session and key in self._batch.invitations:
+            return self._batch.invitations[key]
         return session.exec(
             select(Invitation)
             .where(col(Invitation.occurrence_id) == occurrence_id)
