@@ -17,6 +17,7 @@ run: $(STAMP)
 	$(BIN)/rituel import suppliers demo/suppliers.csv --config config.toml
 	$(BIN)/rituel import buyers demo/buyers.csv --config config.toml
 	$(BIN)/rituel import contacts demo/contacts.csv --config config.toml
+	$(BIN)/rituel feeds links --config config.toml
 	$(BIN)/rituel run --config config.toml
 
 lint: $(STAMP)
