@@ -159,8 +159,54 @@ def _set_headers(message: Message, envelope: Envelope, subject: str) -> None:
 
 
 def wire_bytes(message: Message) -> bytes:
-    """The message as it goes on the wire (and into an .eml file)."""
-    return message.as_bytes(policy=WIRE)
+    """The message as it goes on the wire (and into an .eml file): the bytes the `email`
+    generator writes with the WIRE policy, written directly for the messages built here
+    (ASCII parts, string payloads) and by the generator for anything else."""
+    out: list[str] = []
+    try:
+        _flatten(message, out)
+        return "".join(out).encode("ascii")
+    except (_Unusual, UnicodeEncodeError):
+        return message.as_bytes(policy=WIRE)
+
+
+class _Unusual(Exception):
+    """A message `_flatten` leaves to the `email` generator."""
+
+
+_NEWLINES = re.compile(r"\r\n|\r|\n")
+
+
+def _flatten(message: Message, out: list[str]) -> None:
+    """What `BytesGenerator(policy=WIRE)` writes for `message` (no From-mangling, no
+    unixfrom): headers as folded, a blank line, then the body with CRLF line ends, or each
+    part between its boundary lines."""
+    for name, value in message.raw_items():
+        out.append(WIRE.fold(name, value))
+    out.append("\r\n")
+    payload = message._payload  # type: ignore[attr-defined]  # what the generator reads
+    if message.get_content_maintype() == "message":
+        raise _Unusual
+    if isinstance(payload, list):
+        boundary = message.get_boundary()
+        if not boundary or message.preamble is not None or message.epilogue is not None:
+            raise _Unusual
+        if message.get_content_subtype() == "signed" or not payload:
+            raise _Unusual
+        out.append(f"--{boundary}\r\n")
+        for index, part in enumerate(payload):
+            if index:
+                out.append(f"\r\n--{boundary}\r\n")
+            _flatten(part, out)
+        out.append(f"\r\n--{boundary}--\r\n")
+        return
+    if message.get_content_maintype() == "multipart":
+        raise _Unusual
+    if payload is None:
+        return
+    if not isinstance(payload, str):
+        raise _Unusual
+    out.append("\r\n".join(_NEWLINES.split(payload)))
 
 
 def header_text(name: str, text: str) -> str:

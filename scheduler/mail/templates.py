@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from jinja2 import (
     Environment,
     FileSystemLoader,
     StrictUndefined,
+    Template,
     TemplateNotFound,
     select_autoescape,
 )
@@ -49,7 +51,8 @@ class MailTemplates:
     def __init__(self, root: Path = TEMPLATES_DIR, timezone: str = "Europe/Paris") -> None:
         self.root = root
         self.timezone = timezone
-        self._environments = {locale: self._environment(locale) for locale in LOCALES}
+        self._environments = {locale: _environment(root, locale, timezone) for locale in LOCALES}
+        self._selected: dict[tuple[str, str, str | None, str], Template] = {}
 
     def render(
         self,
@@ -59,15 +62,15 @@ class MailTemplates:
         ritual_kind: str | None = None,
     ) -> RenderedMail:
         """Subject, text and HTML of a `kind` mail in `locale` (French when unknown)."""
-        environment = self._environments[supported(locale)]
-        values = {"locale": supported(locale), "kind": kind, **context}
-        parts = [self._render_part(environment, kind, ritual_kind, part, values) for part in PARTS]
+        loc = supported(locale)
+        values = {"locale": loc, "kind": kind, **context}
+        parts = [self._render_part(loc, kind, ritual_kind, part, values) for part in PARTS]
         subject, text, html = parts
         return RenderedMail(subject=" ".join(subject.split()), text=text, html=html)
 
     def _render_part(
         self,
-        environment: Environment,
+        locale: str,
         kind: str,
         ritual_kind: str | None,
         part: str,
@@ -77,31 +80,43 @@ class MailTemplates:
         if ritual_kind:
             names.insert(0, f"{kind}.{ritual_kind}.{part}")
         try:
-            return environment.select_template(names).render(values)
+            key = (locale, kind, ritual_kind, part)
+            template = self._selected.get(key)
+            if template is None:
+                template = self._environments[locale].select_template(names)
+                self._selected[key] = template
+            return template.render(values)
         except TemplateNotFound:
             raise TemplateError(f"no mail template {names[-1]!r} in {self.root}") from None
         except JinjaError as exc:
             raise TemplateError(f"mail template {names[-1]!r}: {exc}") from exc
 
-    def _environment(self, locale: str) -> Environment:
-        environment = Environment(
-            loader=FileSystemLoader(self.root / locale),
-            undefined=StrictUndefined,
-            autoescape=select_autoescape(enabled_extensions=("html",), default=False),
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        zone = self.timezone
 
-        def when(moment: datetime) -> str:
-            return format_when(moment, locale, zone)
+@lru_cache(maxsize=32)
+def _environment(root: Path, locale: str, zone: str) -> Environment:
+    """The template environment of a locale, shared by every MailTemplates on the same folder
+    and zone, so templates are compiled once per process (and recompiled when their file
+    changes: jinja checks each template's modification time). Date filters are memoised."""
+    environment = Environment(
+        loader=FileSystemLoader(root / locale),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
-        def day(value: date) -> str:
-            return format_day(value, locale)
+    @lru_cache(maxsize=4096)
+    def when(moment: datetime) -> str:
+        return format_when(moment, locale, zone)
 
-        def time_of_day(moment: datetime) -> str:
-            return format_time(moment, locale, zone)
+    @lru_cache(maxsize=4096)
+    def day(value: date) -> str:
+        return format_day(value, locale)
 
-        environment.filters.update(when=when, day=day, time_of_day=time_of_day)
-        return environment
+    @lru_cache(maxsize=4096)
+    def time_of_day(moment: datetime) -> str:
+        return format_time(moment, locale, zone)
+
+    environment.filters.update(when=when, day=day, time_of_day=time_of_day)
+    return environment

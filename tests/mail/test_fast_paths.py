@@ -1,0 +1,75 @@
+"""The dispatch's shortcuts write exactly what the slow paths would: the wire bytes of a built
+message are the `email` generator's, and an iTIP object spliced from its cached frame is the
+whole rendering's."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+
+import pytest
+
+from scheduler.calendar import render
+from scheduler.calendar.views import Attendee, EventView, Role
+from scheduler.core.kinds import OccurrenceStatus, PartStat
+from scheduler.core.messages import MessageKind
+from scheduler.mail.mime import WIRE, CalendarPart, build_message, wire_bytes
+from tests.mail.conftest import event_view, itip, mail_context
+from tests.mail.test_mail_messages import TEMPLATES, envelope
+
+ATTENDEES = [
+    (Attendee("Acheteur n°1 Écoute " * 5, "buyer1@ville-lisiere.example"),),
+    (
+        Attendee('Zoé "la" \r\nBcc: x', "zoe@ville-lisiere.example", PartStat.ACCEPTED, Role.CHAIR),
+        Attendee("", "e@ville-lisiere.example", role=Role.OPTIONAL),
+    ),
+]
+
+
+@pytest.mark.parametrize("kind", list(MessageKind))
+@pytest.mark.parametrize("locale", ["fr", "en"])
+def test_wire_bytes_are_the_generators(kind: MessageKind, locale: str) -> None:
+    rendered = TEMPLATES.render(kind.value, locale, mail_context(kind.value))
+    method = kind.itip_method
+    calendar = CalendarPart(method, itip(method)) if method else None
+    message = build_message(envelope(), rendered.subject, rendered.text, rendered.html, calendar)
+    assert wire_bytes(message) == message.as_bytes(policy=WIRE)
+
+
+def test_unusual_messages_go_through_the_generator() -> None:
+    with_preamble = MIMEMultipart()
+    with_preamble.preamble = "before"
+    with_preamble.attach(MIMEText("x\ny\r\n"))
+    for message in (with_preamble, MIMEText("héllo", "plain", "utf-8"), MIMEMultipart()):
+        assert wire_bytes(message) == message.as_bytes(policy=WIRE)
+
+
+def whole(method: render.Method, event: EventView) -> bytes:
+    """The iTIP object rendered in one piece, as before frames were cached."""
+    calendar = render._calendar()
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method.value)
+    use = render._Use.CANCEL if method is render.Method.CANCEL else render._Use.REQUEST
+    return b"".join(
+        (
+            render._open(calendar),
+            *render._timezone_blocks([event]),
+            render._vevent(event, use).to_ical(),
+            render.END_CALENDAR,
+        )
+    )
+
+
+@pytest.mark.parametrize("attendees", ATTENDEES)
+@pytest.mark.parametrize("status", list(OccurrenceStatus))
+@pytest.mark.parametrize("timezone", ["Europe/Paris", "UTC"])
+def test_spliced_itip_is_the_whole_rendering(
+    attendees: tuple[Attendee, ...], status: OccurrenceStatus, timezone: str
+) -> None:
+    view = replace(event_view(status=status), attendees=attendees, timezone=timezone)
+    for alarm in (None, 30):
+        event = replace(view, alarm_minutes=alarm)
+        assert render.render_request(event) == whole(render.Method.REQUEST, event)
+        assert render.render_cancel(event) == whole(render.Method.CANCEL, event)
+        assert render.render_request(event) == render.render_request(event)
