@@ -352,6 +352,9 @@ class SmtpSettings(_Table):
     timeout_seconds: float = Field(default=30.0, gt=0)
     concurrency: int = Field(default=4, ge=1)
     rate_per_minute: int = Field(default=600, ge=1)
+    ca_file: str = ""
+    """A PEM file of certificates to trust instead of the system's (a relay with a private or
+    self-signed certificate); relative to the configuration file. Verification stays on."""
 
 
 class MailSettings(_Table):
@@ -365,7 +368,21 @@ class MailSettings(_Table):
     renewal_notice_days: list[int] = Field(default_factory=lambda: [120, 60])
     digest_weekday: Weekday = 0
     digest_time: TimeOfDay = time(8, 0)
+    dispatch_interval_seconds: float = Field(default=30.0, gt=0)
+    """How often the daemon enqueues and sends what is due (it also does right after a plan)."""
+    lease_seconds: float = Field(default=300.0, gt=0)
+    """How long a claimed message stays ours; a crashed daemon's claims are taken again after."""
+    batch_size: int = Field(default=100, ge=1)
+    """Messages claimed at once: at most this many may go twice after a crash."""
     smtp: SmtpSettings = SmtpSettings()
+
+
+class DaemonSettings(_Table):
+    """The long-running service (`rituel run`)."""
+
+    stop_grace_seconds: float = Field(default=20.0, gt=0)
+    """On SIGTERM, how long sends in flight may take before they are interrupted and released;
+    keep it below systemd's TimeoutStopSec."""
 
 
 class Settings(_Table):
@@ -379,6 +396,7 @@ class Settings(_Table):
     feeds: FeedSettings = FeedSettings()
     web: WebSettings = WebSettings()
     mail: MailSettings = MailSettings()
+    daemon: DaemonSettings = DaemonSettings()
     base_dir: Path = Path()
 
     @model_validator(mode="before")

@@ -3,8 +3,10 @@ loop.
 
 The database is the truth: the job store is in memory and rebuilt at start with fixed job ids
 (`replace_existing`), so restarts never pile up copies; no job is created per message.
-SIGTERM/SIGINT stop taking work and let the current step finish within a grace period; SIGHUP
-reloads config.toml, keeping the old settings when the new file is invalid.
+SIGTERM/SIGINT stop taking work: the current step may finish within the grace period
+(`[daemon] stop_grace_seconds`; the mail step claims no further batch), then it is cancelled, and
+a cancelled dispatch records the sends that completed and puts the others back in `pending`.
+SIGHUP reloads config.toml, keeping the old settings when the new file is invalid.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -30,13 +33,14 @@ from scheduler.errors import ConfigError
 from scheduler.logs import get_logger
 from scheduler.service.cycle import CycleReport, export_step, mail_step, plan_step, run_cycle
 from scheduler.service.instance import InstanceLock
+from scheduler.service.mailing import SendReport
 from scheduler.store.db import open_database
 
 log = get_logger("daemon")
 
-CYCLE_SECONDS = 30
 EXPORT_SECONDS = 300
-GRACE_SECONDS = 20.0
+RELEASE_SECONDS = 5.0
+"""After the grace period, how long a cancelled step may take to put its claims back."""
 JOB_DEFAULTS = {"coalesce": True, "misfire_grace_time": 300, "max_instances": 1}
 
 
@@ -51,6 +55,7 @@ class Daemon:
         self.engine: Engine = open_database(self.settings.database_url)
         self._stop = asyncio.Event()
         self._busy = asyncio.Lock()
+        self._work: asyncio.Future[object] | None = None
         self.scheduler: AsyncIOScheduler | None = None
         self._web: uvicorn.Server | None = None
 
@@ -72,22 +77,56 @@ class Daemon:
             log.info("started: jobs %s", ", ".join(sorted(self.job_ids())))
             web = asyncio.create_task(self._serve()) if self.serve_web else None
             await self._stop.wait()
-            log.info(
-                "stopping: no new work; waiting up to %.0f s for the current step", GRACE_SECONDS
-            )
+            # Pause, not shut down, first: shutting down cancels the running jobs at once.
+            self.scheduler.pause()
+            await self._finish_current_step()
             self.scheduler.shutdown(wait=False)
-            try:
-                async with asyncio.timeout(GRACE_SECONDS):
-                    async with self._busy:
-                        pass
-            except TimeoutError:
-                log.warning("grace period over; leases left in flight will be claimed again")
             if web is not None:
                 if self._web is not None:
                     self._web.should_exit = True
                 await asyncio.gather(web, return_exceptions=True)
             self.engine.dispose()
             log.info("stopped")
+
+    async def _finish_current_step(self) -> None:
+        """Let the step in progress finish within the grace period, then cancel it and give it
+        a moment to release its claims."""
+        grace = self.settings.daemon.stop_grace_seconds
+        log.info("stopping: no new work; waiting up to %.0f s for the current step", grace)
+        if await self._idle_within(grace):
+            return
+        work = self._work
+        if work is not None and not work.done():
+            log.warning("grace period over: interrupting the current step")
+            work.cancel()
+        if not await self._idle_within(RELEASE_SECONDS):
+            log.warning("the step did not end; leases left in flight will be claimed again")
+
+    async def _idle_within(self, seconds: float) -> bool:
+        try:
+            async with asyncio.timeout(seconds):
+                async with self._busy:
+                    return True
+        except TimeoutError:
+            return False
+
+    async def _step(self, name: str, work: Callable[[], Awaitable[object]]) -> object | None:
+        """Run one step under the busy lock, as a task the stop can cancel; None when it was
+        cancelled, or when the stop came while it waited for the lock."""
+        async with self._busy:
+            if self._stop.is_set():
+                return None
+            self._work = asyncio.ensure_future(work())
+            try:
+                return await self._work
+            except asyncio.CancelledError:
+                current = asyncio.current_task()
+                if current is not None and current.cancelling():
+                    raise
+                log.warning("%s interrupted by the stop", name)
+                return None
+            finally:
+                self._work = None
 
     def stop(self) -> None:
         """Ask the daemon to stop (what SIGTERM and SIGINT do)."""
@@ -103,8 +142,13 @@ class Daemon:
         if settings.database_url != self.settings.database_url:
             log.error("reload refused: the storage URL cannot change while running")
             return
+        interval_changed = (
+            settings.mail.dispatch_interval_seconds != self.settings.mail.dispatch_interval_seconds
+        )
         self.settings = settings
         log.info("configuration reloaded from %s", self.config_path)
+        if interval_changed and self.scheduler is not None:
+            self.scheduler.reschedule_job("cycle", trigger=self._cycle_trigger())
         self._kick("plan")
 
     def job_ids(self) -> list[str]:
@@ -130,7 +174,7 @@ class Daemon:
         )
         scheduler.add_job(
             self._cycle,
-            IntervalTrigger(seconds=CYCLE_SECONDS, timezone=zone),
+            self._cycle_trigger(),
             id="cycle",
             name="enqueue and dispatch",
             replace_existing=True,
@@ -144,6 +188,10 @@ class Daemon:
         )
         return scheduler
 
+    def _cycle_trigger(self) -> IntervalTrigger:
+        zone = ZoneInfo(self.settings.organisation.timezone)
+        return IntervalTrigger(seconds=self.settings.mail.dispatch_interval_seconds, timezone=zone)
+
     def _kick(self, job_id: str) -> None:
         """Run a job now instead of waiting for its next turn."""
         if self.scheduler is not None and self.scheduler.get_job(job_id) is not None:
@@ -153,23 +201,25 @@ class Daemon:
     async def _plan(self) -> None:
         if self._stop.is_set():
             return
-        async with self._busy:
-            await plan_step(self.settings, self.engine, self.clock())
+        await self._step("plan", lambda: plan_step(self.settings, self.engine, self.clock()))
         self._kick("cycle")
         self._kick("export")
 
     async def _export(self) -> None:
         if self._stop.is_set():
             return
-        async with self._busy:
-            await export_step(self.settings, self.engine, self.clock())
+        await self._step("export", lambda: export_step(self.settings, self.engine, self.clock()))
 
     async def _cycle(self) -> None:
         if self._stop.is_set():
             return
-        async with self._busy:
-            report = await mail_step(self.settings, self.engine, self.clock)
-        if report.enqueued.added or report.dispatched.handled:
+        report = await self._step(
+            "mail step",
+            lambda: mail_step(
+                self.settings, self.engine, self.clock, should_stop=self._stop.is_set
+            ),
+        )
+        if isinstance(report, SendReport) and (report.enqueued.added or report.dispatched.handled):
             self._kick("export")
 
     async def _serve(self) -> None:

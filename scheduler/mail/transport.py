@@ -283,6 +283,11 @@ class SmtpTransport:
             except (aiosmtplib.SMTPException, OSError) as exc:
                 await self._release(client)
                 raise classify(exc) from exc
+            except asyncio.CancelledError:
+                # Cancelled mid-conversation: the connection's state is unknown, drop it.
+                if client is not None:
+                    client.close()
+                raise
             await self._release(client)
         refused = tuple(Refusal(r, reply.code, reply.message) for r, reply in errors.items())
         accepted = tuple(r for r in recipients if r not in errors)

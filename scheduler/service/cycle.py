@@ -7,6 +7,7 @@ instant `--now` gives.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -65,9 +66,16 @@ async def export_step(settings: Settings, engine: Engine, now: datetime) -> Expo
     return report
 
 
-async def mail_step(settings: Settings, engine: Engine, clock: Clock) -> SendReport:
-    """Enqueue what the message policy wants by now, then send what is due."""
-    report = await send_due(settings, engine, clock)
+async def mail_step(
+    settings: Settings,
+    engine: Engine,
+    clock: Clock,
+    *,
+    should_stop: Callable[[], bool] | None = None,
+) -> SendReport:
+    """Enqueue what the message policy wants by now, then send what is due (claiming no
+    further batch once `should_stop()` is True)."""
+    report = await send_due(settings, engine, clock, should_stop=should_stop)
     queued, sent = report.enqueued, report.dispatched
     if queued.added or queued.cancelled or sent.handled:
         log.info(

@@ -4,8 +4,10 @@ of any message, and a test message."""
 from __future__ import annotations
 
 import secrets
+import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import Message as MailMessage
 from email.utils import make_msgid
 
@@ -36,7 +38,11 @@ from scheduler.store.models import (
 def make_transport(settings: Settings, clock: Clock) -> Transport:
     """The transport `[mail] transport` names: .eml files in `outbox_dir`, or SMTP."""
     if settings.mail.transport == "smtp":
-        return SmtpTransport(settings.mail.smtp)
+        smtp = settings.mail.smtp
+        trusted = None
+        if smtp.ca_file:
+            trusted = ssl.create_default_context(cafile=str(settings.resolve(smtp.ca_file)))
+        return SmtpTransport(smtp, tls_context=trusted)
     return FileTransport(settings.resolve(settings.mail.outbox_dir), clock)
 
 
@@ -49,9 +55,15 @@ class SendReport:
 
 
 async def send_due(
-    settings: Settings, engine: Engine, clock: Clock, transport: Transport | None = None
+    settings: Settings,
+    engine: Engine,
+    clock: Clock,
+    transport: Transport | None = None,
+    *,
+    should_stop: Callable[[], bool] | None = None,
 ) -> SendReport:
-    """Enqueue what the policy wants now, then send everything due (the daemon's mail step)."""
+    """Enqueue what the policy wants now, then send everything due (the daemon's mail step);
+    once `should_stop()` answers True, no further batch is claimed."""
     enqueued = enqueue_due(engine, settings, clock())
     transport = transport or make_transport(settings, clock)
     try:
@@ -61,6 +73,9 @@ async def send_due(
             StoreComposer(settings),
             clock,
             retry=RetryPolicy(max_attempts=settings.mail.max_attempts),
+            chunk=settings.mail.batch_size,
+            lease=timedelta(seconds=settings.mail.lease_seconds),
+            should_stop=should_stop,
         )
     finally:
         await transport.close()

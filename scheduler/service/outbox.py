@@ -11,7 +11,9 @@ outside every transaction and records each outcome only if it still holds the le
                           └──> cancelled  the meeting was cancelled or moved since
 
 A row left in `sending` by a crash is claimed again once its lease has expired and sent with the
-same Message-ID. An authentication failure puts the claimed rows back and stops the dispatch.
+same Message-ID. An authentication failure puts the claimed rows back and stops the dispatch. A
+dispatch cancelled mid-batch (the daemon stopping) records the sends that finished and puts the
+others back in `pending` with their lease cleared, so a restart sends them at once.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import random
 import secrets
 import socket
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import Message as MailMessage
@@ -41,7 +43,7 @@ from scheduler.core.policy import MessageIntent
 from scheduler.errors import DeliveryError, NotFoundError
 from scheduler.mail.retry import RetryPolicy
 from scheduler.mail.transport import AuthenticationFailed, Transport
-from scheduler.store.db import session_scope
+from scheduler.store.db import read_session, session_scope
 from scheduler.store.models import Message
 
 LEASE = timedelta(minutes=5)
@@ -271,23 +273,76 @@ async def dispatch(
     lease: timedelta = LEASE,
     rng: random.Random | None = None,
     limit: int | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> DispatchReport:
-    """Send every due message, a chunk at a time; raise AuthenticationFailed (after recording
-    what was done) when the server refuses our credentials."""
+    """Send every due message, a chunk at a time, until none is due or `should_stop()` says
+    so; raise AuthenticationFailed (after recording what was done) when the server refuses our
+    credentials. Cancelled, it records the sends that finished and releases the others."""
     retry = retry or RetryPolicy()
     owner = owner or default_owner()
     rng = rng or random.Random()
     report = DispatchReport()
     while limit is None or report.handled < limit:
+        if should_stop is not None and should_stop():
+            break
         size = chunk if limit is None else min(chunk, limit - report.handled)
         claimed = claim_due(engine, clock(), owner=owner, limit=size, lease=lease)
         if not claimed:
             break
-        outcomes = await _deliver(engine, transport, composer, claimed, clock())
+        try:
+            outcomes = await _deliver(engine, transport, composer, claimed, clock())
+        except _Interrupted as interrupted:
+            _record(engine, interrupted.finished, clock(), owner, retry, rng, report)
+            release_claims(engine, claimed, owner, clock())
+            raise asyncio.CancelledError from None
+        except _RenderFailed as failed:
+            # What went out is recorded; the rest stays claimed until its lease expires.
+            _record(engine, failed.finished, clock(), owner, retry, rng, report)
+            raise failed.error from None
         _record(engine, outcomes, clock(), owner, retry, rng, report)
         if report.stopped is not None:
             raise AuthenticationFailed(report.stopped)
     return report
+
+
+class _Interrupted(Exception):
+    """The batch was cancelled; `finished` holds the sends that completed before."""
+
+    def __init__(self, finished: list[tuple[Message, _Outcome]]) -> None:
+        super().__init__("dispatch cancelled")
+        self.finished = finished
+
+
+class _RenderFailed(Exception):
+    """Rendering a row raised `error` after the sends in `finished` had gone out."""
+
+    def __init__(self, finished: list[tuple[Message, _Outcome]], error: Exception) -> None:
+        super().__init__(str(error))
+        self.finished = finished
+        self.error = error
+
+
+def release_claims(engine: Engine, claimed: Sequence[Message], owner: str, now: datetime) -> int:
+    """Put the rows among `claimed` that `owner` still holds back in `pending`, lease cleared
+    and the attempt not counted: they were never handed to the server, or we cannot know."""
+    ids = [row.id for row in claimed]
+    if not ids:
+        return 0
+    statement = (
+        update(Message)
+        .where(col(Message.id).in_(ids))
+        .where(col(Message.state) == MessageState.SENDING)
+        .where(col(Message.lease_owner) == owner)
+        .values(
+            state=MessageState.PENDING,
+            attempts=col(Message.attempts) - 1,
+            lease_owner=None,
+            lease_expires_at=None,
+            updated_at=now,
+        )
+    )
+    with session_scope(engine) as session:
+        return _rowcount(session.exec(statement))
 
 
 async def _deliver(
@@ -297,16 +352,49 @@ async def _deliver(
     claimed: Sequence[Message],
     now: datetime,
 ) -> list[tuple[Message, _Outcome]]:
-    """Render every claimed row (one read transaction), then send them concurrently."""
-    with session_scope(engine) as session:
-        composer.prepare(session, claimed)
-        prepared = [(row, _compose(composer, session, row, now)) for row in claimed]
-    sends = [
-        _send(transport, row, item) if isinstance(item, Composed) else _closed(item)
-        for row, item in prepared
-    ]
-    outcomes = await asyncio.gather(*sends)
+    """Render the claimed rows one after the other in one read transaction, each handed to the
+    transport as soon as it is rendered, so sending overlaps rendering; then wait for every
+    send. Cancelled, raise _Interrupted with the sends that completed."""
+    prepared: list[tuple[Message, Composed | Verdict]] = []
+    sends: list[asyncio.Future[_Outcome]] = []
+    try:
+        with read_session(engine) as session:
+            composer.prepare(session, claimed)
+            for row in claimed:
+                item = _compose(composer, session, row, now)
+                prepared.append((row, item))
+                sends.append(
+                    asyncio.ensure_future(
+                        _send(transport, row, item) if isinstance(item, Composed) else _closed(item)
+                    )
+                )
+                await asyncio.sleep(0)  # let the sends under way read their replies
+    except asyncio.CancelledError:
+        for send in sends:
+            send.cancel()
+        raise _Interrupted(_finished(prepared, sends)) from None
+    except Exception as exc:
+        if sends:  # the rows rendered before went out: wait for their outcomes
+            await asyncio.wait(sends)
+        raise _RenderFailed(_finished(prepared, sends), exc) from exc
+    try:
+        outcomes = await asyncio.gather(*sends)
+    except asyncio.CancelledError:
+        # gather has asked the unfinished sends to stop: keep those that completed.
+        raise _Interrupted(_finished(prepared, sends)) from None
     return [(row, outcome) for (row, _), outcome in zip(prepared, outcomes, strict=True)]
+
+
+def _finished(
+    prepared: Sequence[tuple[Message, Composed | Verdict]],
+    sends: Sequence[asyncio.Future[_Outcome]],
+) -> list[tuple[Message, _Outcome]]:
+    """The sends among `sends` that completed, with their rows."""
+    return [
+        (row, send.result())
+        for (row, _), send in zip(prepared, sends, strict=True)
+        if send.done() and not send.cancelled() and send.exception() is None
+    ]
 
 
 def _compose(
