@@ -19,6 +19,7 @@ from scheduler.core.planner import plan_rituals
 from scheduler.core.reconcile import Changes, StoredOccurrence, fixed_from_stored, reconcile
 from scheduler.core.values import BuyerProfile, ConventionTerm, Plan, PlannedOccurrence, Unplaced
 from scheduler.store.db import session_scope
+from scheduler.store.locks import LockKey, try_transaction_lock
 from scheduler.store.models import Convention, Occurrence, Organisation, Ritual
 
 AUTO_CANCEL_REASON = "no longer planned"
@@ -47,6 +48,8 @@ class PlanReport:
     counts: dict[RitualKind, KindCounts]
     unplaced: tuple[Unplaced, ...] = field(default=())
     dry_run: bool = False
+    skipped: bool = False
+    """Another instance was planning (PostgreSQL advisory lock): this one did nothing."""
 
     @property
     def writes(self) -> int:
@@ -68,9 +71,12 @@ def plan_and_store(
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> PlanReport:
-    """Plan every enabled ritual up to the horizon and reconcile the store with the plan."""
+    """Plan every enabled ritual up to the horizon and reconcile the store with the plan; skip
+    (and say so) while another instance on the same PostgreSQL database is planning."""
     today, horizon_end = horizon(settings, now)
     with session_scope(engine) as session:
+        if not dry_run and not try_transaction_lock(session.connection(), LockKey.PLANNING):
+            return PlanReport(today, horizon_end, planned=0, counts={}, skipped=True)
         buyers = load_buyer_profiles(session, settings)
         stored, cancelled_by_hand = load_stored(session, now)
         plan = compute_plan(settings, buyers, stored, today, horizon_end, now)

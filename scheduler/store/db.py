@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 from scheduler.errors import StoreError
+from scheduler.store.locks import LockKey, transaction_lock
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -55,11 +56,13 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the latest migration (a no-op when it already is)."""
+    """Bring the schema to the latest migration (a no-op when it already is); instances
+    starting together on one PostgreSQL database migrate one after the other."""
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))
     try:
         with engine.begin() as connection:
+            transaction_lock(connection, LockKey.MIGRATION)
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except OperationalError as exc:
