@@ -193,7 +193,9 @@ class Daemon:
         return IntervalTrigger(seconds=self.settings.mail.dispatch_interval_seconds, timezone=zone)
 
     def _kick(self, job_id: str) -> None:
-        """Run a job now instead of waiting for its next turn."""
+        """Run a job now instead of waiting for its next turn (not once stopping)."""
+        if self._stop.is_set():
+            return
         if self.scheduler is not None and self.scheduler.get_job(job_id) is not None:
             zone = ZoneInfo(self.settings.organisation.timezone)
             self.scheduler.modify_job(job_id, next_run_time=datetime.now(zone))
