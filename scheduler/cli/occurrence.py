@@ -1,7 +1,9 @@
 """`rituel occurrence move UID --to DATETIME` and `rituel occurrence cancel UID [--reason TEXT]`.
 
-Both keep the UID, raise the SEQUENCE and stamp the change, then re-export the feeds; the mail
-side sends the update or the cancellation.
+Both keep the UID, raise the SEQUENCE and stamp the change, and in the same transaction write
+the update (or cancellation) mails to everyone already invited into the outbox, moving or
+cancelling their pending reminders; then they re-export the feeds. The mails go out with the
+next dispatch (the daemon's tick, or `rituel outbox send`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import typer
 from scheduler.cli.app import ConfigOption, NowOption, app, console, open_context
 from scheduler.errors import InputError
 from scheduler.i18n import format_when
+from scheduler.service.enqueue import on_occurrence_change
 from scheduler.service.feeds import export_feeds
 from scheduler.service.occurrences import cancel_occurrence, move_occurrence
 
@@ -43,7 +46,10 @@ def move(
     """Move a meeting (same UID, SEQUENCE + 1); it keeps its length."""
     ctx = open_context(config, now)
     start = parse_start(to, ctx.settings.organisation.timezone)
-    change = move_occurrence(ctx.engine, uid, start, ctx.now())
+    at = ctx.now()
+    change = move_occurrence(
+        ctx.engine, uid, start, at, in_transaction=on_occurrence_change(ctx.settings, at)
+    )
     export_feeds(ctx.settings, ctx.engine, ctx.now())
     zone = ctx.settings.organisation.timezone
     console.print(
@@ -66,7 +72,10 @@ def cancel(
 ) -> None:
     """Cancel a meeting (same UID, SEQUENCE + 1, STATUS:CANCELLED)."""
     ctx = open_context(config, now)
-    change = cancel_occurrence(ctx.engine, uid, ctx.now(), reason=reason)
+    at = ctx.now()
+    change = cancel_occurrence(
+        ctx.engine, uid, at, reason=reason, in_transaction=on_occurrence_change(ctx.settings, at)
+    )
     export_feeds(ctx.settings, ctx.engine, ctx.now())
     console.print(f"{change.uid} cancelled; SEQUENCE {change.sequence}.", highlight=False)
     _print_next_step()
@@ -85,5 +94,7 @@ def parse_start(text: str, timezone: str) -> datetime:
 
 def _print_next_step() -> None:
     console.print(
-        "Feeds re-exported; the update goes out by mail with the next dispatch.", highlight=False
+        "Feeds re-exported; the mails to those already invited are in the outbox and go out "
+        "with the next dispatch.",
+        highlight=False,
     )

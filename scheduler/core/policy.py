@@ -71,6 +71,9 @@ class Invitee:
     partstat: PartStat = PartStat.NEEDS_ACTION
     invited: bool = False
     """An invitation was sent (or is being sent): updates and cancellations go to them."""
+    current: bool = False
+    """Their invitation was written at the meeting's current SEQUENCE, so it carried this
+    version already: no update is due to them (a meeting moved before anyone was invited)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +188,7 @@ def _updates(meeting: MeetingFacts, now: datetime) -> list[MessageIntent]:
             skip_reason=late,
         )
         for invitee in meeting.invitees
-        if invitee.invited and invitee.reader.wants(MessageKind.UPDATE)
+        if invitee.invited and not invitee.current and invitee.reader.wants(MessageKind.UPDATE)
     ]
 
 

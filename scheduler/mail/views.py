@@ -62,6 +62,17 @@ class DigestMeeting:
 
 
 @dataclass(frozen=True, slots=True)
+class PastMeeting:
+    """A meeting of the past week in a facilitator's digest, with the link to record who
+    came."""
+
+    meeting: MeetingView
+    attendance_url: str
+    recorded: bool = False
+    """True when attendance is recorded already (the link still corrects it)."""
+
+
+@dataclass(frozen=True, slots=True)
 class FailedDelivery:
     """A message that could not be delivered."""
 
@@ -73,7 +84,8 @@ class FailedDelivery:
 
 @dataclass(frozen=True, slots=True)
 class DigestView:
-    """A facilitator's week: what comes, what failed, what needs attention."""
+    """A facilitator's week: what comes, what failed, what needs attention, and the meetings of
+    the past week whose attendance to record."""
 
     period_start: date
     period_end: date
@@ -81,3 +93,4 @@ class DigestView:
     failed: tuple[FailedDelivery, ...] = ()
     conventions_ending: tuple[ConventionView, ...] = ()
     buyers_without_review: tuple[str, ...] = field(default=())
+    past_week: tuple[PastMeeting, ...] = ()

@@ -30,6 +30,7 @@ from scheduler.mail.views import (
     MeetingView,
     Person,
 )
+from scheduler.service.digest import past_week
 from scheduler.service.event_views import (
     Audience,
     event_view,
@@ -272,6 +273,7 @@ class StoreComposer:
             failed=_failed(session, now),
             conventions_ending=_conventions_ending(session, facilitator.id, today),
             buyers_without_review=_buyers_without_review(session, facilitator.id, now),
+            past_week=past_week(self.settings, session, facilitator.id, now, message.locale),
         )
         recipient = Person(facilitator.name, facilitator.email)
         return self._build(message, recipient, None, {"digest": view}, now)

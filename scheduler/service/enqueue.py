@@ -42,6 +42,9 @@ from scheduler.store.models import (
 LOOKAHEAD = timedelta(days=1)
 """Rows are written when due within this delay; later ones on a later tick."""
 MEETING_KINDS = (MessageKind.INVITE, MessageKind.UPDATE, MessageKind.REMINDER, MessageKind.CANCEL)
+INVITABLE = (OccurrenceStatus.PLANNED, OccurrenceStatus.ANNOUNCED, OccurrenceStatus.MOVED)
+"""Meetings whose audience is invited when the time comes: a meeting moved by hand before it
+was announced still is (at its new date)."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,7 @@ def _invite_audiences(
     fixed when people are invited."""
     added = 0
     for occurrence in occurrences:
-        if occurrence.status not in (OccurrenceStatus.PLANNED, OccurrenceStatus.ANNOUNCED):
+        if occurrence.status not in INVITABLE:
             continue
         kind = RitualKind(occurrence.kind)
         invite_at = occurrence.start - timedelta(days=rules.invite_days(kind))
@@ -180,14 +183,16 @@ def _audience(session: Session, settings: Settings, occurrence: Occurrence) -> l
 
 def _meeting_facts(session: Session, occurrence: Occurrence) -> MeetingFacts:
     assert occurrence.id is not None
-    invited = set(
-        session.exec(
-            select(Message.contact_id)
-            .where(col(Message.occurrence_id) == occurrence.id)
-            .where(col(Message.kind) == MessageKind.INVITE)
-            .where(col(Message.state).in_([MessageState.SENT, MessageState.SENDING]))
-        )
-    )
+    # Who got the invitation, and whether it was written at the current SEQUENCE (after the
+    # last move: it carried this version, so no update is due).
+    invited: dict[int | None, bool] = {}
+    for contact_id, sequence in session.exec(
+        select(Message.contact_id, Message.sequence)
+        .where(col(Message.occurrence_id) == occurrence.id)
+        .where(col(Message.kind) == MessageKind.INVITE)
+        .where(col(Message.state).in_([MessageState.SENT, MessageState.SENDING]))
+    ):
+        invited[contact_id] = sequence >= occurrence.sequence
     rows = session.exec(
         select(Invitation, Contact)
         .join(Contact, col(Contact.id) == col(Invitation.contact_id))
@@ -195,7 +200,12 @@ def _meeting_facts(session: Session, occurrence: Occurrence) -> MeetingFacts:
         .order_by(col(Contact.id))
     ).all()
     invitees = tuple(
-        Invitee(_reader(contact), invitation.partstat, contact.id in invited)
+        Invitee(
+            _reader(contact),
+            invitation.partstat,
+            invited=contact.id in invited,
+            current=invited.get(contact.id, False),
+        )
         for invitation, contact in rows
     )
     return MeetingFacts(

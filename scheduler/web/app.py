@@ -1,5 +1,5 @@
-"""The HTTP application (Starlette): feeds behind their tokens, the public feed, RSVP and
-attendance pages, and health.
+"""The HTTP application (Starlette): feeds behind their tokens, the public feed, RSVP,
+attendance and unsubscribe pages, and health.
 
 It needs no lifespan events, so the daemon can serve it with `lifespan="off"`.
 """
@@ -22,6 +22,7 @@ from scheduler.config import Settings
 from scheduler.web.attendance import attendance_routes
 from scheduler.web.feeds import FeedEndpoints, not_found
 from scheduler.web.rsvp import rsvp_routes
+from scheduler.web.unsubscribe import unsubscribe_routes
 
 
 def create_app(
@@ -32,7 +33,7 @@ def create_app(
     clock: Clock = system_clock,
 ) -> Starlette:
     """The web app over `engine`, serving the feeds written under `settings.feeds.dir`, and the
-    RSVP and attendance pages, which answer at `clock`'s instant."""
+    RSVP, attendance and unsubscribe pages, which answer at `clock`'s instant."""
     feeds = FeedEndpoints(engine, settings.resolve(settings.feeds.dir))
 
     async def healthz(_request: Request) -> Response:
@@ -50,6 +51,7 @@ def create_app(
         Route("/healthz", healthz, methods=["GET"]),
         *rsvp_routes(settings, engine, clock=clock),
         *attendance_routes(settings, engine, clock=clock),
+        *unsubscribe_routes(settings, engine, clock=clock),
         *extra_routes,
     ]
     return Starlette(routes=routes, exception_handlers={404: missing})

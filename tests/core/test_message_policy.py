@@ -157,6 +157,19 @@ def test_each_move_gives_its_own_update() -> None:
     assert of(MessageKind.UPDATE, first)[0].key != of(MessageKind.UPDATE, second)[0].key
 
 
+def test_no_update_to_whom_the_invitation_already_carried_the_new_date() -> None:
+    moved_at = START - timedelta(days=30)
+    meeting = after_work(
+        Invitee(ELISE, invited=True, current=True),
+        Invitee(OMAR, PartStat.DECLINED, invited=True),
+        status=OccurrenceStatus.MOVED,
+        sequence=1,
+        changed_at=moved_at,
+    )
+    [update] = of(MessageKind.UPDATE, meeting_messages(meeting, RULES, START - timedelta(days=3)))
+    assert update.recipient == OMAR.email  # a decliner hears the new date too
+
+
 def test_a_cancelled_meeting_sends_a_cancel_to_those_invited_only() -> None:
     cancelled_at = START - timedelta(days=5)
     meeting = after_work(

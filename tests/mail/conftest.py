@@ -267,6 +267,7 @@ def mail_context(kind: str, *, theme: str | None = "Les marchés réservés") ->
         DigestView,
         FailedDelivery,
         MeetingView,
+        PastMeeting,
         Person,
     )
 
@@ -295,6 +296,7 @@ def mail_context(kind: str, *, theme: str | None = "Les marchés réservés") ->
         ),
         conventions_ending=(convention,),
         buyers_without_review=("Département de la Lisière",),
+        past_week=(PastMeeting(meeting, "https://rituel.example/attendance/tok", recorded=False),),
     )
     return {
         "guichet": GUICHET,

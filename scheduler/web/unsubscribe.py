@@ -1,0 +1,93 @@
+"""Unsubscribe pages: `GET /unsubscribe/{token}` says which kind of message would stop and
+offers a button; `POST` stops it and confirms.
+
+GET never changes anything (mail scanners and link previews follow links). The POST is the
+page's form, or the one-click POST a mail client sends from `List-Unsubscribe-Post:
+List-Unsubscribe=One-Click` (RFC 8058: body `List-Unsubscribe=One-Click`, url-encoded or
+multipart): the token in the URL is what authorises it, so any small body is accepted and
+none is needed. Same rules as the RSVP pages: French, or English for a contact whose locale is
+`en`, jinja2 with autoescape, never cached, no referrer; an unknown token gets 404 through the
+same steps as a right one, and nothing changes.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from scheduler.clock import Clock, system_clock
+from scheduler.config import Settings
+from scheduler.service import unsubscribe
+from scheduler.service.unsubscribe import UnsubscribeState, UnsubscribeView
+from scheduler.web.rsvp import MAX_FORM_BYTES, PAGE_HEADERS, pages
+
+STAFF_POST_STATUS = 409
+"""A POST for a facilitator's mail stops nothing: say so to a one-click client too."""
+
+
+class UnsubscribeEndpoints:
+    """The two unsubscribe routes over a database, recording at the clock's instant."""
+
+    def __init__(self, settings: Settings, engine: Engine, clock: Clock = system_clock) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.clock = clock
+
+    def routes(self) -> list[Route]:
+        """`GET` and `POST /unsubscribe/{token}`."""
+        return [
+            Route("/unsubscribe/{token}", self.confirm, methods=["GET"]),
+            Route("/unsubscribe/{token}", self.submit, methods=["POST"]),
+        ]
+
+    async def confirm(self, request: Request) -> Response:
+        """What would stop, and the button that stops it; changes nothing."""
+        view = await run_in_threadpool(
+            unsubscribe.look_up, self.settings, self.engine, request.path_params["token"]
+        )
+        return self._page(view, done=False)
+
+    async def submit(self, request: Request) -> Response:
+        """Stop the link's kind of message for its reader, then confirm."""
+        await _drain(request)
+        view = await run_in_threadpool(
+            unsubscribe.unsubscribe,
+            self.settings,
+            self.engine,
+            request.path_params["token"],
+            self.clock(),
+        )
+        return self._page(view, done=True)
+
+    def _page(self, view: UnsubscribeView, *, done: bool) -> Response:
+        status = view.state.http_status
+        if view.state is UnsubscribeState.OPEN:
+            page = "done" if done or view.already else "confirm"
+        else:
+            page = view.state.value
+            if view.state is UnsubscribeState.STAFF and done:
+                status = STAFF_POST_STATUS
+        body = pages.get_template(f"unsubscribe_{view.locale}.html").render(
+            page=page, view=view, guichet=self.settings.organisation.name
+        )
+        return HTMLResponse(body, status_code=status, headers=PAGE_HEADERS)
+
+
+def unsubscribe_routes(
+    settings: Settings, engine: Engine, *, clock: Clock = system_clock
+) -> list[Route]:
+    """The unsubscribe routes, for `create_app`."""
+    return UnsubscribeEndpoints(settings, engine, clock).routes()
+
+
+async def _drain(request: Request) -> None:
+    """Read (and ignore) the body of the POST, up to the size of a small form: the button's
+    form and the RFC 8058 body say the same thing, and the token decides."""
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_FORM_BYTES:
+            break
