@@ -23,12 +23,12 @@ to send: CRLF line ends, headers as folded here.
 from __future__ import annotations
 
 import base64
+import binascii
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from email import encoders
-from email.charset import QP, Charset
 from email.headerregistry import Address
 from email.message import Message
 from email.mime.application import MIMEApplication
@@ -37,6 +37,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import Compat32
 from email.utils import format_datetime, formataddr
+from functools import lru_cache
 from typing import TypeVar
 
 from scheduler.core.text import is_email
@@ -46,8 +47,6 @@ CALENDAR_METHODS = frozenset({"REQUEST", "CANCEL"})
 ATTACHMENT_NAME = "invite.ics"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 PartT = TypeVar("PartT", bound=Message)
-_UTF8_QP = Charset("utf-8")
-_UTF8_QP.body_encoding = QP
 
 
 class _AsFolded(Compat32):
@@ -77,13 +76,20 @@ class Mailbox:
 
     def header(self) -> str:
         """The header value, its name encoded if need be; refuses an address that is not one."""
-        if not is_email(self.address):
-            raise DeliveryError(f"not an e-mail address: {self.address!r}", temporary=False)
-        local, domain = self.address.rsplit("@", 1)
-        checked = Address(display_name=one_line(self.name), username=local, domain=domain)
-        if checked.display_name.isascii():
-            return formataddr((checked.display_name, checked.addr_spec))
-        return f"{encoded_words(checked.display_name)}\n <{checked.addr_spec}>"
+        return _mailbox_header(self.name, self.address)
+
+
+@lru_cache(maxsize=4096)
+def _mailbox_header(name: str, address: str) -> str:
+    """A mailbox's header value (memoised: a batch writes the same sender and organizer on
+    every message)."""
+    if not is_email(address):
+        raise DeliveryError(f"not an e-mail address: {address!r}", temporary=False)
+    local, domain = address.rsplit("@", 1)
+    checked = Address(display_name=one_line(name), username=local, domain=domain)
+    if checked.display_name.isascii():
+        return formataddr((checked.display_name, checked.addr_spec))
+    return f"{encoded_words(checked.display_name)}\n <{checked.addr_spec}>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +234,7 @@ def header_text(name: str, text: str) -> str:
     return "\n ".join(lines)
 
 
+@lru_cache(maxsize=4096)
 def encoded_words(text: str) -> str:
     """RFC 2047 base64 words of at most WORD_BYTES UTF-8 bytes, one per line, cut before a
     space where one is near (never inside a character): readers join adjacent encoded words
@@ -271,8 +278,9 @@ def _checked_url(url: str) -> str:
 
 def _text(body: str, subtype: str) -> MIMENonMultipart:
     """UTF-8 text in quoted-printable: readable, and 7-bit clean for any relay."""
-    part = MIMENonMultipart("text", subtype)
-    part.set_payload(body, _UTF8_QP)
+    part = MIMENonMultipart("text", subtype, charset="utf-8")
+    part["Content-Transfer-Encoding"] = "quoted-printable"
+    part.set_payload(binascii.b2a_qp(body.encode("utf-8"), istext=True).decode("ascii"))
     return _inner(part)
 
 

@@ -5,6 +5,8 @@ whole rendering's."""
 from __future__ import annotations
 
 from dataclasses import replace
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 
@@ -73,3 +75,20 @@ def test_spliced_itip_is_the_whole_rendering(
         assert render.render_request(event) == whole(render.Method.REQUEST, event)
         assert render.render_cancel(event) == whole(render.Method.CANCEL, event)
         assert render.render_request(event) == render.render_request(event)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "x", "trailing space \nand tab\t\n.\n..\nFrom here\n", "é" * 200 + "\n= =3D\n", "a" * 300],
+)
+def test_text_parts_read_back_exactly(text: str) -> None:
+    """Quoted-printable bodies (binascii's encoder) decode to the text rendered."""
+    message = build_message(envelope(), "Sujet", text, f"<p>{text}</p>")
+    parsed = message_from_bytes(wire_bytes(message), policy=policy.default)
+    assert isinstance(parsed, EmailMessage)
+    plain, html = (part for part in parsed.walk() if part.get_content_maintype() == "text")
+    assert plain["Content-Transfer-Encoding"] == "quoted-printable"
+    assert plain.get_content().replace("\r\n", "\n") == text
+    assert html.get_content().replace("\r\n", "\n") == f"<p>{text}</p>"
+    assert all(len(line) <= 78 for line in wire_bytes(message).split(b"\r\n"))
+    assert wire_bytes(message).isascii()
