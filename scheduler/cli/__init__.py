@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from scheduler.cli.app import app, err_console
+from scheduler.cli.app import app, close_engines, err_console
 from scheduler.errors import InputError, RituelError
 
 # Each module below registers its commands on `app`.
@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
             for problem in exc.problems:
                 err_console.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
         return exc.exit_code
+    finally:
+        close_engines()
     return 0
 
 

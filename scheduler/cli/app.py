@@ -58,12 +58,23 @@ class Context:
 
     @cached_property
     def engine(self) -> Engine:
-        """The migrated database, opened on first use."""
-        return open_database(self.settings.database_url)
+        """The migrated database, opened on first use and closed when the command ends."""
+        engine = open_database(self.settings.database_url)
+        _open_engines.append(engine)
+        return engine
 
     def now(self) -> datetime:
         """The instant the command acts at."""
         return self.clock()
+
+
+_open_engines: list[Engine] = []
+
+
+def close_engines() -> None:
+    """Close the databases the command opened (their pooled connections included)."""
+    while _open_engines:
+        _open_engines.pop().dispose()
 
 
 def open_context(config: Path | None, now: str | None = None) -> Context:
