@@ -208,11 +208,20 @@ def _itip_frame(method: Method, event: EventView, use: _Use) -> tuple[bytes, byt
 
 
 _ATTENDEE_WRITER = icalendar.Event()
+FOLD_WIDTH = 74
+"""Characters per folded line as icalendar writes an ASCII line (it folds before 75 octets)."""
 
 
 def _attendee_line(attendee: Attendee, use: _Use) -> bytes:
     """One ATTENDEE content line, folded, as the icalendar library writes it in a VEVENT."""
     line = _ATTENDEE_WRITER.content_line("ATTENDEE", _attendee(attendee, use), sorted=True)
+    if line.isascii() and "\\" not in line and "^" not in line:
+        # icalendar's folding of such a line, without its walk through every character:
+        # 74 characters, then CRLF and a space, and so on.
+        text = str(line)
+        width = FOLD_WIDTH
+        folded = "\r\n ".join(text[at : at + width] for at in range(0, len(text), width))
+        return folded.encode("ascii") + b"\r\n"
     rendered: bytes = line.to_ical()
     return rendered + b"\r\n"
 

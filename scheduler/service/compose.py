@@ -39,7 +39,8 @@ from scheduler.service.event_views import (
     organizer_of,
 )
 from scheduler.service.outbox import Composed, Verdict
-from scheduler.service.rsvp import rsvp_page_url
+from scheduler.service.rsvp import PURPOSE as RSVP_PURPOSE
+from scheduler.service.signing import Signer, signer
 from scheduler.store.models import (
     Contact,
     Convention,
@@ -84,6 +85,7 @@ class StoreComposer:
         self.templates = templates or MailTemplates(timezone=settings.organisation.timezone)
         self.sender = Mailbox(settings.mail.sender_name, settings.mail.sender)
         self._batch = _Batch()
+        self._rsvp_signer: Signer | None = None
 
     def prepare(self, session: Session, messages: Sequence[Message]) -> None:
         """Load the meetings, their buyers, the contacts and the invitations of a batch in four
@@ -222,7 +224,10 @@ class StoreComposer:
         invitation = self._invitation(session, occurrence.id, contact.id)
         if invitation is None or invitation.id is None:
             return None
-        return rsvp_page_url(self.settings, invitation.id, occurrence.end)
+        if self._rsvp_signer is None:  # the secret is read once per composer, not per message
+            self._rsvp_signer = signer(self.settings, RSVP_PURPOSE)
+        token = self._rsvp_signer.seal(invitation.id, occurrence.end)
+        return f"{self.settings.feeds.base_url.rstrip('/')}/rsvp/{token}"  # as rsvp_page_url
 
     def _invitation(
         self, session: Session, occurrence_id: int, contact_id: int

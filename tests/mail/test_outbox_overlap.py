@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from scheduler.clock import fixed_clock
 from scheduler.core.messages import MessageState
+from scheduler.mail.mime import wire_bytes
 from scheduler.mail.transport import MemoryTransport
 from scheduler.service.compose import StoreComposer
 from scheduler.service.outbox import Composed, Verdict, dispatch
-from scheduler.store.models import Message
+from scheduler.service.rsvp import rsvp_page_url
+from scheduler.store.db import session_scope
+from scheduler.store.models import Invitation, Message, Occurrence
 from tests.mail.outbox_world import NOW, World, make_world
 from tests.service.conftest import Store
 
@@ -70,3 +75,24 @@ async def test_every_row_of_a_batch_goes_out_once(world: World) -> None:
         m.recipient for m in world.messages()
     )
     assert {m.state for m in world.messages()} == {MessageState.SENT}
+
+
+async def test_the_rsvp_link_is_rsvp_page_url(world: World) -> None:
+    """The composer seals RSVP links with one signer per pass: the same link as rsvp_page_url."""
+    world.enqueue(world.intent())
+    transport = MemoryTransport()
+    await dispatch(world.engine, transport, StoreComposer(world.settings), fixed_clock(NOW))
+    [(sent, _, _)] = transport.sent
+    with session_scope(world.engine) as session:
+        occurrence = session.get(Occurrence, world.occurrence_id)
+        invitation = session.exec(
+            select(Invitation).where(Invitation.occurrence_id == world.occurrence_id)
+        ).one()
+        assert occurrence is not None
+        assert invitation.id is not None
+        expected = rsvp_page_url(world.settings, invitation.id, occurrence.end)
+    parsed = message_from_bytes(wire_bytes(sent), policy=policy.default)
+    assert isinstance(parsed, EmailMessage)
+    text = parsed.get_body(("plain",))
+    assert text is not None
+    assert expected in text.get_content()
