@@ -32,9 +32,9 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
+# Not part of `test`: minutes of work; writes bench/RESULTS.md.
 bench: $(STAMP)
-	$(BIN)/python bench/plan.py
-	$(BIN)/python bench/feeds.py
+	$(BIN)/python bench/suite.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -7,13 +7,17 @@ in the same run over the same number of connections:
 
 Prints both rates and their ratio (the target is ours ≥ 0.5× bare).
 
-    .venv/bin/python bench/dispatch.py [--messages 2000] [--connections 10]
+    .venv/bin/python bench/dispatch.py [--messages 2000 | --buyers N] [--connections 10]
+
+`--buyers N`: one invitation per buyer's contact (sets --messages). With --json, prints the
+figures `make bench` tabulates (bench/suite.py) instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import socket
 import subprocess
 import sys
@@ -182,8 +186,11 @@ async def bare(port: int, messages: list[bytes], recipients: list[str], connecti
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--buyers", type=int, help="one invitation per buyer (sets --messages)")
     parser.add_argument("--connections", type=int, default=10)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
+    args.messages = args.buyers or args.messages
 
     port = free_port()
     server = start_server(port)
@@ -209,6 +216,16 @@ def main() -> None:
         server.wait(timeout=10)
 
     size = sum(map(len, data)) / len(data)
+    if args.json:
+        figure = {
+            "name": "dispatch: per invitation",
+            "ours": 1000 / ours_rate,
+            "bare": 1000 / bare_rate,
+            "unit": "ms",
+            "bare_is": f"bare aiosmtplib sendmail, pre-built, {args.connections} connections",
+        }
+        print(json.dumps([figure]))
+        return
     print(
         f"{args.messages} invitations (~{size / 1024:.1f} KiB each), {args.connections} connections"
     )

@@ -10,13 +10,18 @@ revalidation against the real HTTP app.
 Then an export of the same 10,000 occurrences from a SQLite store, and the median time of a
 `GET /feeds/{token}.ics` answered 304 by uvicorn (over a real socket, with httpx).
 
-    .venv/bin/python bench/feeds.py [--events 10000] [--repeat 5] [--requests 500]
+    .venv/bin/python bench/feeds.py [--events 10000 | --buyers N] [--repeat 5] [--requests 500]
+
+`--buyers N` sizes the feed as a facilitator's or the territory's feed of N buyers: one meeting
+per buyer. With --json, prints the figures `make bench` tabulates (bench/suite.py) instead.
+The 304 is also answered by a bare Starlette app on the same uvicorn, as its floor.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import socket
 import statistics
 import sys
@@ -32,6 +37,10 @@ import httpx
 import icalendar
 import uvicorn
 from sqlalchemy import insert
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -210,7 +219,14 @@ def best_of(
     return min(times)
 
 
-def measure_rendering(count: int, repeat: int) -> None:
+Figures = list[dict[str, object]]
+
+
+def figure(name: str, ours: float, bare: float, unit: str, bare_is: str) -> dict[str, object]:
+    return {"name": name, "ours": ours, "bare": bare, "unit": unit, "bare_is": bare_is}
+
+
+def measure_rendering(count: int, repeat: int, *, quiet: bool = False) -> Figures:
     views = sample_views(count)
     vtimezone = icalendar.Timezone.from_tzid(
         ZONE, first_date=date(2026, 12, 1), last_date=date(2036, 1, 31)
@@ -230,6 +246,15 @@ def measure_rendering(count: int, repeat: int) -> None:
     cold = best_of(max(1, repeat // 2), lambda: render_feed(FEED, views, EventCache()))
     size = len(render_feed(FEED, views, cache))
 
+    figures = [
+        figure("feed: render, steady state", warm * 1000, bare * 1000, "ms", "bare icalendar"),
+        figure("feed: render, one event changed", one * 1000, hand * 1000, "ms",
+               "hand-written RFC 5545 writer"),
+        figure("feed: render, cold cache", cold * 1000, bare * 1000, "ms", "bare icalendar"),
+    ]  # fmt: skip
+    if quiet:
+        return figures
+
     def rate(seconds: float) -> str:
         return f"{count / seconds:>12,.0f} events/s  ({seconds * 1000:8.1f} ms)"
 
@@ -244,6 +269,7 @@ def measure_rendering(count: int, repeat: int) -> None:
         f"  ours / hand-written:   {warm / hand:.2f}x its time (target <= 1.5x); "
         f"one changed: {one / hand:.2f}x"
     )
+    return figures
 
 
 # --- the store and the HTTP app ----------------------------------------------------------------
@@ -289,7 +315,54 @@ def build_store(folder: Path, count: int) -> tuple[object, object]:
     return settings, engine
 
 
-def measure_export_and_http(count: int, requests: int) -> None:
+def serve(app: object) -> tuple[uvicorn.Server, threading.Thread, int]:
+    """`app` on uvicorn in a thread, on a free port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,  # type: ignore[arg-type]
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="off",
+            access_log=False,
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    return server, thread, port
+
+
+def revalidations(port: int, path: str, requests: int) -> tuple[list[float], int, str]:
+    """Times of `requests` conditional GETs answered 304; the full body's size and ETag."""
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+        full = client.get(path)
+        etag = full.headers["etag"]
+        samples = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            answer = client.get(path, headers={"If-None-Match": etag})
+            samples.append(time.perf_counter() - started)
+            assert answer.status_code == 304
+    return samples, len(full.content), etag
+
+
+def bare_starlette(body: bytes, etag: str) -> Starlette:
+    """The floor: a Starlette app that knows the ETag and answers 304 at once."""
+
+    async def feed(request: Request) -> Response:
+        if request.headers.get("if-none-match") == etag:
+            return Response(status_code=304, headers={"etag": etag})
+        return Response(body, media_type="text/calendar", headers={"etag": etag})
+
+    return Starlette(routes=[Route("/feeds/{token}", feed)])
+
+
+def measure_export_and_http(count: int, requests: int, *, quiet: bool = False) -> Figures:
     with tempfile.TemporaryDirectory() as tmp:
         settings, engine = build_store(Path(tmp), count)
         started = time.perf_counter()
@@ -298,39 +371,12 @@ def measure_export_and_http(count: int, requests: int) -> None:
         started = time.perf_counter()
         export_feeds(settings, engine, NOW)  # type: ignore[arg-type]
         again = time.perf_counter() - started
-        print(
-            f"export from SQLite, {count:,} occurrences in a buyer's feed and "
-            f"the (empty) public feed: first {first * 1000:.0f} ms, unchanged {again * 1000:.0f} ms"
-        )
         assert link.http is not None
         path = "/feeds/" + link.http.rsplit("/", 1)[1]
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        server = uvicorn.Server(
-            uvicorn.Config(
-                create_app(settings, engine),  # type: ignore[arg-type]
-                host="127.0.0.1",
-                port=port,
-                log_level="warning",
-                lifespan="off",
-                access_log=False,
-            )
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.01)
+        server, thread, port = serve(create_app(settings, engine))  # type: ignore[arg-type]
         try:
+            samples, size, etag = revalidations(port, path, requests)
             with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
-                full = client.get(path)
-                etag = full.headers["etag"]
-                samples = []
-                for _ in range(requests):
-                    started = time.perf_counter()
-                    answer = client.get(path, headers={"If-None-Match": etag})
-                    samples.append(time.perf_counter() - started)
-                    assert answer.status_code == 304
                 wrong = []
                 for _ in range(requests // 5):
                     started = time.perf_counter()
@@ -340,23 +386,47 @@ def measure_export_and_http(count: int, requests: int) -> None:
         finally:
             server.should_exit = True
             thread.join(timeout=10)
-        median = statistics.median(samples) * 1000
-        p95 = statistics.quantiles(samples, n=20)[-1] * 1000
-        print(
-            f"GET {len(full.content) / 1e6:.1f} MB feed revalidated (304) over HTTP: median "
-            f"{median:.2f} ms, p95 {p95:.2f} ms over {requests} requests (target < 2 ms); "
-            f"a wrong token's 404: median {statistics.median(wrong) * 1000:.2f} ms"
-        )
+        server, thread, port = serve(bare_starlette(b"x" * size, etag))
+        try:
+            bare, _, _ = revalidations(port, path, requests)
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
+    median = statistics.median(samples) * 1000
+    bare_median = statistics.median(bare) * 1000
+    figures = [
+        figure("feed: GET answered 304 (median)", median, bare_median, "ms",
+               "bare Starlette answering 304, same uvicorn"),
+    ]  # fmt: skip
+    if quiet:
+        return figures
+    print(
+        f"export from SQLite, {count:,} occurrences in a buyer's feed and "
+        f"the (empty) public feed: first {first * 1000:.0f} ms, unchanged {again * 1000:.0f} ms"
+    )
+    p95 = statistics.quantiles(samples, n=20)[-1] * 1000
+    print(
+        f"GET {size / 1e6:.1f} MB feed revalidated (304) over HTTP: median "
+        f"{median:.2f} ms, p95 {p95:.2f} ms over {requests} requests (target < 2 ms; bare "
+        f"Starlette {bare_median:.2f} ms); a wrong token's 404: median "
+        f"{statistics.median(wrong) * 1000:.2f} ms"
+    )
+    return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--buyers", type=int, help="one meeting per buyer (sets --events)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
-    measure_rendering(args.events, args.repeat)
-    measure_export_and_http(args.events, args.requests)
+    events = args.buyers or args.events
+    figures = measure_rendering(events, args.repeat, quiet=args.json)
+    figures += measure_export_and_http(events, args.requests, quiet=args.json)
+    if args.json:
+        print(json.dumps(figures))
 
 
 if __name__ == "__main__":

@@ -2,12 +2,15 @@
 no-change re-plan. Prints wall time, peak memory and rows written; and, in the same run, the bare
 sqlite3 module inserting the same rows, as the floor our store writes can be compared with.
 
-    .venv/bin/python bench/plan.py [--buyers 10000] [--facilitators 200]
+    .venv/bin/python bench/plan.py [--buyers 10000] [--facilitators 200] [--json]
+
+With --json, prints the figures `make bench` tabulates (bench/suite.py) instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import resource
 import sqlite3
@@ -81,8 +84,9 @@ def count_occurrences(engine: object) -> int:
         return int(session.execute(select(func.count()).select_from(Occurrence)).scalar_one())
 
 
-def bare_sqlite_insert(folder: Path, rows: int) -> float:
-    """Seconds the bare sqlite3 module takes to insert `rows` occurrence-like rows."""
+def bare_sqlite_insert(folder: Path, rows: int) -> tuple[float, float]:
+    """Seconds the bare sqlite3 module takes to insert `rows` occurrence-like rows, and then to
+    read them all back (what a re-plan reads)."""
     connection = sqlite3.connect(folder / "bare.db")
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute(
@@ -116,8 +120,12 @@ def bare_sqlite_insert(folder: Path, rows: int) -> float:
             data,
         )
     elapsed = time.perf_counter() - started
+    started = time.perf_counter()
+    with connection:
+        connection.execute("SELECT * FROM occurrence").fetchall()
+    read = time.perf_counter() - started
     connection.close()
-    return elapsed
+    return elapsed, read
 
 
 def peak_mb() -> float:
@@ -128,6 +136,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--buyers", type=int, default=10_000)
     parser.add_argument("--facilitators", type=int, default=200)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -146,8 +155,17 @@ def main() -> None:
         second = plan_and_store(settings, engine, NOW)
         second_s = time.perf_counter() - started
 
-        bare_s = bare_sqlite_insert(folder, rows)
+        bare_s, bare_read_s = bare_sqlite_insert(folder, rows)
 
+    if args.json:
+        figures = [
+            ("plan: first plan", first_s, bare_s, "s", f"bare sqlite3 inserting its {rows} rows"),
+            ("plan: re-plan, nothing changes", second_s, bare_read_s, "s",
+             f"bare sqlite3 reading the {rows} rows back"),
+        ]  # fmt: skip
+        keys = ("name", "ours", "bare", "unit", "bare_is")
+        print(json.dumps([dict(zip(keys, figure, strict=True)) for figure in figures]))
+        return
     print(f"buyers {args.buyers}, facilitators {args.facilitators}, horizon 24 months")
     print(
         f"first plan     {first_s:8.2f} s  rows written {first.writes:>7}  "
