@@ -208,20 +208,32 @@ def _itip_frame(method: Method, event: EventView, use: _Use) -> tuple[bytes, byt
 
 
 _ATTENDEE_WRITER = icalendar.Event()
-FOLD_WIDTH = 74
-"""Characters per folded line as icalendar writes an ASCII line (it folds before 75 octets)."""
+FOLD_OCTETS = 74
+"""The longest a folded line is as icalendar writes it (it folds before 75 octets)."""
+
+
+def _fold(text: str) -> bytes:
+    """`text` folded as icalendar folds a line with no escape (backslash or caret) in it: the
+    longest run of whole UTF-8 characters that fits FOLD_OCTETS, then CRLF and a space, and
+    so on; without its walk through every character."""
+    data = text.encode("utf-8")
+    pieces = []
+    start = 0
+    while len(data) - start > FOLD_OCTETS:
+        cut = start + FOLD_OCTETS
+        while data[cut] & 0xC0 == 0x80:  # never inside a character
+            cut -= 1
+        pieces.append(data[start:cut])
+        start = cut
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces)
 
 
 def _attendee_line(attendee: Attendee, use: _Use) -> bytes:
     """One ATTENDEE content line, folded, as the icalendar library writes it in a VEVENT."""
     line = _ATTENDEE_WRITER.content_line("ATTENDEE", _attendee(attendee, use), sorted=True)
-    if line.isascii() and "\\" not in line and "^" not in line:
-        # icalendar's folding of such a line, without its walk through every character:
-        # 74 characters, then CRLF and a space, and so on.
-        text = str(line)
-        width = FOLD_WIDTH
-        folded = "\r\n ".join(text[at : at + width] for at in range(0, len(text), width))
-        return folded.encode("ascii") + b"\r\n"
+    if "\\" not in line and "^" not in line:
+        return _fold(str(line)) + b"\r\n"
     rendered: bytes = line.to_ical()
     return rendered + b"\r\n"
 

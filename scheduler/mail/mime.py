@@ -191,13 +191,14 @@ def _flatten(message: Message, out: list[str]) -> None:
         out.append(WIRE.fold(name, value))
     out.append("\r\n")
     payload = message._payload  # type: ignore[attr-defined]  # what the generator reads
-    if message.get_content_maintype() == "message":
+    content_type = _content_type(message)
+    if content_type.startswith("message/") or content_type == "multipart/signed":
         raise _Unusual
     if isinstance(payload, list):
         boundary = message.get_boundary()
         if not boundary or message.preamble is not None or message.epilogue is not None:
             raise _Unusual
-        if message.get_content_subtype() == "signed" or not payload:
+        if not payload:
             raise _Unusual
         out.append(f"--{boundary}\r\n")
         for index, part in enumerate(payload):
@@ -206,13 +207,22 @@ def _flatten(message: Message, out: list[str]) -> None:
             _flatten(part, out)
         out.append(f"\r\n--{boundary}--\r\n")
         return
-    if message.get_content_maintype() == "multipart":
+    if content_type.startswith("multipart/"):
         raise _Unusual
     if payload is None:
         return
     if not isinstance(payload, str):
         raise _Unusual
     out.append("\r\n".join(_NEWLINES.split(payload)))
+
+
+def _content_type(message: Message) -> str:
+    """`message.get_content_type()`, without its parameter parsing."""
+    value = message.get("content-type")
+    if value is None:
+        return message.get_default_type()
+    content_type = str(value).partition(";")[0].strip().lower()
+    return content_type if content_type.count("/") == 1 else "text/plain"
 
 
 def header_text(name: str, text: str) -> str:

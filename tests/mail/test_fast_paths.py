@@ -24,6 +24,10 @@ ATTENDEES = [
     (Attendee("Acheteur n°1 Écoute " * 5, "buyer1@ville-lisiere.example"),),
     (Attendee("A", "a@b.example"),),
     *[(Attendee("x" * size, f"{'y' * size}@ville-lisiere.example"),) for size in range(0, 160, 7)],
+    *[
+        (Attendee("é" * size + "x€𝄞" * size, "z@ville-lisiere.example"),)
+        for size in range(1, 60, 3)
+    ],
     (Attendee("Back\\slash ^caret, ; : name " * 4, "buyer2@ville-lisiere.example"),),
     (
         Attendee('Zoé "la" \r\nBcc: x', "zoe@ville-lisiere.example", PartStat.ACCEPTED, Role.CHAIR),
