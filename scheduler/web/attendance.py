@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from scheduler.clock import Clock, system_clock
@@ -15,25 +15,15 @@ from scheduler.config import Settings
 from scheduler.errors import InputError
 from scheduler.service import attendance
 from scheduler.service.attendance import AttendanceSheet, SheetState
-from scheduler.web.rsvp import PAGE_HEADERS, pages, read_form
+from scheduler.web.pages import TokenPages, read_form
 
 MAX_INVITEES = 500
 
 
-class AttendanceEndpoints:
+class AttendanceEndpoints(TokenPages):
     """The two attendance routes over a database, recording at the clock's instant."""
 
-    def __init__(self, settings: Settings, engine: Engine, clock: Clock = system_clock) -> None:
-        self.settings = settings
-        self.engine = engine
-        self.clock = clock
-
-    def routes(self) -> list[Route]:
-        """`GET` and `POST /attendance/{token}`."""
-        return [
-            Route("/attendance/{token}", self.show, methods=["GET"]),
-            Route("/attendance/{token}", self.record, methods=["POST"]),
-        ]
+    path = "attendance"
 
     async def show(self, request: Request) -> Response:
         """The invitees and what is recorded of them; changes nothing."""
@@ -46,7 +36,7 @@ class AttendanceEndpoints:
         )
         return self._page(sheet)
 
-    async def record(self, request: Request) -> Response:
+    async def submit(self, request: Request) -> Response:
         """Record the checked invitees as present, the others absent."""
         token = request.path_params["token"]
         present = _contact_ids(await read_form(request, max_fields=MAX_INVITEES))
@@ -78,14 +68,14 @@ class AttendanceEndpoints:
         code = status or sheet.state.http_status
         if error and sheet.state in (SheetState.OPEN, SheetState.NOT_STARTED):
             code = 400
-        body = pages.get_template(f"attendance_{sheet.locale}.html").render(
+        return self.render(
+            f"attendance_{sheet.locale}.html",
+            code,
             page=sheet.state.value,
             sheet=sheet,
             error=error,
             link_days=attendance.LINK_DAYS,
-            guichet=self.settings.organisation.name,
         )
-        return HTMLResponse(body, status_code=code, headers=PAGE_HEADERS)
 
 
 def attendance_routes(

@@ -10,14 +10,10 @@ the same steps as a right one; nothing changes in either case.
 
 from __future__ import annotations
 
-from pathlib import Path
-from urllib.parse import parse_qs
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from scheduler.clock import Clock, system_clock
@@ -26,47 +22,17 @@ from scheduler.core.kinds import PartStat
 from scheduler.service import rsvp
 from scheduler.service.rsvp import ANSWERS, RsvpState, RsvpView
 from scheduler.service.signing import signer
+from scheduler.web.pages import TokenPages, read_form
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-MAX_FORM_BYTES = 2048
-PAGE_HEADERS = {
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "X-Robots-Tag": "noindex, nofollow",
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'"
-    ),
-}
 _WORDS = {partstat: word for word, partstat in ANSWERS.items()}
 
-pages = Environment(
-    loader=FileSystemLoader(TEMPLATES),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
-
-class RsvpEndpoints:
+class RsvpEndpoints(TokenPages):
     """The two RSVP routes over a database, answering at the clock's instant."""
 
-    def __init__(self, settings: Settings, engine: Engine, clock: Clock = system_clock) -> None:
-        self.settings = settings
-        self.engine = engine
-        self.clock = clock
+    path = "rsvp"
 
-    def routes(self) -> list[Route]:
-        """`GET` and `POST /rsvp/{token}`."""
-        return [
-            Route("/rsvp/{token}", self.confirm, methods=["GET"]),
-            Route("/rsvp/{token}", self.submit, methods=["POST"]),
-        ]
-
-    async def confirm(self, request: Request) -> Response:
+    async def show(self, request: Request) -> Response:
         """The meeting and the three answers, the one in `?answer=` first; changes nothing."""
         token = request.path_params["token"]
         view = await run_in_threadpool(
@@ -106,16 +72,16 @@ class RsvpEndpoints:
             page = view.state.value
         order = [_WORDS[chosen]] if chosen is not None else []
         order += [word for word in ANSWERS if word not in order]
-        body = pages.get_template(f"rsvp_{view.locale}.html").render(
+        return self.render(
+            f"rsvp_{view.locale}.html",
+            status,
             page=page,
             view=view,
             chosen=_WORDS.get(chosen) if chosen is not None else None,
             current=_WORDS.get(view.partstat),
             order=order,
             error=error,
-            guichet=self.settings.organisation.name,
         )
-        return HTMLResponse(body, status_code=status, headers=PAGE_HEADERS)
 
 
 def rsvp_routes(settings: Settings, engine: Engine, *, clock: Clock = system_clock) -> list[Route]:
@@ -130,16 +96,3 @@ async def _posted_answer(request: Request) -> PartStat | None:
     fields = await read_form(request)
     answers = fields.get("answer", []) if fields is not None else []
     return rsvp.parse_answer(answers[0]) if len(answers) == 1 else None
-
-
-async def read_form(request: Request, max_fields: int = 8) -> dict[str, list[str]] | None:
-    """The fields of a small url-encoded form; None when it is too big to be ours."""
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_FORM_BYTES:
-            return None
-    try:
-        return parse_qs(body.decode("utf-8", "replace"), max_num_fields=max_fields)
-    except ValueError:
-        return None

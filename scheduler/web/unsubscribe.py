@@ -15,35 +15,25 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from scheduler.clock import Clock, system_clock
 from scheduler.config import Settings
 from scheduler.service import unsubscribe
 from scheduler.service.unsubscribe import UnsubscribeState, UnsubscribeView
-from scheduler.web.rsvp import MAX_FORM_BYTES, PAGE_HEADERS, pages
+from scheduler.web.pages import TokenPages, read_body
 
 STAFF_POST_STATUS = 409
 """A POST for a facilitator's mail stops nothing: say so to a one-click client too."""
 
 
-class UnsubscribeEndpoints:
+class UnsubscribeEndpoints(TokenPages):
     """The two unsubscribe routes over a database, recording at the clock's instant."""
 
-    def __init__(self, settings: Settings, engine: Engine, clock: Clock = system_clock) -> None:
-        self.settings = settings
-        self.engine = engine
-        self.clock = clock
+    path = "unsubscribe"
 
-    def routes(self) -> list[Route]:
-        """`GET` and `POST /unsubscribe/{token}`."""
-        return [
-            Route("/unsubscribe/{token}", self.confirm, methods=["GET"]),
-            Route("/unsubscribe/{token}", self.submit, methods=["POST"]),
-        ]
-
-    async def confirm(self, request: Request) -> Response:
+    async def show(self, request: Request) -> Response:
         """What would stop, and the button that stops it; changes nothing."""
         view = await run_in_threadpool(
             unsubscribe.look_up, self.settings, self.engine, request.path_params["token"]
@@ -52,7 +42,8 @@ class UnsubscribeEndpoints:
 
     async def submit(self, request: Request) -> Response:
         """Stop the link's kind of message for its reader, then confirm."""
-        await _drain(request)
+        # The button's form and the RFC 8058 body say the same thing: the token decides.
+        await read_body(request)
         view = await run_in_threadpool(
             unsubscribe.unsubscribe,
             self.settings,
@@ -70,10 +61,7 @@ class UnsubscribeEndpoints:
             page = view.state.value
             if view.state is UnsubscribeState.STAFF and done:
                 status = STAFF_POST_STATUS
-        body = pages.get_template(f"unsubscribe_{view.locale}.html").render(
-            page=page, view=view, guichet=self.settings.organisation.name
-        )
-        return HTMLResponse(body, status_code=status, headers=PAGE_HEADERS)
+        return self.render(f"unsubscribe_{view.locale}.html", status, page=page, view=view)
 
 
 def unsubscribe_routes(
@@ -81,13 +69,3 @@ def unsubscribe_routes(
 ) -> list[Route]:
     """The unsubscribe routes, for `create_app`."""
     return UnsubscribeEndpoints(settings, engine, clock).routes()
-
-
-async def _drain(request: Request) -> None:
-    """Read (and ignore) the body of the POST, up to the size of a small form: the button's
-    form and the RFC 8058 body say the same thing, and the token decides."""
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_FORM_BYTES:
-            break
