@@ -35,6 +35,9 @@ class CycleReport:
 async def plan_step(settings: Settings, engine: Engine, now: datetime) -> PlanReport:
     """Plan and reconcile, off the event loop (it is database work)."""
     report = await asyncio.to_thread(plan_and_store, settings, engine, now)
+    if report.skipped:
+        log.info("plan skipped: another instance is planning")
+        return report
     created = sum(c.created for c in report.counts.values())
     adjusted = sum(c.adjusted for c in report.counts.values())
     cancelled = sum(c.cancelled for c in report.counts.values())

@@ -12,7 +12,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import exists, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -85,11 +87,11 @@ def enqueue_messages(
     """Write the messages due soon for the meetings named (all ahead when None; conventions and
     digests only then), in `session`'s transaction."""
     rules = message_rules(settings)
-    occurrences = _occurrences(session, now, occurrence_ids)
+    occurrences = _occurrences(session, now, occurrence_ids, rules)
     invited = _invite_audiences(session, settings, rules, occurrences, now)
-    meetings = [_meeting_facts(session, o) for o in occurrences]
+    meetings = _meeting_facts(session, occurrences)
     everything = occurrence_ids is None
-    conventions = _convention_facts(session, settings) if everything else []
+    conventions = _convention_facts(session, settings, now, rules) if everything else []
     facilitators = _facilitator_readers(settings) if everything else []
     intents = due_messages(meetings, conventions, facilitators, rules, now)
     cancelled = _cancel_unwanted(session, [o.id for o in occurrences if o.id], intents, now)
@@ -115,12 +117,23 @@ def on_occurrence_change(
 # --- facts from the store ----------------------------------------------------------------------
 
 
-def _occurrences(session: Session, now: datetime, ids: Sequence[int] | None) -> list[Occurrence]:
+def _occurrences(
+    session: Session, now: datetime, ids: Sequence[int] | None, rules: MessageRules
+) -> list[Occurrence]:
+    """The meetings named, or every meeting a message may be due for: those with invitees
+    (reminders, updates, cancellations) and those whose invitation time has come. Meetings far
+    ahead that nobody was told about are left for a later tick: a full tick stays proportional
+    to what is near, not to the whole horizon."""
     query = select(Occurrence)
     if ids is not None:
         query = query.where(col(Occurrence.id).in_(list(ids)))
     else:
-        query = query.where(col(Occurrence.start) > now - timedelta(days=1))
+        longest = max((rules.invite_days(kind) for kind in RitualKind), default=0)
+        reach = now + timedelta(days=longest) + LOOKAHEAD
+        has_invitees = exists().where(col(Invitation.occurrence_id) == col(Occurrence.id))
+        query = query.where(col(Occurrence.start) > now - timedelta(days=1)).where(
+            or_(col(Occurrence.start) <= reach, has_invitees)
+        )
     return list(session.exec(query.order_by(col(Occurrence.start))))
 
 
@@ -133,22 +146,31 @@ def _invite_audiences(
 ) -> int:
     """Create the Invitation rows of meetings whose invitation is due soon: the audience is
     fixed when people are invited."""
+    due = [
+        occurrence
+        for occurrence in occurrences
+        if occurrence.status in INVITABLE
+        and occurrence.start > now
+        and occurrence.start - timedelta(days=rules.invite_days(RitualKind(occurrence.kind)))
+        <= now + LOOKAHEAD
+    ]
+    if not due:
+        return 0
+    directory = _Directory.load(session)
+    known = _in_chunks(
+        session,
+        select(col(Invitation.occurrence_id), col(Invitation.contact_id)),
+        col(Invitation.occurrence_id),
+        [o.id for o in due if o.id is not None],
+    )
+    invited: set[tuple[int, int]] = set(known)
     added = 0
-    for occurrence in occurrences:
-        if occurrence.status not in INVITABLE:
-            continue
-        kind = RitualKind(occurrence.kind)
-        invite_at = occurrence.start - timedelta(days=rules.invite_days(kind))
-        if invite_at > now + LOOKAHEAD or occurrence.start <= now:
-            continue
-        known = set(
-            session.exec(
-                select(Invitation.contact_id).where(col(Invitation.occurrence_id) == occurrence.id)
-            )
-        )
-        for contact in _audience(session, settings, occurrence):
-            if contact.id is not None and contact.id not in known and occurrence.id is not None:
-                session.add(Invitation(occurrence_id=occurrence.id, contact_id=contact.id))
+    for occurrence in due:
+        assert occurrence.id is not None
+        for contact_id in directory.audience(settings, occurrence):
+            if (occurrence.id, contact_id) not in invited:
+                session.add(Invitation(occurrence_id=occurrence.id, contact_id=contact_id))
+                invited.add((occurrence.id, contact_id))
                 added += 1
         if occurrence.status == OccurrenceStatus.PLANNED:
             occurrence.status = OccurrenceStatus.ANNOUNCED
@@ -157,66 +179,112 @@ def _invite_audiences(
     return added
 
 
-def _audience(session: Session, settings: Settings, occurrence: Occurrence) -> list[Contact]:
-    """Who a meeting concerns: its buyer's contacts for a per-buyer kind; for a territory kind,
-    the contacts of the organisations whose role is in the ritual's audience, and the guichet's
-    own people (no organisation) when "guichet" is in it. A contact limited to some kinds is
-    invited to those only."""
-    kind = RitualKind(occurrence.kind)
-    audience = set(settings.rituals[kind].audience)
-    query = select(Contact, Organisation).join(
-        Organisation, col(Organisation.id) == col(Contact.organisation_id), isouter=True
-    )
-    contacts = []
-    for contact, organisation in session.exec(query).all():
+class _Directory:
+    """Every contact's organisation, role and ritual kinds, read once per pass and indexed by
+    organisation and by role, so finding a meeting's audience does not scan everyone."""
+
+    def __init__(self, rows: Iterable[tuple[int, int | None, str | None, str]]) -> None:
+        self.by_organisation: dict[int, list[tuple[int, frozenset[str]]]] = defaultdict(list)
+        self.by_role: dict[str, list[tuple[int, frozenset[str]]]] = defaultdict(list)
+        for contact_id, org_id, role, kinds in rows:
+            entry = (contact_id, frozenset(k.strip() for k in kinds.split(",") if k.strip()))
+            if org_id is None:
+                self.by_role["guichet"].append(entry)
+            else:
+                self.by_organisation[org_id].append(entry)
+                if role is not None:
+                    self.by_role[OrganisationRole(role).value].append(entry)
+
+    @classmethod
+    def load(cls, session: Session) -> _Directory:
+        """The directory as it stands, contacts in id order."""
+        rows = session.exec(
+            select(
+                col(Contact.id),
+                col(Contact.organisation_id),
+                col(Organisation.role),
+                col(Contact.kinds),
+            )
+            .join(Organisation, col(Organisation.id) == col(Contact.organisation_id), isouter=True)
+            .order_by(col(Contact.id))
+        ).all()
+        return cls(
+            (int(contact_id or 0), org_id, None if role is None else str(role), kinds)
+            for contact_id, org_id, role, kinds in rows
+        )
+
+    def audience(self, settings: Settings, occurrence: Occurrence) -> list[int]:
+        """Who a meeting concerns: its buyer's contacts for a per-buyer kind; for a territory
+        kind, the contacts of the organisations whose role is in the ritual's audience, and the
+        guichet's own people (no organisation) when "guichet" is in it. A contact limited to
+        some kinds is invited to those only."""
+        kind = RitualKind(occurrence.kind)
         if kind.scope is Scope.BUYER:
-            wanted = organisation is not None and organisation.id == occurrence.organisation_id
-        elif organisation is None:
-            wanted = "guichet" in audience
+            candidates = self.by_organisation.get(occurrence.organisation_id or -1, [])
         else:
-            wanted = OrganisationRole(organisation.role).value in audience
-        limited = {k.strip() for k in contact.kinds.split(",") if k.strip()}
-        if wanted and (not limited or kind.value in limited):
-            contacts.append(contact)
-    return contacts
+            wanted = settings.rituals[kind].audience
+            candidates = sorted(
+                entry for role in set(wanted) for entry in self.by_role.get(role, [])
+            )
+        return [
+            contact_id for contact_id, limited in candidates if not limited or kind.value in limited
+        ]
 
 
-def _meeting_facts(session: Session, occurrence: Occurrence) -> MeetingFacts:
-    assert occurrence.id is not None
-    # Who got the invitation, and whether it was written at the current SEQUENCE (after the
-    # last move: it carried this version, so no update is due).
-    invited: dict[int | None, bool] = {}
-    for contact_id, sequence in session.exec(
-        select(Message.contact_id, Message.sequence)
-        .where(col(Message.occurrence_id) == occurrence.id)
+def _in_chunks(
+    session: Session, query: Any, column: Any, ids: Sequence[int], size: int = 500
+) -> list[Any]:
+    """Rows of `query` for `column IN ids`, asked in chunks the engines accept."""
+    rows: list[Any] = []
+    for start in range(0, len(ids), size):
+        rows.extend(session.exec(query.where(column.in_(ids[start : start + size]))).all())
+    return rows
+
+
+def _meeting_facts(session: Session, occurrences: Sequence[Occurrence]) -> list[MeetingFacts]:
+    """What the policy needs of each meeting, read in a few queries for the whole pass."""
+    ids = [o.id for o in occurrences if o.id is not None]
+    # Who got the invitation, and at which SEQUENCE (one written after the last move carried
+    # this version, so no update is due).
+    sent_at: dict[tuple[int, int | None], int] = {}
+    invites = (
+        select(col(Message.occurrence_id), col(Message.contact_id), col(Message.sequence))
         .where(col(Message.kind) == MessageKind.INVITE)
         .where(col(Message.state).in_([MessageState.SENT, MessageState.SENDING]))
+    )
+    for occurrence_id, contact_id, sequence in _in_chunks(
+        session, invites, col(Message.occurrence_id), ids
     ):
-        invited[contact_id] = sequence >= occurrence.sequence
-    rows = session.exec(
-        select(Invitation, Contact)
-        .join(Contact, col(Contact.id) == col(Invitation.contact_id))
-        .where(col(Invitation.occurrence_id) == occurrence.id)
-        .order_by(col(Contact.id))
-    ).all()
-    invitees = tuple(
-        Invitee(
-            _reader(contact),
-            invitation.partstat,
-            invited=contact.id in invited,
-            current=invited.get(contact.id, False),
+        key = (occurrence_id, contact_id)
+        sent_at[key] = max(sequence, sent_at.get(key, sequence))
+    invitees: dict[int, list[tuple[Invitation, Contact]]] = defaultdict(list)
+    pairs = select(Invitation, Contact).join(Contact, col(Contact.id) == col(Invitation.contact_id))
+    for invitation, contact in _in_chunks(session, pairs, col(Invitation.occurrence_id), ids):
+        invitees[invitation.occurrence_id].append((invitation, contact))
+    facts = []
+    for occurrence in occurrences:
+        assert occurrence.id is not None
+        rows = sorted(invitees.get(occurrence.id, []), key=lambda pair: pair[1].id or 0)
+        facts.append(
+            MeetingFacts(
+                occurrence_id=occurrence.id,
+                kind=RitualKind(occurrence.kind),
+                start=occurrence.start,
+                status=OccurrenceStatus(occurrence.status),
+                sequence=occurrence.sequence,
+                changed_at=occurrence.changed_at,
+                invitees=tuple(
+                    Invitee(
+                        _reader(contact),
+                        invitation.partstat,
+                        invited=(occurrence.id, contact.id) in sent_at,
+                        current=sent_at.get((occurrence.id, contact.id), -1) >= occurrence.sequence,
+                    )
+                    for invitation, contact in rows
+                ),
+            )
         )
-        for invitation, contact in rows
-    )
-    return MeetingFacts(
-        occurrence_id=occurrence.id,
-        kind=RitualKind(occurrence.kind),
-        start=occurrence.start,
-        status=OccurrenceStatus(occurrence.status),
-        sequence=occurrence.sequence,
-        changed_at=occurrence.changed_at,
-        invitees=invitees,
-    )
+    return facts
 
 
 def _reader(contact: Contact) -> Reader:
@@ -235,8 +303,13 @@ def _reader(contact: Contact) -> Reader:
     )
 
 
-def _convention_facts(session: Session, settings: Settings) -> list[ConventionFacts]:
-    """Active conventions, told to the buyer's facilitator and contacts."""
+def _convention_facts(
+    session: Session, settings: Settings, now: datetime, rules: MessageRules
+) -> list[ConventionFacts]:
+    """Active conventions, told to the buyer's facilitator and contacts; those ending too far
+    ahead for any notice to fall due before the next ticks are left for later."""
+    longest = max(rules.renewal_notice_days, default=0)
+    horizon = (now + timedelta(days=longest) + LOOKAHEAD * 2).date()
     contacts: dict[int, list[Contact]] = defaultdict(list)
     for contact in session.exec(select(Contact).where(col(Contact.organisation_id).is_not(None))):
         assert contact.organisation_id is not None
@@ -246,6 +319,7 @@ def _convention_facts(session: Session, settings: Settings) -> list[ConventionFa
         select(Convention, Organisation)
         .join(Organisation, col(Organisation.id) == col(Convention.organisation_id))
         .where(col(Convention.status) == "active")
+        .where(col(Convention.end_date) <= horizon)
     ).all()
     for convention, organisation in rows:
         assert convention.id is not None

@@ -3,6 +3,7 @@ of any message, and a test message."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import ssl
 from collections.abc import Callable
@@ -64,7 +65,7 @@ async def send_due(
 ) -> SendReport:
     """Enqueue what the policy wants now, then send everything due (the daemon's mail step);
     once `should_stop()` answers True, no further batch is claimed."""
-    enqueued = enqueue_due(engine, settings, clock())
+    enqueued = await asyncio.to_thread(enqueue_due, engine, settings, clock())
     transport = transport or make_transport(settings, clock)
     try:
         dispatched = await dispatch(
