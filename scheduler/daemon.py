@@ -20,6 +20,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import uvicorn
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MAX_INSTANCES,
+    EVENT_JOB_SUBMITTED,
+    JobEvent,
+)
 from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -55,6 +62,8 @@ class Daemon:
         self.engine: Engine = open_database(self.settings.database_url)
         self._stop = asyncio.Event()
         self._busy = asyncio.Lock()
+        self._running: set[str] = set()
+        self._wanted_again: set[str] = set()
         self._work: asyncio.Future[object] | None = None
         self.scheduler: AsyncIOScheduler | None = None
         self._web: uvicorn.Server | None = None
@@ -186,6 +195,10 @@ class Daemon:
             name="export feeds",
             replace_existing=True,
         )
+        scheduler.add_listener(
+            self._track,
+            EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MAX_INSTANCES,
+        )
         return scheduler
 
     def _cycle_trigger(self) -> IntervalTrigger:
@@ -193,12 +206,26 @@ class Daemon:
         return IntervalTrigger(seconds=self.settings.mail.dispatch_interval_seconds, timezone=zone)
 
     def _kick(self, job_id: str) -> None:
-        """Run a job now instead of waiting for its next turn (not once stopping)."""
+        """Run a job now instead of waiting for its next turn (not once stopping); a job that
+        is running runs once more when it ends, rather than being refused by APScheduler."""
         if self._stop.is_set():
+            return
+        if job_id in self._running:
+            self._wanted_again.add(job_id)
             return
         if self.scheduler is not None and self.scheduler.get_job(job_id) is not None:
             zone = ZoneInfo(self.settings.organisation.timezone)
             self.scheduler.modify_job(job_id, next_run_time=datetime.now(zone))
+
+    def _track(self, event: JobEvent) -> None:
+        """Know which jobs APScheduler has handed out; one asked for meanwhile runs again."""
+        if event.code == EVENT_JOB_SUBMITTED:
+            self._running.add(event.job_id)
+            return
+        self._running.discard(event.job_id)
+        if event.job_id in self._wanted_again:
+            self._wanted_again.discard(event.job_id)
+            self._kick(event.job_id)
 
     async def _plan(self) -> None:
         if self._stop.is_set():
