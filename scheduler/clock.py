@@ -22,14 +22,15 @@ def fixed_clock(instant: datetime) -> Clock:
     return lambda: instant
 
 
-def parse_instant(text: str, timezone: str = "Europe/Paris") -> datetime:
-    """An ISO 8601 instant from the command line; a naive one is read in `timezone`."""
+def parse_instant(text: str, timezone: str = "Europe/Paris", option: str = "--now") -> datetime:
+    """An ISO 8601 instant given to `option` on the command line; a naive one is read in
+    `timezone`."""
     from zoneinfo import ZoneInfo
 
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(f"--now: {text!r} is not an ISO 8601 date or time") from None
+        raise InputError(f"{option}: {text!r} is not an ISO 8601 date or time") from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(timezone))
     return value.astimezone(UTC)

@@ -8,14 +8,12 @@ next dispatch (the daemon's tick, or `rituel outbox send`).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 
 from scheduler.cli.app import ConfigOption, NowOption, app, console, open_context
-from scheduler.errors import InputError
+from scheduler.clock import parse_instant
 from scheduler.i18n import format_when
 from scheduler.service.enqueue import on_occurrence_change
 from scheduler.service.feeds import export_feeds
@@ -45,7 +43,7 @@ def move(
 ) -> None:
     """Move a meeting (same UID, SEQUENCE + 1); it keeps its length."""
     ctx = open_context(config, now)
-    start = parse_start(to, ctx.settings.organisation.timezone)
+    start = parse_instant(to, ctx.settings.organisation.timezone, "--to")
     at = ctx.now()
     change = move_occurrence(
         ctx.engine, uid, start, at, in_transaction=on_occurrence_change(ctx.settings, at)
@@ -79,17 +77,6 @@ def cancel(
     export_feeds(ctx.settings, ctx.engine, ctx.now())
     console.print(f"{change.uid} cancelled; SEQUENCE {change.sequence}.", highlight=False)
     _print_next_step()
-
-
-def parse_start(text: str, timezone: str) -> datetime:
-    """An ISO 8601 start from --to; a naive one is read in the guichet's time zone."""
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(f"--to: {text!r} is not an ISO 8601 date and time") from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(timezone))
-    return value.astimezone(UTC)
 
 
 def _print_next_step() -> None:
