@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, RitualKind
 from scheduler.errors import NotFoundError
+from scheduler.service.event_views import ritual_title
 from scheduler.store.db import read_session
 from scheduler.store.models import Occurrence, Organisation
 
@@ -47,9 +48,9 @@ class AgendaEntry:
 
 
 def occurrence_title(settings: Settings, kind: RitualKind, theme: str | None, locale: str) -> str:
-    """The title people read: the ritual's title in their language, and the theme if any."""
-    table = settings.rituals[kind]
-    title = table.title if locale == "fr" else table.title_en
+    """The title the agenda shows: the ritual's title in `locale`, and the theme if any (the
+    buyer has its own column)."""
+    title = ritual_title(settings, kind, locale)
     return f"{title} — {theme}" if theme else title
 
 

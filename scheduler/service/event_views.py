@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from scheduler.calendar import Attendee, EventView, Organizer
@@ -28,7 +29,6 @@ from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, RitualKind, Scope
 from scheduler.i18n import format_day, format_time, supported
 from scheduler.service.planning import AUTO_CANCEL_REASON
-from scheduler.store.models import Occurrence
 
 
 class Audience(StrEnum):
@@ -56,7 +56,32 @@ class Meeting:
     cancel_reason: str | None = None
 
 
-def meeting_of(occurrence: Occurrence, buyer_name: str | None = None) -> Meeting:
+class StoredMeeting(Protocol):
+    """What a meeting is built from: an `Occurrence` row, or a result row of its columns."""
+
+    @property
+    def uid(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def facilitator_id(self) -> str: ...
+    @property
+    def theme(self) -> str | None: ...
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def end(self) -> datetime: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def sequence(self) -> int: ...
+    @property
+    def changed_at(self) -> datetime: ...
+    @property
+    def cancel_reason(self) -> str | None: ...
+
+
+def meeting_of(occurrence: StoredMeeting, buyer_name: str | None = None) -> Meeting:
     """The meeting of a stored occurrence (`buyer_name`: its buyer's, for a per-buyer ritual)."""
     return Meeting(
         uid=occurrence.uid,
@@ -138,11 +163,16 @@ def event_view(
     )
 
 
+def ritual_title(settings: Settings, kind: RitualKind, locale: str) -> str:
+    """The configured title of a ritual kind, in `locale` (French unless English)."""
+    ritual = settings.rituals[kind]
+    return ritual.title if supported(locale) == "fr" else ritual.title_en
+
+
 def meeting_title(settings: Settings, meeting: Meeting, locale: str) -> str:
     """The ritual's title in `locale`, then the theme of an after-work or the buyer's name for a
     per-buyer ritual."""
-    ritual = settings.rituals[meeting.kind]
-    title = ritual.title if supported(locale) == "fr" else ritual.title_en
+    title = ritual_title(settings, meeting.kind, locale)
     detail = meeting.theme or (meeting.buyer_name if meeting.kind.scope is Scope.BUYER else None)
     return f"{title} — {detail}" if detail else title
 

@@ -32,9 +32,9 @@ from sqlmodel import Session, col
 
 from scheduler.calendar import Attendee, EventView, FeedInfo, render_feed
 from scheduler.config import Settings
-from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, PartStat, RitualKind
+from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, PartStat
 from scheduler.errors import InputError, NotFoundError
-from scheduler.service.event_views import Audience, Meeting, event_view
+from scheduler.service.event_views import Audience, Meeting, event_view, meeting_of
 from scheduler.store import feed_tokens
 from scheduler.store.db import read_session, session_scope
 from scheduler.store.feed_tokens import (
@@ -161,19 +161,7 @@ _MEETING_COLUMNS = (
 
 def _meeting(row: Row[Any], organisations: dict[int, Party]) -> Meeting:
     buyer = organisations.get(row.organisation_id) if row.organisation_id is not None else None
-    return Meeting(
-        uid=row.uid,
-        kind=RitualKind(row.kind),
-        buyer_name=buyer.name if buyer else None,
-        facilitator_id=row.facilitator_id,
-        theme=row.theme,
-        start=row.start,
-        end=row.end,
-        status=OccurrenceStatus(row.status),
-        sequence=row.sequence,
-        changed_at=row.changed_at,
-        cancel_reason=row.cancel_reason,
-    )
+    return meeting_of(row, buyer.name if buyer else None)
 
 
 # --- feeds -------------------------------------------------------------------------------------
