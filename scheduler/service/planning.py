@@ -222,28 +222,14 @@ def write_changes(
     for stored, planned in changes.restore:
         _revive(session, stored, planned, now)
     for stored, planned in changes.adjust:
-        session.execute(
-            update(Occurrence)
-            .where(col(Occurrence.key) == stored.key)
-            .values(
-                start=planned.start,
-                end=planned.end,
-                facilitator_id=planned.facilitator,
-                theme=planned.theme,
-                sequence=stored.sequence + 1,
-                changed_at=now,
-            )
-        )
+        _change(session, stored, now, **_placement(planned))
     for stored in changes.cancel:
-        session.execute(
-            update(Occurrence)
-            .where(col(Occurrence.key) == stored.key)
-            .values(
-                status=OccurrenceStatus.CANCELLED,
-                cancel_reason=AUTO_CANCEL_REASON,
-                sequence=stored.sequence + 1,
-                changed_at=now,
-            )
+        _change(
+            session,
+            stored,
+            now,
+            status=OccurrenceStatus.CANCELLED,
+            cancel_reason=AUTO_CANCEL_REASON,
         )
     if progress:
         progress("writing", total, total)
@@ -253,19 +239,32 @@ def _revive(
     session: Session, stored: StoredOccurrence, planned: PlannedOccurrence, now: datetime
 ) -> None:
     """A meeting the plan had dropped comes back: same row and UID, a higher SEQUENCE."""
+    _change(
+        session,
+        stored,
+        now,
+        status=OccurrenceStatus.PLANNED,
+        cancel_reason=None,
+        **_placement(planned),
+    )
+
+
+def _placement(planned: PlannedOccurrence) -> dict[str, Any]:
+    """The columns the planner decides."""
+    return {
+        "start": planned.start,
+        "end": planned.end,
+        "facilitator_id": planned.facilitator,
+        "theme": planned.theme,
+    }
+
+
+def _change(session: Session, stored: StoredOccurrence, now: datetime, **values: Any) -> None:
+    """Change a stored occurrence as subscribers will see it: SEQUENCE + 1, stamped `now`."""
     session.execute(
         update(Occurrence)
         .where(col(Occurrence.key) == stored.key)
-        .values(
-            status=OccurrenceStatus.PLANNED,
-            cancel_reason=None,
-            start=planned.start,
-            end=planned.end,
-            facilitator_id=planned.facilitator,
-            theme=planned.theme,
-            sequence=stored.sequence + 1,
-            changed_at=now,
-        )
+        .values(sequence=stored.sequence + 1, changed_at=now, **values)
     )
 
 
