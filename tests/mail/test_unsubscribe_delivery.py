@@ -20,7 +20,7 @@ from scheduler.web import create_app
 from tests.mail.conftest import SmtpServer
 from tests.mail.outbox_world import CONTACT, MEETING, NOW, World, make_world
 from tests.service.conftest import Store
-from tests.web.test_web_rsvp import serving
+from tests.web_server import serving
 
 WEEK_BEFORE = MEETING - timedelta(days=7)
 DAY_BEFORE = MEETING - timedelta(days=1)

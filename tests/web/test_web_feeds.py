@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
+from starlette.applications import Starlette
 
 from scheduler.core.kinds import RitualKind
 from scheduler.service.feeds import export_feeds, issue_links, rotate
@@ -19,34 +14,12 @@ from scheduler.store import feed_tokens
 from scheduler.web import create_app
 from tests.conftest import IcsCheck
 from tests.feed_factories import NOW, World, at, make_world, properties
+from tests.web_server import serving
 
 
-@contextmanager
-def serving(world: World) -> Iterator[str]:
-    """The web app on uvicorn, in a thread, on a free local port; yields its base URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(world.settings, world.engine),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="off",
-        access_log=False,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+def web_app(world: World) -> Starlette:
+    """The web app over the test world's database and feeds."""
+    return create_app(world.settings, world.engine)
 
 
 @pytest.fixture
@@ -68,7 +41,10 @@ def test_a_feed_is_served_then_revalidated_with_304(
 ) -> None:
     (link,) = issue_links(world.settings, world.engine, NOW, who=["ville-a"])
     token = token_of(link.http)
-    with serving(world) as base, httpx.Client(base_url=base) as client:
+    with (
+        serving(create_app(world.settings, world.engine)) as base,
+        httpx.Client(base_url=base) as client,
+    ):
         first = client.get(f"/feeds/{token}.ics")
         assert first.status_code == 200
         assert first.headers["content-type"] == "text/calendar; charset=utf-8"
@@ -107,7 +83,10 @@ def test_a_feed_is_served_then_revalidated_with_304(
 def test_rotation_makes_the_old_url_404(world: World) -> None:
     (link,) = issue_links(world.settings, world.engine, NOW, who=["ville-a"])
     old = token_of(link.http)
-    with serving(world) as base, httpx.Client(base_url=base) as client:
+    with (
+        serving(create_app(world.settings, world.engine)) as base,
+        httpx.Client(base_url=base) as client,
+    ):
         assert client.get(f"/feeds/{old}.ics").status_code == 200
         new = token_of(rotate(world.settings, world.engine, "ville-a", NOW).http)
         gone = client.get(f"/feeds/{old}.ics")
@@ -118,7 +97,10 @@ def test_rotation_makes_the_old_url_404(world: World) -> None:
 
 def test_wrong_tokens_get_a_404_that_says_nothing_more(world: World) -> None:
     issue_links(world.settings, world.engine, NOW, who=["ville-a"])
-    with serving(world) as base, httpx.Client(base_url=base) as client:
+    with (
+        serving(create_app(world.settings, world.engine)) as base,
+        httpx.Client(base_url=base) as client,
+    ):
         answers = [
             client.get(path)
             for path in (
@@ -149,7 +131,10 @@ def test_right_and_wrong_tokens_go_through_the_same_lookup(
 
     monkeypatch.setattr(feed_tokens, "lookup", lookup)
     right = token_of(link.http)
-    with serving(world) as base, httpx.Client(base_url=base) as client:
+    with (
+        serving(create_app(world.settings, world.engine)) as base,
+        httpx.Client(base_url=base) as client,
+    ):
         assert client.get(f"/feeds/{right}.ics").status_code == 200
         assert client.get("/feeds/not-the-token.ics").status_code == 404
     assert seen == [(right, True), ("not-the-token", False)]
@@ -157,7 +142,10 @@ def test_right_and_wrong_tokens_go_through_the_same_lookup(
 
 def test_the_public_feed_and_health(world: World) -> None:
     export_feeds(world.settings, world.engine, NOW)
-    with serving(world) as base, httpx.Client(base_url=base) as client:
+    with (
+        serving(create_app(world.settings, world.engine)) as base,
+        httpx.Client(base_url=base) as client,
+    ):
         public = client.get("/territoire.ics")
         assert public.status_code == 200
         assert public.headers["content-type"] == "text/calendar; charset=utf-8"

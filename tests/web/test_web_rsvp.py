@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,12 +11,10 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-import uvicorn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlmodel import col
-from starlette.applications import Starlette
 
 from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind
 from scheduler.service import rsvp
@@ -30,6 +25,7 @@ from scheduler.store.db import session_scope
 from scheduler.store.models import Invitation, Occurrence
 from scheduler.web import create_app
 from tests.feed_factories import NOW, World, at, make_world, properties
+from tests.web_server import serving
 
 MEETING = "2027-09-14 10:00"
 
@@ -69,29 +65,6 @@ class Guichet:
             found = session.execute(select(Invitation)).scalar_one()
             assert isinstance(found, Invitation)
             return found
-
-
-@contextmanager
-def serving(app: Starlette) -> Iterator[str]:
-    """`app` on uvicorn, in a thread, on a free local port; yields its base URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", access_log=False
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def invite(

@@ -20,7 +20,8 @@ from scheduler.store.models import Contact, Convention
 from scheduler.web import create_app
 from tests.mail.outbox_world import CONTACT, MEETING, NOW, World, make_world
 from tests.service.conftest import Store, store  # noqa: F401 (the fixture)
-from tests.web.test_web_rsvp import assert_page_headers, serving
+from tests.web.test_web_rsvp import assert_page_headers
+from tests.web_server import serving
 
 TITLE = "Rendez-vous annuel sur la programmation des achats — Ville De Lisiere"
 FACILITATOR = "camille@guichet.example"
