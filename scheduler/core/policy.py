@@ -197,14 +197,11 @@ def _reminders(meeting: MeetingFacts, rules: MessageRules, now: datetime) -> lis
     only the latest goes: a meeting is never announced late nor twice in a row."""
     offsets = [d for d in rules.reminder_days(meeting.kind) if d < rules.invite_days(meeting.kind)]
     dues = {d: min(_at_send_time(meeting.start, d, rules), meeting.start) for d in offsets}
-    latest_due = min((d for d in offsets if dues[d] <= now), default=None)
+    started = "the meeting had started" if meeting.start <= now else None
+    skips = _latest_due_only(dues, now, "reminder", closed=started)
     intents = []
     for offset in offsets:
-        skip = None
-        if meeting.start <= now:
-            skip = "the meeting had started"
-        elif latest_due is not None and offset > latest_due:
-            skip = f"overtaken by the {latest_due}-day reminder"
+        skip = skips[offset]
         for invitee in meeting.invitees:
             if invitee.partstat == PartStat.DECLINED:
                 continue
@@ -253,14 +250,11 @@ def renewal_notices(
         d: datetime.combine(convention.end - timedelta(days=d), rules.send_time, zone)
         for d in offsets
     }
-    latest_due = min((d for d in offsets if dues[d] <= now), default=None)
+    ended = "the convention had ended" if convention.end < today else None
+    skips = _latest_due_only(dues, now, "notice", closed=ended)
     intents = []
     for offset in offsets:
-        skip = None
-        if convention.end < today:
-            skip = "the convention had ended"
-        elif latest_due is not None and offset > latest_due:
-            skip = f"overtaken by the {latest_due}-day notice"
+        skip = skips[offset]
         for reader in convention.readers:
             if not reader.wants(MessageKind.RENEWAL_NOTICE):
                 continue
@@ -316,6 +310,24 @@ def weekly_digest(facilitator: Reader, rules: MessageRules, now: datetime) -> li
             skip_reason=late,
         )
     ]
+
+
+def _latest_due_only(
+    dues: dict[int, datetime], now: datetime, word: str, *, closed: str | None
+) -> dict[int, str | None]:
+    """Why each offset's message is skipped, if it is: all of them once `closed` says so;
+    otherwise, of those already due, every one but the latest (the nearest offset) — a
+    message is never sent late nor twice in a row."""
+    latest_due = min((d for d, due in dues.items() if due <= now), default=None)
+    return {
+        offset: closed
+        or (
+            f"overtaken by the {latest_due}-day {word}"
+            if latest_due is not None and offset > latest_due
+            else None
+        )
+        for offset in dues
+    }
 
 
 def _at_send_time(start: datetime, days_before: int, rules: MessageRules) -> datetime:
