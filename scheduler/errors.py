@@ -5,6 +5,7 @@
     ├── InputError         a user's file or argument is invalid (CSV import, CLI values)
     ├── StoreError         the database is unusable or inconsistent (scheduler.store)
     ├── NotFoundError      a thing named by the user does not exist (an UID, a slug)
+    ├── ExportError        the calendar feeds could not be written (scheduler.service.feeds)
     └── DeliveryError      a message could not be delivered (scheduler.mail); `temporary` says
                            whether a later attempt may succeed
 
@@ -44,6 +45,10 @@ class NotFoundError(RituelError):
     """A thing the user named does not exist."""
 
     exit_code = 3
+
+
+class ExportError(RituelError):
+    """The feeds folder cannot be written (missing, not a folder, full, read-only)."""
 
 
 class DeliveryError(RituelError):

@@ -23,7 +23,9 @@ from scheduler.cli import outbox as outbox  # isort: skip
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     try:
-        app(args=argv, standalone_mode=False)
+        # Outside standalone mode, click returns a command's `typer.Exit` status instead of
+        # raising it.
+        status = app(args=argv, standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.exceptions.Abort:
@@ -40,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     finally:
         close_engines()
-    return 0
+    return status if isinstance(status, int) else 0
 
 
 def run() -> None:

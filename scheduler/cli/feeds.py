@@ -26,6 +26,7 @@ from scheduler.cli.app import (
 from scheduler.service.feeds import (
     ExportReport,
     FeedLink,
+    Issued,
     export_feeds,
     issue_links,
     plain_http_outside_localhost,
@@ -88,7 +89,8 @@ def links_command(
     have none. A link is shown only when minted: copy it then."""
     ctx = open_context(config, now)
     kinds = [SubscriberKind(k.value) for k in kind or []]
-    links = issue_links(ctx.settings, ctx.engine, ctx.now(), who=who or [], kinds=kinds)
+    issued = issue_links(ctx.settings, ctx.engine, ctx.now(), who=who or [], kinds=kinds)
+    links = issued.links
     http, webcal = public_link(ctx.settings)
     if as_json:
         payload = {
@@ -96,6 +98,7 @@ def links_command(
             "subscribers": [_link_json(link) for link in links],
         }
         console.print_json(json.dumps(payload, ensure_ascii=False))
+        _fail_if_unpublished(issued)
         return
     _warn_plain_http(ctx.settings.feeds.base_url)
     _say(f"public territory feed\n  {http}\n  {webcal}")
@@ -103,13 +106,14 @@ def links_command(
         if link.minted:
             _say(f"{link.label} (new)\n  {link.http}\n  {link.webcal}")
         else:
-            issued = link.issued_at.date().isoformat() if link.issued_at else "?"
+            day = link.issued_at.date().isoformat() if link.issued_at else "?"
             _say(
-                f"{link.label}: link issued on {issued}, shown only then "
+                f"{link.label}: link issued on {day}, shown only then "
                 "(`rituel feeds rotate` makes a new one)"
             )
     minted = sum(link.minted for link in links)
     _say(f"{minted} new link(s); copy them now, they are not stored.")
+    _fail_if_unpublished(issued)
 
 
 @feeds_app.command("rotate")
@@ -121,13 +125,16 @@ def rotate_command(
 ) -> None:
     """Mint a new token for WHO and print its links; the old URL answers 404 from now on."""
     ctx = open_context(config, now)
-    link = rotate(ctx.settings, ctx.engine, who, ctx.now())
+    issued = rotate(ctx.settings, ctx.engine, who, ctx.now())
+    (link,) = issued.links
     if as_json:
         console.print_json(json.dumps(_link_json(link), ensure_ascii=False))
+        _fail_if_unpublished(issued)
         return
     _warn_plain_http(ctx.settings.feeds.base_url)
     _say(f"{link.label} (new)\n  {link.http}\n  {link.webcal}")
     _say("The previous link no longer opens this feed.")
+    _fail_if_unpublished(issued)
 
 
 @feeds_app.command("revoke")
@@ -184,6 +191,20 @@ def _print_export(report: ExportReport) -> None:
 def _say(text: str) -> None:
     """One message, never wrapped (links must stay copyable) nor styled."""
     console.print(text, highlight=False, markup=False, soft_wrap=True)
+
+
+def _fail_if_unpublished(issued: Issued) -> None:
+    """After the links are printed: say in one line why the feeds were not written, exit 1."""
+    if issued.unpublished is None:
+        return
+    err_console.print(
+        f"rituel: {issued.unpublished}; the links above are valid and kept: "
+        "fix this, then run `rituel feeds export`",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
+    raise typer.Exit(1)
 
 
 def _warn_plain_http(base_url: str) -> None:

@@ -33,7 +33,7 @@ from sqlmodel import Session, col
 from scheduler.calendar import Attendee, EventView, FeedInfo, render_feed
 from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, PartStat
-from scheduler.errors import InputError, NotFoundError
+from scheduler.errors import ExportError, InputError, NotFoundError
 from scheduler.service.event_views import Audience, Meeting, event_view, meeting_of
 from scheduler.store import feed_tokens
 from scheduler.store.db import read_session, session_scope
@@ -325,13 +325,24 @@ class ExportReport:
 
 def export_feeds(settings: Settings, engine: Engine, now: datetime) -> ExportReport:
     """Write the public feed and every live token's private feed; remove the files of revoked
-    tokens. A file is replaced atomically, and only when its bytes change."""
+    tokens. A file is replaced atomically, and only when its bytes change; a folder that cannot
+    be written is an ExportError."""
     folder = settings.resolve(settings.feeds.dir)
-    private = folder / PRIVATE_DIR
-    private.mkdir(parents=True, exist_ok=True)
     with read_session(engine) as session:
         directory = load_directory(session, settings, now)
         tokens = feed_tokens.live_tokens(session)
+    try:
+        return _write_feeds(settings, folder, directory, tokens)
+    except OSError as exc:
+        where = exc.filename or folder
+        raise ExportError(f"cannot write the feeds: {where}: {exc.strerror or exc}") from exc
+
+
+def _write_feeds(
+    settings: Settings, folder: Path, directory: Directory, tokens: dict[Subscriber, LiveToken]
+) -> ExportReport:
+    private = folder / PRIVATE_DIR
+    private.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
     unchanged = 0
     public = public_feed(settings, directory)
@@ -482,6 +493,18 @@ def resolve_subscriber(session: Session, settings: Settings, who: str) -> tuple[
     return candidates[0]
 
 
+@dataclass(frozen=True)
+class Issued:
+    """Links just handed out, and whether the feeds could be written after.
+
+    The tokens are committed before the export: when the export fails, the links are still the
+    only copy of those tokens and must be shown; `unpublished` then says why the feeds were not
+    written (they open once `rituel feeds export` succeeds)."""
+
+    links: tuple[FeedLink, ...]
+    unpublished: str | None = None
+
+
 def issue_links(
     settings: Settings,
     engine: Engine,
@@ -489,7 +512,7 @@ def issue_links(
     *,
     who: Sequence[str] = (),
     kinds: Sequence[SubscriberKind] = (),
-) -> list[FeedLink]:
+) -> Issued:
     """Each subscriber's feed link: a token is minted for those without one (its links are
     returned this once); those with one are listed without links, since only hashes are
     stored. Then the feeds are exported, so every new link opens at once."""
@@ -508,18 +531,27 @@ def issue_links(
                 links.append(FeedLink(subscriber, label, issued_at=existing.created_at))
             else:
                 links.append(_minted(session, settings, subscriber, label, now))
-    if any(link.minted for link in links):
-        export_feeds(settings, engine, now)
-    return links
+    if not any(link.minted for link in links):
+        return Issued(tuple(links))
+    return Issued(tuple(links), _publish(settings, engine, now))
 
 
-def rotate(settings: Settings, engine: Engine, who: str, now: datetime) -> FeedLink:
-    """A new token for WHO; the old URL answers 404 from now on."""
+def rotate(settings: Settings, engine: Engine, who: str, now: datetime) -> Issued:
+    """A new token for WHO (the one link of the answer); the old URL answers 404 from now on."""
     with session_scope(engine) as session:
         subscriber, label = resolve_subscriber(session, settings, who)
         link = _minted(session, settings, subscriber, label, now)
-    export_feeds(settings, engine, now)
-    return link
+    return Issued((link,), _publish(settings, engine, now))
+
+
+def _publish(settings: Settings, engine: Engine, now: datetime) -> str | None:
+    """Export the feeds after minting; why it failed, rather than an error that would lose the
+    links just minted."""
+    try:
+        export_feeds(settings, engine, now)
+    except ExportError as exc:
+        return str(exc)
+    return None
 
 
 def revoke(settings: Settings, engine: Engine, who: str, now: datetime) -> LiveToken | None:

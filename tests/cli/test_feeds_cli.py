@@ -105,3 +105,42 @@ def test_plain_http_outside_this_machine_is_warned_about(
     assert status == 0
     assert "webcal://rituel.example/feeds/" in out
     assert "plain http outside this machine" in err
+
+
+def test_links_minted_before_a_failed_export_are_printed_and_the_failure_is_one_line(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world.calendars.write_text("not a folder\n", encoding="utf-8")
+    status, out, err = run(world, capsys, "feeds", "links", "--kind", "buyer", "--now", NOW)
+    assert status == 1
+    assert len(LINK.findall(out)) == 2  # the buyer's, in both forms: its token is kept
+    assert "1 new link(s)" in out
+    (line,) = err.strip().splitlines()
+    assert line.startswith(f"rituel: cannot write the feeds: {world.calendars}")
+    assert "rituel feeds export" in line
+
+    world.calendars.unlink()
+    status, _, _ = run(world, capsys, "feeds", "export", "--now", NOW)
+    assert status == 0
+    assert len(list((world.calendars / "private").iterdir())) == 1  # the link now opens
+
+
+def test_links_as_json_are_printed_before_a_failed_export(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world.calendars.write_text("not a folder\n", encoding="utf-8")
+    status, out, err = run(world, capsys, "feeds", "links", "ville-a", "--json", "--now", NOW)
+    assert status == 1
+    (subscriber,) = json.loads(out)["subscribers"]
+    assert LINK.fullmatch(subscriber["http"])
+    assert err.startswith("rituel: cannot write the feeds: ")
+
+
+def test_export_into_a_regular_file_is_a_one_line_error(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world.calendars.write_text("not a folder\n", encoding="utf-8")
+    status, _, err = run(world, capsys, "feeds", "export", "--now", NOW)
+    assert status == 1
+    assert err.startswith(f"rituel: cannot write the feeds: {world.calendars}")
+    assert len(err.strip().splitlines()) == 1

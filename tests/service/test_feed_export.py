@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind
+from scheduler.errors import ExportError
 from scheduler.service.feeds import (
     Feed,
     buyer_feed,
@@ -320,7 +321,7 @@ def test_export_writes_every_feed_once_and_only_rewrites_what_changed(
 
 def test_private_files_are_named_by_hash_and_readable_by_the_owner_only(world: World) -> None:
     world.buyer("ville-a", "Ville A")
-    (link,) = issue_links(world.settings, world.engine, NOW, who=["ville-a"])
+    (link,) = issue_links(world.settings, world.engine, NOW, who=["ville-a"]).links
     assert link.http is not None
     token = link.http.rsplit("/", 1)[1].removesuffix(".ics")
     (path,) = (world.calendars / "private").iterdir()
@@ -345,7 +346,7 @@ def test_rotation_and_revocation_remove_the_old_file(world: World) -> None:
 def test_links_are_minted_once_and_shown_only_then(world: World) -> None:
     world.buyer("ville-a", "Ville A")
     world.contact(None, "lea.martin@guichet.example", "Léa Martin")
-    links = issue_links(world.settings, world.engine, NOW)
+    links = issue_links(world.settings, world.engine, NOW).links
     assert [(link.label, link.minted) for link in links] == [
         ("buyer ville-a", True),
         ("facilitator camille", True),
@@ -357,7 +358,7 @@ def test_links_are_minted_once_and_shown_only_then(world: World) -> None:
     assert webcal is not None
     assert http.startswith("http://127.0.0.1:8080/feeds/")
     assert webcal == "webcal://" + http.removeprefix("http://")
-    again = issue_links(world.settings, world.engine, NOW, kinds=[SubscriberKind.BUYER])
+    again = issue_links(world.settings, world.engine, NOW, kinds=[SubscriberKind.BUYER]).links
     assert [(link.label, link.minted, link.http) for link in again] == [
         ("buyer ville-a", False, None)
     ]
@@ -374,7 +375,7 @@ def test_files_are_replaced_atomically(world: World, monkeypatch: pytest.MonkeyP
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(ExportError, match="disk full"):
         export_feeds(world.settings, world.engine, NOW)
     assert public.read_bytes() == before
     assert [p.name for p in world.calendars.iterdir() if p.name.startswith(".")] == []

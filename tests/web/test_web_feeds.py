@@ -39,7 +39,7 @@ def token_of(link: str | None) -> str:
 def test_a_feed_is_served_then_revalidated_with_304(
     world: World, tmp_path: Path, ics_check: IcsCheck
 ) -> None:
-    (link,) = issue_links(world.settings, world.engine, NOW, who=["ville-a"])
+    (link,) = issue_links(world.settings, world.engine, NOW, who=["ville-a"]).links
     token = token_of(link.http)
     with (
         serving(create_app(world.settings, world.engine)) as base,
@@ -81,14 +81,14 @@ def test_a_feed_is_served_then_revalidated_with_304(
 
 
 def test_rotation_makes_the_old_url_404(world: World) -> None:
-    (link,) = issue_links(world.settings, world.engine, NOW, who=["ville-a"])
+    (link,) = issue_links(world.settings, world.engine, NOW, who=["ville-a"]).links
     old = token_of(link.http)
     with (
         serving(create_app(world.settings, world.engine)) as base,
         httpx.Client(base_url=base) as client,
     ):
         assert client.get(f"/feeds/{old}.ics").status_code == 200
-        new = token_of(rotate(world.settings, world.engine, "ville-a", NOW).http)
+        new = token_of(rotate(world.settings, world.engine, "ville-a", NOW).links[0].http)
         gone = client.get(f"/feeds/{old}.ics")
         assert gone.status_code == 404
         assert gone.text == "Not Found"
@@ -120,7 +120,7 @@ def test_wrong_tokens_get_a_404_that_says_nothing_more(world: World) -> None:
 def test_right_and_wrong_tokens_go_through_the_same_lookup(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (link,) = issue_links(world.settings, world.engine, NOW, who=["ville-a"])
+    (link,) = issue_links(world.settings, world.engine, NOW, who=["ville-a"]).links
     seen: list[tuple[str, bool]] = []
     real_lookup = feed_tokens.lookup
 

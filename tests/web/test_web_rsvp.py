@@ -187,7 +187,7 @@ def test_the_answer_reaches_the_facilitators_feed_with_the_same_sequence(
     guichet: Guichet,
 ) -> None:
     world = guichet.world
-    (link,) = issue_links(world.settings, world.engine, NOW, who=["camille"])
+    (link,) = issue_links(world.settings, world.engine, NOW, who=["camille"]).links
     assert link.http is not None
     feed_path = link.http.removeprefix(world.settings.feeds.base_url)
     before = guichet.client.get(feed_path)
