@@ -1,7 +1,9 @@
 """config.toml into typed settings.
 
-Every key has a default, so an empty file is a working configuration. A mistake is reported as
-one line naming the file, the table and the key:
+Every key has a default, but a configuration needs an `[organisation]` table and at least one
+`[[facilitators]]`: an empty or truncated file (an editor that truncates before writing, a failed
+deploy) is refused, never read as "all defaults". A mistake is reported as one line naming the
+file, the table and the key:
 
     config.toml: [rituals.after_work] time: '25:00' is not a time of day
 """
@@ -388,10 +390,10 @@ class DaemonSettings(_Table):
 class Settings(_Table):
     """The whole configuration, with the path it was read from."""
 
-    organisation: OrganisationSettings = OrganisationSettings()
+    organisation: OrganisationSettings
     storage: StorageSettings = StorageSettings()
     planning: PlanningSettings = PlanningSettings()
-    facilitators: list[FacilitatorSettings] = Field(default_factory=list)
+    facilitators: list[FacilitatorSettings] = Field(min_length=1)
     rituals: dict[RitualKind, RitualSettings] = Field(default_factory=dict)
     feeds: FeedSettings = FeedSettings()
     web: WebSettings = WebSettings()
@@ -496,12 +498,27 @@ def load_settings(path: Path) -> Settings:
 
 def settings_from_dict(raw: dict[str, Any], path: Path) -> Settings:
     """Validate an already parsed configuration read from `path`."""
+    _check_required_tables(raw, path)
     try:
         settings = Settings.model_validate({**raw, "base_dir": path.parent.resolve()})
     except ValidationError as exc:
         raise ConfigError(describe_error(path, exc, raw)) from None
     _check_references(settings, path)
     return settings
+
+
+def _check_required_tables(raw: dict[str, Any], path: Path) -> None:
+    """An empty file, or one without [organisation] or [[facilitators]], is not a configuration
+    to run with (and a reload must never apply it)."""
+    if not raw:
+        raise ConfigError(
+            f"{path}: the configuration is empty; it needs at least [organisation] and one "
+            "[[facilitators]]"
+        )
+    if "organisation" not in raw:
+        raise ConfigError(f"{path}: no [organisation] table")
+    if not raw.get("facilitators"):
+        raise ConfigError(f"{path}: no [[facilitators]]; at least one facilitator is needed")
 
 
 def _check_references(settings: Settings, path: Path) -> None:

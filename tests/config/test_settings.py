@@ -16,7 +16,17 @@ from scheduler.errors import ConfigError
 REPO = Path(__file__).resolve().parents[2]
 
 
-def write(tmp_path: Path, text: str) -> Path:
+ORGANISATION = '\n[organisation]\nname = "Guichet de test"\n'
+FACILITATOR = '\n[[facilitators]]\nid = "camille"\nname = "Camille"\nemail = "c@guichet.example"\n'
+
+
+def write(tmp_path: Path, text: str, *, complete: bool = True) -> Path:
+    """`text` as config.toml; with `complete`, the tables every configuration needs are added
+    after it when it has none."""
+    if complete and "[organisation]" not in text:
+        text += ORGANISATION
+    if complete and "[[facilitators]]" not in text:
+        text += FACILITATOR
     path = tmp_path / "config.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -29,7 +39,7 @@ def error_of(tmp_path: Path, text: str) -> str:
     return str(caught.value)
 
 
-def test_empty_file_is_a_working_configuration(tmp_path: Path) -> None:
+def test_the_required_tables_alone_are_a_working_configuration(tmp_path: Path) -> None:
     settings = load_settings(write(tmp_path, ""))
     assert settings.organisation.timezone == "Europe/Paris"
     assert settings.organisation.locale == "fr"
@@ -106,6 +116,25 @@ def test_a_mistake_is_one_line_naming_file_table_and_key(
     assert message.startswith(f"{tmp_path / 'config.toml'}: ")
     assert expected in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "the configuration is empty; it needs at least [organisation] and one"),
+        ("\n# truncated by an editor\n", "the configuration is empty"),
+        (FACILITATOR, "no [organisation] table"),
+        (ORGANISATION, "no [[facilitators]]; at least one facilitator is needed"),
+        (ORGANISATION + "facilitators = []\n", "no [[facilitators]]"),
+    ],
+)
+def test_a_configuration_without_organisation_or_facilitators_is_refused(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    path = write(tmp_path, text, complete=False)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert str(caught.value).startswith(f"{path}: {expected}")
 
 
 def test_missing_file_is_named(tmp_path: Path) -> None:

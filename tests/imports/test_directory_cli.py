@@ -12,6 +12,9 @@ from scheduler.cli import main
 from tests.imports.conftest import DEMO, csv_file
 
 CONFIG = """
+[organisation]
+name = "Guichet de test"
+
 [storage]
 url = "sqlite:///db.sqlite"
 
