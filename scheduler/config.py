@@ -1,15 +1,17 @@
 """config.toml into typed settings.
 
-Every key has a default, but a configuration needs an `[organisation]` table and at least one
-`[[facilitators]]`: an empty or truncated file (an editor that truncates before writing, a failed
-deploy) is refused, never read as "all defaults". A mistake is reported as one line naming the
-file, the table and the key:
+Types are strict: a number, a boolean or a string must be written as one (`horizon_months =
+true` or `"18"` is an error, not 1 or 18). Every key has a default, but a configuration needs an
+`[organisation]` table and at least one `[[facilitators]]`: an empty or truncated file (an editor
+that truncates before writing, a failed deploy) is refused, never read as "all defaults". A
+mistake is reported as one line naming the file, the table and the key:
 
     config.toml: [rituals.after_work] time: '25:00' is not a time of day
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
@@ -24,6 +26,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     ValidationError,
     field_validator,
     model_validator,
@@ -118,8 +121,15 @@ def _buyers_only() -> list[Audience]:
     return ["buyer"]
 
 
+Named = Strict(False)
+"""For enums named by their value in TOML (`cadence = "yearly"`), and tuples written as TOML
+arrays: the values inside stay strict."""
+
+
 class _Table(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, arbitrary_types_allowed=True, strict=True
+    )
 
 
 class HolidaySettings(_Table):
@@ -202,13 +212,13 @@ class RitualSettings(_Table):
     title: str
     title_en: str
     enabled: bool = True
-    cadence: Cadence = Cadence.YEARLY
+    cadence: Annotated[Cadence, Named] = Cadence.YEARLY
     months: list[Annotated[int, Field(ge=1, le=12)]] = Field(default_factory=list)
     weekdays: list[Weekday] = Field(default_factory=lambda: [1, 3])
     week_of_month: int = Field(default=2, ge=1, le=4)
     times: list[TimeOfDay] = Field(default_factory=lambda: [time(10, 0)], min_length=1)
     duration: Duration = timedelta(hours=2)
-    on_conflict: OnConflict = OnConflict.SHIFT
+    on_conflict: Annotated[OnConflict, Named] = OnConflict.SHIFT
     max_shift_days: int = Field(default=21, ge=0, le=31)
     themes: list[str] = Field(default_factory=list)
     facilitator: str | None = None
@@ -216,7 +226,7 @@ class RitualSettings(_Table):
     video_url: str = ""
     audience: list[Audience] = Field(default_factory=_buyers_only)
     after_hours: bool = False
-    window_weeks: tuple[int, int] = (8, 3)
+    window_weeks: Annotated[tuple[int, int], Named] = (8, 3)
     invite_days_before: int = Field(default=30, ge=0)
     reminders_days_before: list[Annotated[int, Field(ge=0)]] = Field(default_factory=lambda: [7, 1])
     alarm_minutes_before: int | None = Field(default=None, ge=0)
@@ -394,7 +404,7 @@ class Settings(_Table):
     storage: StorageSettings = StorageSettings()
     planning: PlanningSettings = PlanningSettings()
     facilitators: list[FacilitatorSettings] = Field(min_length=1)
-    rituals: dict[RitualKind, RitualSettings] = Field(default_factory=dict)
+    rituals: dict[Annotated[RitualKind, Named], RitualSettings] = Field(default_factory=dict)
     feeds: FeedSettings = FeedSettings()
     web: WebSettings = WebSettings()
     mail: MailSettings = MailSettings()
@@ -539,6 +549,8 @@ def describe_error(path: Path, exc: ValidationError, raw: dict[str, Any]) -> str
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         message = "unknown key"
+    elif error["type"] in _STRICT_TYPES:
+        message = _wrong_type(error["input"], _STRICT_TYPES[error["type"]])
     elif "input" in error and error["type"] not in ("value_error", "missing"):
         message = f"{error['input']!r}: {message}"
     if not loc:
@@ -549,6 +561,26 @@ def describe_error(path: Path, exc: ValidationError, raw: dict[str, Any]) -> str
     key = _as_written(key, table, raw)
     where = f"[{table}] " if table else ""
     return f"{path}: {where}{key}: {message}" if key else f"{path}: [{table}] {message}"
+
+
+_STRICT_TYPES = {
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "string_type": "text (in quotes)",
+}
+
+
+def _wrong_type(value: Any, expected: str) -> str:
+    """`true is not a whole number`, with the value as it is written in TOML."""
+    if isinstance(value, bool):
+        written = "true" if value else "false"
+    elif isinstance(value, str):
+        written = json.dumps(value, ensure_ascii=False)
+    else:
+        written = repr(value)
+    hint = " (write it without quotes)" if isinstance(value, str) else ""
+    return f"{written} is not {expected}{hint}"
 
 
 def _table_and_key(loc: list[str], raw: dict[str, Any]) -> tuple[str, str]:

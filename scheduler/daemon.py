@@ -6,7 +6,8 @@ The database is the truth: the job store is in memory and rebuilt at start with 
 SIGTERM/SIGINT stop taking work: the current step may finish within the grace period
 (`[daemon] stop_grace_seconds`; the mail step claims no further batch), then it is cancelled, and
 a cancelled dispatch records the sends that completed and puts the others back in `pending`.
-SIGHUP reloads config.toml, keeping the old settings when the new file is invalid.
+SIGHUP reloads config.toml, keeping the old settings when the new file is invalid or incomplete,
+or when planning with it would cancel more than half of the planned meetings at once.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from scheduler.logs import get_logger
 from scheduler.service.cycle import CycleReport, export_step, mail_step, plan_step, run_cycle
 from scheduler.service.instance import InstanceLock
 from scheduler.service.mailing import SendReport
+from scheduler.service.planning import plan_and_store
 from scheduler.store.db import open_database
 
 log = get_logger("daemon")
@@ -65,6 +67,8 @@ class Daemon:
         self._running: set[str] = set()
         self._wanted_again: set[str] = set()
         self._work: asyncio.Future[object] | None = None
+        self._reloading = asyncio.Lock()
+        self._reloads: set[asyncio.Future[bool]] = set()
         self.scheduler: AsyncIOScheduler | None = None
         self._web: uvicorn.Server | None = None
 
@@ -142,15 +146,44 @@ class Daemon:
         self._stop.set()
 
     def reload(self) -> None:
-        """Re-read config.toml; an invalid file is refused and the running settings kept."""
+        """What SIGHUP does: `reload_config` in the background."""
+        task = asyncio.ensure_future(self.reload_config())
+        self._reloads.add(task)
+        task.add_done_callback(self._reloads.discard)
+
+    async def reload_config(self) -> bool:
+        """Re-read config.toml and apply it; True when applied. An invalid or incomplete file,
+        a new storage URL, or a configuration whose plan would cancel more than half of the
+        planned meetings at once is refused, the reason logged and the running settings kept."""
+        async with self._reloading:
+            settings = self._read_new_settings()
+            if settings is None:
+                return False
+            dry_run = await asyncio.to_thread(
+                plan_and_store, settings, self.engine, self.clock(), dry_run=True
+            )
+            if dry_run.refused is not None:
+                log.error(
+                    "reload refused, keeping the running configuration: planning with %s %s",
+                    self.config_path,
+                    dry_run.refused,
+                )
+                return False
+            self._apply(settings)
+            return True
+
+    def _read_new_settings(self) -> Settings | None:
         try:
             settings = load_settings(self.config_path)
         except ConfigError as exc:
             log.error("reload refused, keeping the running configuration: %s", exc)
-            return
+            return None
         if settings.database_url != self.settings.database_url:
             log.error("reload refused: the storage URL cannot change while running")
-            return
+            return None
+        return settings
+
+    def _apply(self, settings: Settings) -> None:
         interval_changed = (
             settings.mail.dispatch_interval_seconds != self.settings.mail.dispatch_interval_seconds
         )

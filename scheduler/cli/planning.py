@@ -32,7 +32,17 @@ from scheduler.service.planning import PlanReport, plan_and_store
 
 
 @app.command()
-def plan(config: ConfigOption = None, now: NowOption = None, dry_run: DryRunOption = False) -> None:
+def plan(
+    config: ConfigOption = None,
+    now: NowOption = None,
+    dry_run: DryRunOption = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Write the plan even if it cancels more than half of the meetings."
+        ),
+    ] = False,
+) -> None:
     """Plan every ritual up to the horizon and store it (created / adjusted / cancelled)."""
     ctx = open_context(config, now)
     with _ProgressBar() as (bar, task):
@@ -41,10 +51,15 @@ def plan(config: ConfigOption = None, now: NowOption = None, dry_run: DryRunOpti
             bar.update(task, description=phase, completed=done, total=max(total, 1))
 
         report = plan_and_store(
-            ctx.settings, ctx.engine, ctx.now(), dry_run=dry_run, progress=report_progress
+            ctx.settings,
+            ctx.engine,
+            ctx.now(),
+            dry_run=dry_run,
+            force=force,
+            progress=report_progress,
         )
         exported = None
-        if not dry_run:
+        if not dry_run and report.refused is None:
             bar.update(task, description="exporting feeds", completed=0, total=None)
             exported = export_feeds(ctx.settings, ctx.engine, ctx.now())
     _print_plan_report(report)
@@ -53,6 +68,18 @@ def plan(config: ConfigOption = None, now: NowOption = None, dry_run: DryRunOpti
             f"Feeds in {exported.folder}: {len(exported.written)} written, "
             f"{exported.unchanged} unchanged"
         )
+    if report.refused is not None:
+        _say_error(
+            f"rituel: plan {'would be ' if dry_run else ''}refused, nothing written: "
+            f"{report.refused}; check the configuration, or run `rituel plan --force` "
+            "if that is meant"
+        )
+        if not dry_run:
+            raise typer.Exit(1)
+
+
+def _say_error(text: str) -> None:
+    err_console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 class _ProgressBar:
@@ -75,10 +102,12 @@ class _ProgressBar:
 
 
 def _print_plan_report(report: PlanReport) -> None:
-    verb = "would be" if report.dry_run else ""
+    unwritten = report.dry_run or report.refused is not None
+    verb = "would be" if unwritten else ""
     console.print(
         f"Plan from {report.today} to {report.horizon_end}: {report.planned} meetings"
         + (" (dry run, nothing written)" if report.dry_run else "")
+        + (" (refused, nothing written)" if report.refused and not report.dry_run else "")
     )
     if not report.counts:
         console.print("Nothing to change.")

@@ -38,6 +38,11 @@ async def plan_step(settings: Settings, engine: Engine, now: datetime) -> PlanRe
     if report.skipped:
         log.info("plan skipped: another instance is planning")
         return report
+    if report.refused is not None:
+        log.error(
+            "plan refused, nothing written: %s (`rituel plan --force` applies it)", report.refused
+        )
+        return report
     created = sum(c.created for c in report.counts.values())
     adjusted = sum(c.adjusted for c in report.counts.values())
     cancelled = sum(c.cancelled for c in report.counts.values())
@@ -109,7 +114,9 @@ async def run_cycle(settings: Settings, engine: Engine, now: datetime) -> CycleR
 def describe(report: CycleReport) -> str:
     """One line for the operator about a whole cycle."""
     parts = []
-    if report.plan is not None:
+    if report.plan is not None and report.plan.refused is not None:
+        parts.append(f"plan refused: {report.plan.refused}")
+    elif report.plan is not None:
         parts.append(f"{report.plan.planned} meetings planned ({report.plan.writes} changes)")
     if report.mail is not None:
         sent = report.mail.dispatched

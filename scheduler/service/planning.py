@@ -18,7 +18,7 @@ from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, RitualKind
 from scheduler.core.planner import plan_rituals
 from scheduler.core.reconcile import Changes, StoredOccurrence, fixed_from_stored, reconcile
 from scheduler.core.values import BuyerProfile, ConventionTerm, Plan, PlannedOccurrence, Unplaced
-from scheduler.store.db import session_scope
+from scheduler.store.db import read_session, session_scope
 from scheduler.store.locks import LockKey, try_transaction_lock
 from scheduler.store.models import Convention, Occurrence, Organisation, Ritual
 
@@ -50,6 +50,9 @@ class PlanReport:
     dry_run: bool = False
     skipped: bool = False
     """Another instance was planning (PostgreSQL advisory lock): this one did nothing."""
+    refused: str | None = None
+    """Why nothing was written: the plan would cancel too many meetings at once (see
+    `mass_cancellation`); `force` writes it all the same."""
 
     @property
     def writes(self) -> int:
@@ -69,19 +72,23 @@ def plan_and_store(
     now: datetime,
     *,
     dry_run: bool = False,
+    force: bool = False,
     progress: Progress | None = None,
 ) -> PlanReport:
     """Plan every enabled ritual up to the horizon and reconcile the store with the plan; skip
-    (and say so) while another instance on the same PostgreSQL database is planning."""
+    (and say so) while another instance on the same PostgreSQL database is planning. A plan
+    that would cancel more than half of the planned meetings at once is refused (nothing
+    written, the reason in `refused`) unless `force`. A dry run only reads."""
     today, horizon_end = horizon(settings, now)
-    with session_scope(engine) as session:
+    with read_session(engine) if dry_run else session_scope(engine) as session:
         if not dry_run and not try_transaction_lock(session.connection(), LockKey.PLANNING):
             return PlanReport(today, horizon_end, planned=0, counts={}, skipped=True)
         buyers = load_buyer_profiles(session, settings)
         stored, cancelled_by_hand = load_stored(session, now)
         plan = compute_plan(settings, buyers, stored, today, horizon_end, now)
         changes = _keep_cancelled_by_hand(reconcile(plan, stored, now), cancelled_by_hand)
-        if not dry_run:
+        refused = None if force else mass_cancellation(changes, stored)
+        if not dry_run and refused is None:
             write_changes(session, changes, now, progress)
         else:
             session.rollback()
@@ -92,7 +99,19 @@ def plan_and_store(
         counts=_counts(changes),
         unplaced=plan.unplaced,
         dry_run=dry_run,
+        refused=refused,
     )
+
+
+def mass_cancellation(changes: Changes, stored: dict[str, StoredOccurrence]) -> str | None:
+    """Why applying `changes` at once is too much to do unasked: it cancels more than half of
+    the meetings still planned (from now on, not cancelled) — what a truncated or mistyped
+    configuration does, never a routine plan. None when it is not."""
+    planned = sum(s.status is not OccurrenceStatus.CANCELLED for s in stored.values())
+    cancelled = len(changes.cancel)
+    if cancelled == 0 or cancelled * 2 <= planned:
+        return None
+    return f"it would cancel {cancelled} of the {planned} planned meetings at once (more than half)"
 
 
 def compute_plan(

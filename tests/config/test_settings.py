@@ -137,6 +137,46 @@ def test_a_configuration_without_organisation_or_facilitators_is_refused(
     assert str(caught.value).startswith(f"{path}: {expected}")
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[planning]\nhorizon_months = true\n", "[planning] horizon_months: true is not a whole"),
+        (
+            '[planning]\nhorizon_months = "18"\n',
+            '[planning] horizon_months: "18" is not a whole number (write it without quotes)',
+        ),
+        ("[planning]\nhorizon_months = 18.0\n", "[planning] horizon_months: 18.0 is not a whole"),
+        (
+            '[rituals.after_work]\nenabled = "yes"\n',
+            '[rituals.after_work] enabled: "yes" is not true or false',
+        ),
+        ("[rituals.after_work]\nenabled = 1\n", "[rituals.after_work] enabled: 1 is not true or"),
+        (
+            '[rituals.buyer_club]\nmonths = [3, "10"]\n',
+            '[rituals.buyer_club] months.1: "10" is not a whole number',
+        ),
+        (
+            "[rituals.buyer_club]\nwindow_weeks = [8, true]\n",
+            "[rituals.buyer_club] window_weeks.1: true is not a whole number",
+        ),
+        ("[organisation]\nname = 12\n", "[organisation] name: 12 is not text (in quotes)"),
+        ('[mail.smtp]\nport = "587"\n', '[mail.smtp] port: "587" is not a whole number'),
+        ('[mail]\nlease_seconds = "300"\n', '[mail] lease_seconds: "300" is not a number'),
+        ("[web]\nport = false\n", "[web] port: false is not a whole number"),
+    ],
+)
+def test_values_of_the_wrong_type_are_refused_not_converted(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    message = error_of(tmp_path, text)
+    assert message.startswith(f"{tmp_path / 'config.toml'}: {expected}")
+
+
+def test_numbers_may_be_written_as_integers_where_a_decimal_is_expected(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, "[mail.smtp]\ntimeout_seconds = 10\n"))
+    assert settings.mail.smtp.timeout_seconds == 10.0
+
+
 def test_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no such configuration file"):
         load_settings(tmp_path / "absent.toml")
