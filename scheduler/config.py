@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -28,9 +29,12 @@ from pydantic import (
     Field,
     Strict,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from scheduler.core.kinds import Cadence, OnConflict, RitualKind
 from scheduler.core.text import is_email
@@ -137,6 +141,23 @@ class HolidaySettings(_Table):
 
     country: str = "FR"
     subdivision: str = ""
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        if value not in holidays.list_supported_countries():
+            raise ValueError(f"{value!r} is not a country code with public holidays (such as 'FR')")
+        return value
+
+    @field_validator("subdivision")
+    @classmethod
+    def _known_subdivision(cls, value: str, info: ValidationInfo) -> str:
+        country = info.data.get("country")
+        known = holidays.list_supported_countries().get(country or "", [])
+        if value and country and value not in known:
+            examples = ", ".join(repr(name) for name in known[:4])
+            raise ValueError(f"{value!r} is not a subdivision of {country} (such as {examples})")
+        return value
 
 
 class BlackoutSettings(_Table):
@@ -326,10 +347,31 @@ RITUAL_DEFAULTS: dict[RitualKind, dict[str, Any]] = {
 }
 
 
+STORAGE_DRIVERS = ("sqlite", "postgresql+psycopg")
+
+
 class StorageSettings(_Table):
-    """Where the data lives."""
+    """Where the data lives: `sqlite:///PATH` or `postgresql+psycopg://USER@HOST/DB`."""
 
     url: str = "sqlite:///rituel.db"
+
+    @field_validator("url")
+    @classmethod
+    def _supported(cls, value: str) -> str:
+        """A database rituel can open; the refusal never repeats the URL (it may hold a
+        password)."""
+        try:
+            driver = make_url(value).drivername
+        except ArgumentError:
+            raise ValueError("not a database URL (write sqlite:///PATH)") from None
+        if driver == "sqlite" and (not value.startswith("sqlite:///") or value == "sqlite:///"):
+            raise ValueError("write sqlite:///PATH (a file; relative to this configuration)")
+        if driver not in STORAGE_DRIVERS:
+            raise ValueError(
+                f"{driver!r} databases are not supported: write sqlite:///PATH or "
+                "postgresql+psycopg://USER@HOST/DB"
+            )
+        return value
 
 
 class PlanningSettings(_Table):

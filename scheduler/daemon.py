@@ -43,6 +43,7 @@ from scheduler.service.cycle import CycleReport, export_step, mail_step, plan_st
 from scheduler.service.instance import InstanceLock
 from scheduler.service.mailing import SendReport
 from scheduler.service.planning import plan_and_store
+from scheduler.service.signing import load_secret
 from scheduler.store.db import open_database
 
 log = get_logger("daemon")
@@ -61,6 +62,7 @@ class Daemon:
         self.clock = clock
         self.serve_web = serve_web
         self.settings: Settings = load_settings(config_path)
+        load_secret(self.settings)  # a bad RITUEL_SECRET stops us here, before any work
         self.engine: Engine = open_database(self.settings.database_url)
         self._stop = asyncio.Event()
         self._busy = asyncio.Lock()

@@ -8,6 +8,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -195,7 +196,7 @@ def check(config: ConfigOption = None, now: NowOption = None) -> None:
     table = Table("check", "result", "detail")
     for result in results:
         mark = {"ok": "[green]ok[/]", "warning": "[yellow]warning[/]", "error": "[red]error[/]"}
-        table.add_row(result.name, mark[result.level], result.detail)
+        table.add_row(result.name, mark[result.level], escape(result.detail))
     console.print(table)
     if any(r.level == "error" for r in results):
         raise typer.Exit(1)

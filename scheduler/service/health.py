@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from ipaddress import ip_address
 from typing import Literal
 
 from alembic.runtime.migration import MigrationContext
@@ -14,6 +15,7 @@ from sqlmodel import Session, col
 
 from scheduler.config import Settings
 from scheduler.core.kinds import OrganisationRole
+from scheduler.service.signing import secret_problem
 from scheduler.store.db import MIGRATIONS, read_session
 from scheduler.store.models import Convention, Occurrence, Organisation
 
@@ -32,6 +34,7 @@ class CheckResult:
 def run_checks(settings: Settings, engine: Engine, now: datetime) -> list[CheckResult]:
     """Every check, in the order the operator reads them."""
     results = [_facilitators(settings), _schema(engine)]
+    results += [_secret(settings), _mail_security(settings)]
     with read_session(engine) as session:
         results += _directory(session, settings, now)
     return results
@@ -41,6 +44,39 @@ def _facilitators(settings: Settings) -> CheckResult:
     if not settings.facilitators:
         return CheckResult("facilitators", "error", "no [[facilitators]] in the configuration")
     return CheckResult("facilitators", "ok", ", ".join(f.id for f in settings.facilitators))
+
+
+def _secret(settings: Settings) -> CheckResult:
+    problem = secret_problem(settings)
+    if problem is not None:
+        return CheckResult("signing secret", "error", problem)
+    return CheckResult("signing secret", "ok", "usable")
+
+
+def _mail_security(settings: Settings) -> CheckResult:
+    """SMTP AUTH without TLS to another machine sends the password in clear."""
+    mail = settings.mail
+    if mail.transport != "smtp":
+        return CheckResult("mail", "ok", f".eml files in {settings.resolve(mail.outbox_dir)}")
+    smtp = mail.smtp
+    where = f"{smtp.host}:{smtp.port} ({smtp.security})"
+    if smtp.username and smtp.security == "none" and not _loopback(smtp.host):
+        return CheckResult(
+            "mail",
+            "warning",
+            f'[mail.smtp] security = "none": the password of {smtp.username} goes in clear '
+            f'to {where}; use "starttls" or "tls"',
+        )
+    return CheckResult("mail", "ok", f"SMTP to {where}")
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _schema(engine: Engine) -> CheckResult:

@@ -25,6 +25,7 @@ from scheduler.mail.transport import FileTransport, SmtpTransport, Transport
 from scheduler.service.compose import StoreComposer
 from scheduler.service.enqueue import EnqueueReport, enqueue_due
 from scheduler.service.outbox import Composed, DispatchReport, Verdict, dispatch
+from scheduler.service.signing import load_secret
 from scheduler.store.db import session_scope
 from scheduler.store.models import (
     Contact,
@@ -64,7 +65,9 @@ async def send_due(
     should_stop: Callable[[], bool] | None = None,
 ) -> SendReport:
     """Enqueue what the policy wants now, then send everything due (the daemon's mail step);
-    once `should_stop()` answers True, no further batch is claimed."""
+    once `should_stop()` answers True, no further batch is claimed. An unusable secret (the
+    RSVP links are signed with it) is a ConfigError raised before anything is claimed."""
+    load_secret(settings)
     enqueued = await asyncio.to_thread(enqueue_due, engine, settings, clock())
     transport = transport or make_transport(settings, clock)
     try:

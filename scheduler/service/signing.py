@@ -101,6 +101,19 @@ def load_secret(settings: Settings) -> bytes:
     return _file_secret(settings.resolve(SECRET_FILE))
 
 
+def secret_problem(settings: Settings) -> str | None:
+    """What makes the install's secret unusable (for `rituel check`), without making one: None
+    when it is usable, or not made yet (it is on first use)."""
+    try:
+        if os.environ.get(SECRET_ENV) is not None or settings.resolve(SECRET_FILE).exists():
+            load_secret(settings)
+    except ConfigError as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"{settings.resolve(SECRET_FILE)}: {exc.strerror or exc}"
+    return None
+
+
 def _file_secret(path: Path) -> bytes:
     """The secret in `path`, created atomically with mode 0600 when missing."""
     try:
