@@ -139,7 +139,9 @@ def _all_refused(refusals: Sequence[Refusal]) -> DeliveryError:
 
 class FileTransport:
     """Writes each message as `<outbox_dir>/<timestamp>-<message-id>.eml`, atomically, so that
-    `make run` works with no mail server and a half-written file is never seen."""
+    `make run` works with no mail server and a half-written file is never seen. The files are
+    mode 0600 and a folder it makes 0700: they hold addresses and live RSVP and unsubscribe
+    links."""
 
     def __init__(self, outbox_dir: Path, clock: Clock = system_clock) -> None:
         self.outbox_dir = outbox_dir
@@ -159,13 +161,21 @@ class FileTransport:
         return SendResult(accepted=tuple(recipients))
 
     def write(self, message: Message) -> Path:
-        """Write `message` under its final name through a temporary file and a rename."""
-        self.outbox_dir.mkdir(parents=True, exist_ok=True)
+        """Write `message` under its final name through a temporary file and a rename; a
+        failed write (a full disk) leaves nothing behind."""
+        self.outbox_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         stamp = self._clock().strftime("%Y%m%dT%H%M%S%fZ")
         path = self.outbox_dir / f"{stamp}-{safe_file_name(message.get('Message-ID', ''))}.eml"
         partial = path.with_name(f".{path.name}.partial")
-        partial.write_bytes(wire_bytes(message))
-        os.replace(partial, path)
+        partial.unlink(missing_ok=True)
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(wire_bytes(message))
+            os.replace(partial, path)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         return path
 
     async def close(self) -> None:

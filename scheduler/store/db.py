@@ -3,9 +3,10 @@ PostgreSQL, migrated with Alembic on open."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,9 @@ from scheduler.store.locks import LockKey, transaction_lock
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 READ_ONLY = "rituel_read_only"
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_DIR_MODE = 0o700
+"""Files holding personal data (the database, the outbox) are the service user's alone."""
 
 
 def make_engine(url: str) -> Engine:
@@ -72,11 +76,19 @@ def migrate(engine: Engine) -> None:
 def open_database(url: str) -> Engine:
     """An engine on `url`, migrated to the latest schema."""
     if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
-        path.parent.mkdir(parents=True, exist_ok=True)
+        create_private_file(Path(url.removeprefix("sqlite:///")))
     engine = make_engine(url)
     migrate(engine)
     return engine
+
+
+def create_private_file(path: Path) -> None:
+    """Create the SQLite file empty, mode 0600 (its folder 0700 when we make it), unless it
+    exists: it holds addresses and live tokens. SQLite gives its -wal and -shm files the mode
+    of the database file."""
+    path.parent.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
 
 
 @contextmanager

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import resource
+import signal
+import stat
 import time
 from pathlib import Path
 
@@ -228,6 +232,33 @@ async def test_file_transport_leaves_no_partial_file(tmp_path: Path) -> None:
     names = sorted(p.name for p in tmp_path.iterdir())
     assert len(names) == 5
     assert all(name.endswith(".eml") and not name.startswith(".") for name in names)
+
+
+async def test_file_transport_writes_0600_files_in_a_0700_folder(tmp_path: Path) -> None:
+    previous = os.umask(0o022)  # the usual umask, which makes world-readable files
+    try:
+        await FileTransport(tmp_path / "outbox").send(plain_message(), SENDER, [INVITEE])
+    finally:
+        os.umask(previous)
+    [written] = (tmp_path / "outbox").iterdir()
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "outbox").stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize("room", [0, 100], ids=["nothing written", "cut short"])
+def test_a_full_disk_leaves_no_partial_file(tmp_path: Path, room: int) -> None:
+    """The kernel refuses writes past RLIMIT_FSIZE as a full disk would (EFBIG for ENOSPC)."""
+    transport = FileTransport(tmp_path)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    ignored = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (room, hard))
+    try:
+        with pytest.raises(OSError, match="File too large"):
+            transport.write(plain_message())
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, ignored)
+    assert list(tmp_path.iterdir()) == []
 
 
 async def test_memory_transport_refuses_as_told() -> None:
