@@ -9,7 +9,15 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from scheduler.cli.app import ConfigOption, DryRunOption, JsonOption, app, console, open_context
+from scheduler.cli.app import (
+    ConfigOption,
+    DryRunOption,
+    JsonOption,
+    app,
+    console,
+    err_console,
+    open_context,
+)
 from scheduler.core.kinds import OrganisationRole
 from scheduler.errors import InputError
 from scheduler.service.directory import (
@@ -111,34 +119,52 @@ def _print_report(report: ImportReport) -> None:
 
 @buyers_app.command("list")
 def buyers_list(config: ConfigOption = None, as_json: JsonOption = False) -> None:
-    """Every buyer with its kind, facilitator, programming month and current convention."""
+    """Every buyer with its kind, facilitator, programming month and current convention; plain
+    tab-separated rows when the output is not a terminal (or --json)."""
     ctx = open_context(config)
     buyers = list_buyers(ctx.engine, ctx.settings.organisation.default_programming_month)
     if as_json:
         typer.echo(json.dumps([_as_json(b) for b in buyers], ensure_ascii=False, indent=2))
         return
-    table = Table("name", "kind", "facilitator", "month")
-    table.add_column("slug", no_wrap=True)
-    table.add_column("convention", no_wrap=True)
-    table.add_column("contacts", justify="right")
-    for buyer in buyers:
-        month = f"{buyer.programming_month}{'*' if buyer.programming_month_is_default else ''}"
-        convention = (
-            f"{buyer.convention_start} → {buyer.convention_end}" if buyer.convention_start else "—"
-        )
-        table.add_row(
-            buyer.name,
-            buyer.kind,
-            buyer.facilitator or "—",
-            month,
-            buyer.slug,
-            convention,
-            str(buyer.contacts),
-        )
-    console.print(table)
-    console.print(f"{len(buyers)} buyer{'s' if len(buyers) != 1 else ''}")
+    rows = [_buyer_row(buyer) for buyer in buyers]
+    notes = console
+    if console.is_terminal:
+        table = Table("name", "kind", "facilitator", "month")
+        table.add_column("slug", no_wrap=True)
+        table.add_column("convention", no_wrap=True)
+        table.add_column("contacts", justify="right")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+    else:
+        # Piped or redirected: plain tab-separated rows, so that no column is squeezed to
+        # nothing; the notes go to stderr, out of the rows' way.
+        for row in [list(BUYER_COLUMNS), *rows]:
+            typer.echo("\t".join(cell.replace("\t", " ") for cell in row))
+        notes = err_console
+    notes.print(f"{len(buyers)} buyer{'s' if len(buyers) != 1 else ''}")
     if any(buyer.programming_month_is_default for buyer in buyers):
-        console.print("* the configuration's default programming month")
+        notes.print("* the configuration's default programming month")
+
+
+BUYER_COLUMNS = ("name", "kind", "facilitator", "month", "slug", "convention", "contacts")
+
+
+def _buyer_row(buyer: BuyerSummary) -> list[str]:
+    """The cells of `BUYER_COLUMNS`; a month marked * is the configuration's default."""
+    month = f"{buyer.programming_month}{'*' if buyer.programming_month_is_default else ''}"
+    convention = (
+        f"{buyer.convention_start} → {buyer.convention_end}" if buyer.convention_start else "—"
+    )
+    return [
+        buyer.name,
+        buyer.kind or "—",
+        buyer.facilitator or "—",
+        month,
+        buyer.slug,
+        convention,
+        str(buyer.contacts),
+    ]
 
 
 def _as_json(buyer: BuyerSummary) -> dict[str, Any]:
