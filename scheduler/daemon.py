@@ -161,9 +161,13 @@ class Daemon:
             settings = self._read_new_settings()
             if settings is None:
                 return False
-            dry_run = await asyncio.to_thread(
-                plan_and_store, settings, self.engine, self.clock(), dry_run=True
-            )
+            try:
+                dry_run = await asyncio.to_thread(
+                    plan_and_store, settings, self.engine, self.clock(), dry_run=True
+                )
+            except Exception:
+                log.exception("reload refused: cannot plan with %s", self.config_path)
+                return False
             if dry_run.refused is not None:
                 log.error(
                     "reload refused, keeping the running configuration: planning with %s %s",
