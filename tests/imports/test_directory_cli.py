@@ -135,6 +135,35 @@ def test_a_bad_file_prints_every_problem_and_exits_2(
     assert json.loads(out) == []
 
 
+def test_a_utf8_file_with_one_windows_1252_line_is_refused_naming_file_and_line(
+    config: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = (DEMO / "buyers.csv").read_text(encoding="utf-8").splitlines()
+    mixed = tmp_path / "acheteurs.csv"
+    mixed.write_bytes(
+        csv_file(*lines[:5]) + csv_file(lines[5], encoding="cp1252") + csv_file(*lines[6:])
+    )
+    status, out, err = run(capsys, "import", "buyers", str(mixed), "-c", config)
+    assert (status, out) == (2, "")
+    assert f"{mixed}:6: " in err
+    assert "though line 1 is: the file mixes two encodings" in words(err)
+    _, out, _ = run(capsys, "buyers", "list", "--json", "-c", config)
+    assert json.loads(out) == []
+
+
+def test_excel_unicode_text_imports_like_csv(
+    config: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (DEMO / "buyers.csv").read_text(encoding="utf-8").replace(";", "\t")
+    unicode_text = tmp_path / "acheteurs.txt"
+    unicode_text.write_bytes(text.encode("utf-16"))
+    status, out, err = run(capsys, "import", "buyers", str(unicode_text), "-c", config)
+    assert (status, err) == (0, "")
+    assert counts(out, "organisations") == (12, 0, 0)
+    _, out, _ = run(capsys, "buyers", "list", "--json", "-c", config)
+    assert "Département de la Haute-Lisière" in {b["name"] for b in json.loads(out)}
+
+
 def test_contacts_naming_an_unknown_organisation_exit_2(
     config: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
