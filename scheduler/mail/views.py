@@ -44,6 +44,15 @@ class ConventionView:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewLag:
+    """A buyer whose last programming review that took place is over 12 months old."""
+
+    buyer: str
+    last: date | None
+    """The day of that last review; None when none ever took place."""
+
+
+@dataclass(frozen=True, slots=True)
 class Answers:
     """How invitees answered so far."""
 
@@ -92,5 +101,5 @@ class DigestView:
     upcoming: tuple[DigestMeeting, ...] = ()
     failed: tuple[FailedDelivery, ...] = ()
     conventions_ending: tuple[ConventionView, ...] = ()
-    buyers_without_review: tuple[str, ...] = field(default=())
+    buyers_without_review: tuple[ReviewLag, ...] = field(default=())
     past_week: tuple[PastMeeting, ...] = ()

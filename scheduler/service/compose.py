@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, func, select
 
 from scheduler.calendar import Attendee, EventView, render_cancel, render_request
@@ -29,6 +30,7 @@ from scheduler.mail.views import (
     FailedDelivery,
     MeetingView,
     Person,
+    ReviewLag,
 )
 from scheduler.service.digest import past_week
 from scheduler.service.event_views import (
@@ -277,7 +279,9 @@ class StoreComposer:
             upcoming=_upcoming(self, session, facilitator.id, now),
             failed=_failed(session, now),
             conventions_ending=_conventions_ending(session, facilitator.id, today),
-            buyers_without_review=_buyers_without_review(session, facilitator.id, now),
+            buyers_without_review=_buyers_without_review(
+                session, facilitator.id, now, ZoneInfo(self.settings.organisation.timezone)
+            ),
             past_week=past_week(self.settings, session, facilitator.id, now, message.locale),
         )
         recipient = Person(facilitator.name, facilitator.email)
@@ -439,20 +443,41 @@ def _conventions_ending(
     )
 
 
-def _buyers_without_review(session: Session, facilitator_id: str, now: datetime) -> tuple[str, ...]:
-    since = now - relativedelta(months=12)
-    reviewed = (
-        select(Occurrence.organisation_id)
+def _buyers_without_review(
+    session: Session, facilitator_id: str, now: datetime, zone: ZoneInfo
+) -> tuple[ReviewLag, ...]:
+    """The facilitator's buyers whose last programming review that took place (held, or
+    announced and over: a meeting still `planned` was never announced, so nobody came) started
+    more than 12 months before `now`, with its day."""
+    took_place = or_(
+        col(Occurrence.status) == OccurrenceStatus.HELD,
+        and_(
+            col(Occurrence.status).in_([OccurrenceStatus.ANNOUNCED, OccurrenceStatus.MOVED]),
+            col(Occurrence.end) <= now,
+        ),
+    )
+    last_review = (
+        select(Occurrence.organisation_id, func.max(Occurrence.start).label("last"))
         .where(col(Occurrence.kind) == RitualKind.PROGRAMMING_REVIEW.value)
-        .where(col(Occurrence.start) >= since)
         .where(col(Occurrence.start) <= now)
-        .where(col(Occurrence.status) != OccurrenceStatus.CANCELLED)
+        .where(took_place)
+        .group_by(col(Occurrence.organisation_id))
+        .subquery()
     )
     rows = session.exec(
-        select(Organisation.name)
+        select(Organisation.name, last_review.c.last)
+        .outerjoin(last_review, last_review.c.organisation_id == col(Organisation.id))
         .where(col(Organisation.role) == OrganisationRole.BUYER)
         .where(col(Organisation.facilitator_id) == facilitator_id)
-        .where(col(Organisation.id).not_in(reviewed))
         .order_by(col(Organisation.name))
     ).all()
-    return tuple(rows)
+    since = now - relativedelta(months=12)
+    return tuple(
+        ReviewLag(name, _day_of(last, zone) if last is not None else None)
+        for name, last in rows
+        if last is None or last < since
+    )
+
+
+def _day_of(moment: datetime, zone: ZoneInfo) -> date:
+    return moment.astimezone(zone).date()

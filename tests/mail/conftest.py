@@ -269,6 +269,7 @@ def mail_context(kind: str, *, theme: str | None = "Les marchés réservés") ->
         MeetingView,
         PastMeeting,
         Person,
+        ReviewLag,
     )
 
     meeting = MeetingView(
@@ -295,7 +296,7 @@ def mail_context(kind: str, *, theme: str | None = "Les marchés réservés") ->
             FailedDelivery("parti@ville-lisiere.example", "invite", "550 5.1.1", MEETING_START),
         ),
         conventions_ending=(convention,),
-        buyers_without_review=("Département de la Lisière",),
+        buyers_without_review=(ReviewLag("Département de la Lisière", date(2025, 10, 7)),),
         past_week=(PastMeeting(meeting, "https://rituel.example/attendance/tok", recorded=False),),
     )
     return {
