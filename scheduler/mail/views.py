@@ -53,6 +53,21 @@ class ReviewLag:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewGapView:
+    """A buyer with an active convention and no programming review planned up to the horizon;
+    `cause` says why ('no_room', 'convention_ends', 'beyond_horizon': `ReviewGap`), about the
+    window from `first` to `last`; `until` is the convention's end, `day` a review's day after
+    the horizon."""
+
+    buyer: str
+    cause: str
+    first: date | None = None
+    last: date | None = None
+    until: date | None = None
+    day: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Answers:
     """How invitees answered so far."""
 
@@ -102,4 +117,7 @@ class DigestView:
     failed: tuple[FailedDelivery, ...] = ()
     conventions_ending: tuple[ConventionView, ...] = ()
     buyers_without_review: tuple[ReviewLag, ...] = field(default=())
+    reviews_missing: tuple[ReviewGapView, ...] = ()
+    horizon_end: date | None = None
+    """The last day planned: `reviews_missing` lists the buyers without a review until then."""
     past_week: tuple[PastMeeting, ...] = ()

@@ -30,6 +30,7 @@ from scheduler.mail.views import (
     FailedDelivery,
     MeetingView,
     Person,
+    ReviewGapView,
     ReviewLag,
 )
 from scheduler.service.digest import past_week
@@ -41,6 +42,7 @@ from scheduler.service.event_views import (
     organizer_of,
 )
 from scheduler.service.outbox import Composed, Verdict
+from scheduler.service.planning import horizon, missing_reviews
 from scheduler.service.rsvp import PURPOSE as RSVP_PURPOSE
 from scheduler.service.signing import Signer, signer
 from scheduler.store.models import (
@@ -283,6 +285,8 @@ class StoreComposer:
                 session, facilitator.id, now, ZoneInfo(self.settings.organisation.timezone)
             ),
             past_week=past_week(self.settings, session, facilitator.id, now, message.locale),
+            reviews_missing=_reviews_missing(self.settings, session, facilitator.id, now),
+            horizon_end=horizon(self.settings, now)[1],
         )
         recipient = Person(facilitator.name, facilitator.email)
         return self._build(message, recipient, None, {"digest": view}, now)
@@ -476,6 +480,33 @@ def _buyers_without_review(
         ReviewLag(name, _day_of(last, zone) if last is not None else None)
         for name, last in rows
         if last is None or last < since
+    )
+
+
+def _reviews_missing(
+    settings: Settings, session: Session, facilitator_id: str, now: datetime
+) -> tuple[ReviewGapView, ...]:
+    """The facilitator's buyers that the plan leaves without a programming review, and why."""
+    mine = [m for m in missing_reviews(settings, session, now) if m.facilitator == facilitator_id]
+    if not mine:
+        return ()
+    names = dict(
+        session.exec(
+            select(Organisation.slug, Organisation.name).where(
+                col(Organisation.slug).in_([m.buyer for m in mine])
+            )
+        ).all()
+    )
+    return tuple(
+        ReviewGapView(
+            buyer=names.get(m.buyer, m.buyer),
+            cause=m.cause.value,
+            first=m.window[0] if m.window else None,
+            last=m.window[1] if m.window else None,
+            until=m.until,
+            day=m.day,
+        )
+        for m in mine
     )
 
 

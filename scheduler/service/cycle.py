@@ -51,6 +51,13 @@ async def plan_step(settings: Settings, engine: Engine, now: datetime) -> PlanRe
         cancelled,
         len(report.unplaced),
     )
+    for missing in report.missing_reviews:
+        log.warning(
+            "no programming review for %s until %s: %s",
+            missing.buyer,
+            report.horizon_end,
+            missing.describe(report.horizon_end),
+        )
     return report
 
 

@@ -209,3 +209,24 @@ def test_only_reviews_that_took_place_count_and_the_last_one_is_dated(world: Wor
     assert "<li>Ville Lointaine (dernier rendez-vous le mardi 9 juin 2026)</li>" in html
     english, _ = digest(world, "en")
     assert "- Ville Lointaine (last one on Tuesday 9 June 2026)" in english
+
+
+def test_the_digest_names_the_buyers_the_plan_leaves_without_a_review(world: World) -> None:
+    add_buyer(
+        world.engine,
+        "ville-finissante",
+        programming_month=3,
+        convention=(date(2025, 1, 1), date(2027, 12, 31)),
+    )
+    add_buyer(world.engine, "ville-de-nadia", facilitator="nadia", convention=None)
+
+    text, html = digest(world)
+
+    missing = text.split("prévu d'ici le mardi 13 mars 2029 :")[1].split("\n\n")[0]
+    assert missing.strip().splitlines() == [
+        "- Ville Finissante : la convention prend fin le vendredi 31 décembre 2027, avant la "
+        "période du prochain rendez-vous"
+    ]
+    assert "<li>Ville Finissante : la convention prend fin le vendredi 31 décembre 2027" in html
+    english, _ = digest(world, "en")
+    assert "- Ville Finissante: the convention ends on Friday 31 December 2027" in english
