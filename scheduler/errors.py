@@ -5,6 +5,8 @@
     ├── InputError         a user's file or argument is invalid (CSV import, CLI values)
     ├── StoreError         the database is unusable or inconsistent (scheduler.store)
     ├── NotFoundError      a thing named by the user does not exist (an UID, a slug)
+    ├── PlacementError     a meeting moved by hand would break planning rules (a holiday, a
+    │                      blackout, a facilitator's capacity…) and the move was not forced
     └── DeliveryError      a message could not be delivered (scheduler.mail); `temporary` says
                            whether a later attempt may succeed
 
@@ -44,6 +46,15 @@ class NotFoundError(RituelError):
     """A thing the user named does not exist."""
 
     exit_code = 3
+
+
+class PlacementError(RituelError):
+    """A meeting cannot go where it was asked without breaking planning rules (see
+    `scheduler.core.placement`); `broken` lists them. Exit status 1: nothing was changed."""
+
+    def __init__(self, message: str, broken: tuple[object, ...]) -> None:
+        super().__init__(message)
+        self.broken = broken
 
 
 class DeliveryError(RituelError):
