@@ -118,6 +118,12 @@ def describe(report: CycleReport) -> str:
     parts = []
     if report.plan is not None:
         parts.append(f"{report.plan.planned} meetings planned ({report.plan.writes} changes)")
+        if report.plan.missing_reviews:
+            count = len(report.plan.missing_reviews)
+            parts.append(
+                f"{count} active buyer{'s' if count > 1 else ''} without a programming review "
+                "(see rituel check)"
+            )
     if report.mail is not None:
         sent = report.mail.dispatched
         parts.append(
