@@ -188,7 +188,10 @@ def test_control_characters_in_names_never_reach_a_calendar(
     ics_check(feed)
     content = feed.read_bytes()
     assert not re.search(rb"[\x00-\x08\x0b-\x1f\x7f]", content.replace(b"\r\n", b""))
-    assert "X-WR-CALNAME:Clause sociale — Ville[2J de Lisière\\, Nord" in content.decode()
+    (calname,) = [
+        line for line in content.decode().split("\r\n") if line.startswith("X-WR-CALNAME:")
+    ]
+    assert "Ville[2J de Lisière\\, Nord" in calname
 
 
 def test_contacts_naming_an_unknown_organisation_exit_2(
