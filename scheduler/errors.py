@@ -6,6 +6,8 @@
     ├── StoreError         the database is unusable or inconsistent (scheduler.store)
     ├── NotFoundError      a thing named by the user does not exist (an UID, a slug)
     ├── ExportError        the calendar feeds could not be written (scheduler.service.feeds)
+    ├── PlacementError     a meeting moved by hand would break planning rules (a holiday, a
+    │                      blackout, a facilitator's capacity…) and the move was not forced
     └── DeliveryError      a message could not be delivered (scheduler.mail); `temporary` says
                            whether a later attempt may succeed
 
@@ -49,6 +51,15 @@ class NotFoundError(RituelError):
 
 class ExportError(RituelError):
     """The feeds folder cannot be written (missing, not a folder, full, read-only)."""
+
+
+class PlacementError(RituelError):
+    """A meeting cannot go where it was asked without breaking planning rules (see
+    `scheduler.core.placement`); `broken` lists them. Exit status 1: nothing was changed."""
+
+    def __init__(self, message: str, broken: tuple[object, ...]) -> None:
+        super().__init__(message)
+        self.broken = broken
 
 
 class DeliveryError(RituelError):

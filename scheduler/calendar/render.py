@@ -162,11 +162,13 @@ def _order(event: EventView) -> tuple[datetime, str]:
 def _feed_header(feed: FeedInfo) -> bytes:
     calendar = _calendar()
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("name", feed.name)
-    calendar.add("x-wr-calname", feed.name)
+    # icalendar knows NAME and X-WR-* by no type and would write them raw: they are TEXT
+    # (RFC 7986 §5.1), whose `,` `;` `\` are escaped (RFC 5545 §3.3.11).
+    calendar.add("name", icalendar.vText(feed.name))
+    calendar.add("x-wr-calname", icalendar.vText(feed.name))
     if feed.description:
         calendar.add("description", feed.description)
-        calendar.add("x-wr-caldesc", feed.description)
+        calendar.add("x-wr-caldesc", icalendar.vText(feed.description))
     calendar.add("x-wr-timezone", feed.timezone)
     calendar.add("refresh-interval", icalendar.vDuration(timedelta(hours=1)), {"VALUE": "DURATION"})
     calendar.add("x-published-ttl", icalendar.vText(REFRESH))

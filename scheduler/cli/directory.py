@@ -30,8 +30,9 @@ from scheduler.service.directory import (
 
 import_app = typer.Typer(
     name="import",
-    help="Import the directory from CSV files saved from a spreadsheet (`;` or `,`, UTF-8 or "
-    "Windows-1252, English or French headers). A file with any problem is rejected whole.",
+    help="Import the directory from CSV files saved from a spreadsheet (`;`, `,` or tabs; UTF-8, "
+    "UTF-16 or Windows-1252; English or French headers). A file with any problem is rejected "
+    "whole.",
     no_args_is_help=True,
 )
 buyers_app = typer.Typer(name="buyers", help="The public buyers.", no_args_is_help=True)

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from scheduler.cli.app import ConfigOption, NowOption, app, console, open_context
+from scheduler.cli.app import ConfigOption, NowOption, app, console, err_console, open_context
 from scheduler.clock import parse_instant
 from scheduler.i18n import format_when
 from scheduler.service.enqueue import on_occurrence_change
@@ -40,16 +40,33 @@ def move(
     ],
     config: ConfigOption = None,
     now: NowOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Move it even onto a closed day (weekend, holiday, blackout) or over the "
+            "facilitator's capacity or another of their meetings; the broken rules are listed.",
+        ),
+    ] = False,
 ) -> None:
-    """Move a meeting (same UID, SEQUENCE + 1); it keeps its length."""
+    """Move a meeting (same UID, SEQUENCE + 1); it keeps its length. A move that breaks a
+    planning rule is refused with the reason, unless --force."""
     ctx = open_context(config, now)
     start = parse_instant(to, ctx.settings.organisation.timezone, "--to")
     at = ctx.now()
     change = move_occurrence(
-        ctx.engine, uid, start, at, in_transaction=on_occurrence_change(ctx.settings, at)
+        ctx.engine,
+        uid,
+        start,
+        at,
+        settings=ctx.settings,
+        force=force,
+        in_transaction=on_occurrence_change(ctx.settings, at),
     )
     export_feeds(ctx.settings, ctx.engine, ctx.now())
     zone = ctx.settings.organisation.timezone
+    for broken in change.broken:
+        err_console.print(f"warning: forced, though {broken}", markup=False, highlight=False)
     console.print(
         f"{change.uid} moved from {format_when(change.previous_start, 'en', zone)} "
         f"to {format_when(change.start, 'en', zone)}; SEQUENCE {change.sequence}.",

@@ -125,6 +125,16 @@ def _print_plan_report(report: PlanReport) -> None:
             console.print(f"  {item.key}: {item.reason}", markup=False)
         if len(report.unplaced) > 20:
             console.print(f"  … and {len(report.unplaced) - 20} more")
+    if report.missing_reviews:
+        count = len(report.missing_reviews)
+        console.print(
+            f"[yellow]{count} active buyer{'s' if count > 1 else ''} without a programming review "
+            f"until {report.horizon_end}:[/]"
+        )
+        for missing in report.missing_reviews:
+            console.print(
+                f"  {missing.buyer}: {missing.describe(report.horizon_end)}", markup=False
+            )
 
 
 @app.command()

@@ -67,6 +67,17 @@ class OccurrenceStatus(StrEnum):
         return self in (OccurrenceStatus.ANNOUNCED, OccurrenceStatus.MOVED, OccurrenceStatus.HELD)
 
 
+class ReviewGap(StrEnum):
+    """Why an active buyer has no programming review between today and the horizon."""
+
+    NO_ROOM = "no_room"
+    """Its window had no open preferred day with room for its facilitator."""
+    CONVENTION_ENDS = "convention_ends"
+    """Its convention ends before its next window opens."""
+    BEYOND_HORIZON = "beyond_horizon"
+    """Its next review (or window) falls after the horizon."""
+
+
 class PartStat(StrEnum):
     """An invitee's answer, as iCalendar's PARTSTAT spells it."""
 

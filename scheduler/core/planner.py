@@ -9,11 +9,22 @@ at a stable, slug-derived offset so reviews spread over the window instead of pi
 first day.
 
 Determinism: candidates are placed one by one in (window start, kind, key) order, and a
-placement does not depend on `today` (a window that straddles it may have its meeting in the past,
-which is then simply absent), so the same input gives the same plan and extending `horizon_end`
-only adds meetings after the old horizon. Occurrences already announced (`fixed`) book their
-facilitator's capacity before anything is placed and come back exactly as given while their key
-is still wanted, even beyond `horizon_end`, so reconciliation never cancels them by accident.
+placement does not depend on `today`, so the same input gives the same plan and extending
+`horizon_end` only adds meetings after the old horizon. Occurrences already announced (`fixed`)
+book their facilitator's capacity before anything is placed and come back exactly as given while
+their key is still wanted, even beyond `horizon_end`, so reconciliation never cancels them by
+accident; meetings that already started (`past`, their keys) are never placed again.
+
+One exception to "not on `today`": a per-buyer window that straddles `today` and whose stable
+day is already over would leave the buyer without its meeting of the year when that meeting never
+took place (a buyer imported late, a first plan run mid-window). Its meeting then goes on the last
+usable day after `today` left in the window: the latest one, so that the choice stays the same as
+the days pass instead of sliding a day each morning.
+
+Every buyer with an active convention but no programming review between `today` and
+`horizon_end` is returned in `Plan.missing_reviews` with the reason: its window had no room
+(holidays, blackouts, capacity), its convention ends before its next window, or that window lies
+beyond the horizon (none when the ritual is disabled: the operator decided so for everyone).
 
 DST: a start time is a local wall time in `calendar.timezone`; `datetime.combine(day, t, tz)`
 gives it the UTC offset of its own day, so "10:00" stays 10:00 in Paris all year (+01:00 in
@@ -26,17 +37,18 @@ from __future__ import annotations
 import bisect
 import calendar as month_calendar
 import hashlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from scheduler.core.calendar_rules import WorkingCalendar, elapsed_end
-from scheduler.core.kinds import Cadence, OnConflict, RitualKind, Scope
+from scheduler.core.kinds import Cadence, OnConflict, ReviewGap, RitualKind, Scope
 from scheduler.core.values import (
     BuyerProfile,
     CalendarRules,
     Capacity,
     ConventionTerm,
+    MissingReview,
     Plan,
     PlannedOccurrence,
     RitualRule,
@@ -92,9 +104,12 @@ def plan_rituals(
     today: date,
     horizon_end: date,
     fixed: Sequence[PlannedOccurrence] = (),
+    past: Collection[str] = (),
     uid_domain: str,
 ) -> Plan:
-    """The occurrences that should exist from `today` to `horizon_end`, and those that cannot."""
+    """The occurrences that should exist from `today` to `horizon_end`, those that cannot, and
+    the buyers left without a programming review; `past` are the keys of meetings that already
+    started, which are never placed again."""
     _check_unique(rule.kind for rule in rules)
     _check_unique(buyer.slug for buyer in buyers)
     working = WorkingCalendar(calendar)
@@ -110,17 +125,37 @@ def plan_rituals(
 
     kept = _keep_fixed(fixed, wanted, bookings)
     occurrences = [occ for occ in kept.values() if working.local_day(occ.start) >= today]
+    days = {key: working.local_day(occ.start) for key, occ in kept.items()}
     unplaced: list[Unplaced] = []
     placer = _Placer(working, bookings, uid_domain)
-    for candidate in _pending(wanted, kept, today, reach):
+    for candidate in _pending(wanted, kept, today, reach, past):
         placed = placer.place(candidate)
+        if (
+            isinstance(placed, PlannedOccurrence)
+            and candidate.spread is not None
+            and working.local_day(placed.start) <= today
+        ):
+            placed = placer.place_late(candidate, today)
         if isinstance(placed, Unplaced):
             if candidate.first <= horizon_end:
                 unplaced.append(placed)
-        elif today <= working.local_day(placed.start) <= horizon_end:
+            continue
+        days[placed.key] = working.local_day(placed.start)
+        if today <= days[placed.key] <= horizon_end:
             occurrences.append(placed)
     occurrences.sort(key=lambda occ: (occ.start, occ.key))
-    return Plan(occurrences=tuple(occurrences), unplaced=tuple(unplaced))
+    review = next((rule for rule in rules if rule.kind is RitualKind.PROGRAMMING_REVIEW), None)
+    missing = _missing_reviews(
+        review,
+        buyers,
+        years,
+        days,
+        {gap.key: gap.reason for gap in unplaced},
+        past,
+        today,
+        horizon_end,
+    )
+    return Plan(occurrences=tuple(occurrences), unplaced=tuple(unplaced), missing_reviews=missing)
 
 
 def spread_offset(slug: str, days: int) -> int:
@@ -264,13 +299,21 @@ def _theme(rule: RitualRule, cycle: int) -> str | None:
 
 
 def _pending(
-    wanted: dict[str, _Candidate], kept: dict[str, PlannedOccurrence], today: date, reach: date
+    wanted: dict[str, _Candidate],
+    kept: dict[str, PlannedOccurrence],
+    today: date,
+    reach: date,
+    past: Collection[str],
 ) -> list[_Candidate]:
-    """The candidates left to place, in placement order; windows over before `today` are gone."""
+    """The candidates left to place, in placement order; windows over before `today` are gone,
+    and so are the meetings that already started."""
     pending = [
         candidate
         for candidate in wanted.values()
-        if candidate.key not in kept and candidate.last >= today and candidate.first <= reach
+        if candidate.key not in kept
+        and candidate.key not in past
+        and candidate.last >= today
+        and candidate.first <= reach
     ]
     return sorted(pending, key=lambda candidate: candidate.order)
 
@@ -356,6 +399,20 @@ class _Placer:
                 return placed
         return self._unplaced(candidate, self._why_not(candidate, facilitator))
 
+    def place_late(self, candidate: _Candidate, today: date) -> PlannedOccurrence | Unplaced:
+        """Book a per-buyer `candidate` whose stable day is over on the last usable day after
+        `today` left in its window (its facilitator and times were checked by `place`)."""
+        late = replace(candidate, first=today + timedelta(days=1), spread=0)
+        facilitator = candidate.facilitator
+        assert facilitator is not None
+        days = self._open_preferred(late.first, late.last, late.rule.weekdays)
+        for day in reversed(days):
+            placed = self._place_on(late, facilitator, day)
+            if placed is not None:
+                self._bookings.add(placed)
+                return placed
+        return self._unplaced(late, self._why_not(late, facilitator))
+
     def _days_to_try(self, candidate: _Candidate) -> Iterable[date]:
         """Open preferred days of the window, in the order they are tried."""
         if not candidate.anchored:
@@ -436,3 +493,76 @@ def _days(first: date, last: date) -> Iterable[date]:
 def _week(day: date) -> int:
     """An index of the ISO week (Monday to Sunday) holding `day`."""
     return (day.toordinal() - 1) // 7
+
+
+def _missing_reviews(
+    rule: RitualRule | None,
+    buyers: Sequence[BuyerProfile],
+    years: range,
+    days: Mapping[str, date],
+    unplaced: Mapping[str, str],
+    past: Collection[str],
+    today: date,
+    horizon_end: date,
+) -> tuple[MissingReview, ...]:
+    """Each buyer with an active convention and no programming review from `today` to
+    `horizon_end`, and why (`days` holds every placed or kept meeting's day by key, `unplaced`
+    the reasons of those not placed)."""
+    if rule is None or not rule.enabled:
+        return ()  # the operator's choice, which every buyer shares: nothing to point out
+    missing = []
+    for buyer in buyers:
+        terms = [
+            term
+            for term in buyer.conventions
+            if term.active and term.start <= horizon_end and term.end >= today
+        ]
+        if not terms:
+            continue
+        keys = [_review_key(buyer, year) for year in years]
+        if any(today <= days.get(key, date.min) <= horizon_end for key in keys):
+            continue
+        last_end = max(term.end for term in terms)
+        gap = _review_gap(rule, buyer, years, last_end, days, unplaced, past, today, horizon_end)
+        missing.append(gap)
+    return tuple(sorted(missing, key=lambda gap: gap.buyer))
+
+
+def _review_gap(
+    rule: RitualRule,
+    buyer: BuyerProfile,
+    years: range,
+    last_end: date,
+    days: Mapping[str, date],
+    unplaced: Mapping[str, str],
+    past: Collection[str],
+    today: date,
+    horizon_end: date,
+) -> MissingReview:
+    """Why `buyer` has no review in the horizon: the first of its windows from `today` on that
+    could have held one and did not (`last_end`: when its active conventions end)."""
+    near, far = sorted(rule.window_weeks)
+    missing = MissingReview(buyer.slug, buyer.facilitator, ReviewGap.BEYOND_HORIZON)
+    for year in years:
+        target = date(year, buyer.programming_month, 1)
+        window = (target - timedelta(weeks=far), target - timedelta(weeks=near))
+        key = _review_key(buyer, year)
+        missing = replace(missing, window=window)
+        if window[1] < today or key in past:
+            continue
+        if not any(_covers(term, window[0]) for term in buyer.conventions):
+            if window[0] > last_end:
+                return replace(missing, cause=ReviewGap.CONVENTION_ENDS, until=last_end)
+            if window[0] > horizon_end:
+                return missing
+            continue
+        if key in unplaced:
+            return replace(missing, cause=ReviewGap.NO_ROOM, detail=unplaced[key])
+        if window[0] > horizon_end or days.get(key, today) > horizon_end:
+            return replace(missing, day=days.get(key))
+    return missing
+
+
+def _review_key(buyer: BuyerProfile, year: int) -> str:
+    """The key of a buyer's programming review for the programming month of `year`."""
+    return f"{RitualKind.PROGRAMMING_REVIEW.value}:{buyer.slug}:{year}"

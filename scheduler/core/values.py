@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from scheduler.core.kinds import Cadence, OccurrenceStatus, OnConflict, RitualKind
+from scheduler.core.kinds import Cadence, OccurrenceStatus, OnConflict, ReviewGap, RitualKind
 
 UID_NAMESPACE = uuid.UUID("6f0f6a4e-6a39-5c1b-9d2e-0c9b7c1e2a51")
 
@@ -131,11 +131,40 @@ class Unplaced:
 
 
 @dataclass(frozen=True, slots=True)
+class MissingReview:
+    """A buyer with an active convention but no programming review between today and the
+    horizon, and why: `window` is the review window the cause is about (the next one that could
+    have held it), `until` the convention's end (CONVENTION_ENDS), `day` the review's day when it
+    falls after the horizon, `detail` the planner's own words (NO_ROOM)."""
+
+    buyer: str
+    facilitator: str
+    cause: ReviewGap
+    window: tuple[date, date] | None = None
+    until: date | None = None
+    day: date | None = None
+    detail: str = ""
+
+    def describe(self, horizon_end: date) -> str:
+        """The reason in the operator's words (English)."""
+        first, last = self.window or (None, None)
+        if self.cause is ReviewGap.NO_ROOM:
+            return f"no slot in its window: {self.detail}"
+        if self.cause is ReviewGap.CONVENTION_ENDS:
+            return f"its convention ends on {self.until}, before its next window opens ({first})"
+        if self.day is not None:
+            return f"its next review is on {self.day}, after the horizon ({horizon_end})"
+        return f"its next window ({first} to {last}) is after the horizon ({horizon_end})"
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
-    """The planner's answer: what should exist, and what could not be placed."""
+    """The planner's answer: what should exist, what could not be placed, and the active buyers
+    left without a programming review."""
 
     occurrences: tuple[PlannedOccurrence, ...]
     unplaced: tuple[Unplaced, ...] = field(default=())
+    missing_reviews: tuple[MissingReview, ...] = field(default=())
 
 
 def occurrence_uid(key: str, domain: str) -> str:

@@ -1,24 +1,62 @@
 """From the bytes of a CSV file to a sheet: decoded text, sniffed delimiter, recognised headers.
 
 What Excel writes depends on the machine: `;` on French systems and `,` elsewhere, UTF-8 with or
-without a byte-order mark ("CSV UTF-8") or Windows-1252 ("CSV (séparateur: point-virgule)").
+without a byte-order mark ("CSV UTF-8"), Windows-1252 ("CSV (séparateur: point-virgule)") or
+UTF-16 with a byte-order mark and tabs ("Texte Unicode").
 Headers are matched whatever their case, accents, spaces or underscores, in English or French.
 Line numbers are the rows a spreadsheet shows: the header is line 1.
+
+A file is read in one encoding or refused, never guessed line by line:
+
+- a byte-order mark says UTF-8 or UTF-16 (UTF-16 without one is recognised by its zero bytes);
+- else valid UTF-8 is UTF-8;
+- else a file with no UTF-8 letter at all is Windows-1252, as French Excel saves it;
+- else the file mixes the two (a UTF-8 file with one line pasted from a Windows-1252 one): it is
+  refused at its first byte that is not UTF-8, since reading it either way garbles some names.
+
+"A UTF-8 letter" is a sequence of three or four bytes, or of two spelling a Latin-1 or Latin
+Extended-A character (lead byte C2 to C5: « é », « œ », « ’ » are C3 A9, C5 93, E2 80 99). In
+Windows-1252 such a pair would read « Â Ã Ä Å » followed by a symbol, which French never writes,
+so a file saved in Windows-1252 is not mistaken for a mixed one.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from scheduler.core.text import fold
 
 HEADER_LINE = 1
 DELIMITERS = (";", ",", "\t")
-_ENCODINGS = ("utf-8-sig", "cp1252")
+RESAVE = "save it again as CSV UTF-8"
+_UTF8_LETTER = re.compile("[\u0080-\u017f\u0800-\ud7ff\ue000-\U0010ffff]")
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A file's text and the codec it was read with: 'utf-8', 'utf-16-le', 'utf-16-be' or
+    'cp1252' (after the byte-order mark, if any)."""
+
+    text: str
+    encoding: str
+
+
+@dataclass(frozen=True)
+class Undecodable:
+    """A file refused: its text read leniently, each undecodable byte a lone surrogate (U+DC80 to
+    U+DCFF); the first of them is at byte `offset` of the file; `mixed` when other lines are
+    UTF-8."""
+
+    text: str
+    offset: int
+    reason: str
+    mixed: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,13 +109,60 @@ def column_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", fold(text)).strip("_")
 
 
-def decode(data: bytes) -> str | None:
-    """The file's text: UTF-8 (with or without BOM), else Windows-1252; None when neither fits."""
-    for encoding in _ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+def decode(data: bytes) -> Text | Undecodable:
+    """The file's text, in the one encoding it is written in (see the module's rules)."""
+    for mark, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(mark):
+            return _utf16(data[len(mark) :], codec, len(mark))
+    bomless = _bomless_utf16(data)
+    if bomless is not None:
+        return _utf16(data, bomless, 0)
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    text = data[bom:].decode("utf-8", "surrogateescape")
+    bad = _UNDECODED.search(text)
+    if bad is None:
+        return Text(text, "utf-8")
+    letter = _UTF8_LETTER.search(text)
+    if letter is not None or bom:
+        offset = bom + len(text[: bad.start()].encode("utf-8", "surrogateescape"))
+        reason = f"byte 0x{data[offset]:02X} (offset {offset}) is not UTF-8"
+        if letter is None:
+            reason += ", though the file starts with a UTF-8 byte-order mark"
+        return Undecodable(text, offset, reason, mixed=letter is not None)
+    text = data.decode("cp1252", "surrogateescape")
+    bad = _UNDECODED.search(text)
+    if bad is None:
+        return Text(text, "cp1252")
+    byte = data[bad.start()]
+    return Undecodable(
+        text,
+        bad.start(),
+        f"byte 0x{byte:02X} (offset {bad.start()}) is neither UTF-8 nor Windows-1252",
+    )
+
+
+def _utf16(data: bytes, codec: str, bom: int) -> Text | Undecodable:
+    """UTF-16 text (after its byte-order mark, `bom` bytes long), or where it stops being so."""
+    try:
+        return Text(data.decode(codec), codec)
+    except UnicodeDecodeError as exc:
+        text = data[: exc.start].decode(codec) + "\udcff" + data[exc.end :].decode(codec, "replace")
+        wrong = data[exc.start : exc.end].hex(" ").upper()
+        return Undecodable(
+            text, bom + exc.start, f"bytes {wrong} (offset {bom + exc.start}) are not UTF-16"
+        )
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' for text saved without a byte-order mark: in mostly-ASCII
+    UTF-16 every other byte is zero."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(data) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, others, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros) and others.count(0) <= 0.1 * len(others):
+            return codec
     return None
 
 
@@ -92,19 +177,54 @@ def sniff_delimiter(text: str) -> str:
 
 def read_sheet(data: bytes, aliases: Mapping[str, frozenset[str]]) -> Sheet:
     """Decode `data` and read it against `aliases` (canonical column → accepted header keys)."""
-    text = decode(data)
-    if text is None:
-        return _broken("the file is neither UTF-8 nor Windows-1252 text")
+    if data.startswith(b"PK\x03\x04"):
+        return _broken(f"the file is a workbook (.xlsx or .ods), not CSV text; {RESAVE}")
+    decoded = decode(data)
+    if isinstance(decoded, Undecodable):
+        return Sheet(headers={}, records=(), problems=(_undecodable(decoded),))
+    text = decoded.text
     if "\x00" in text:
         return _broken("the file is binary, not CSV text (was it saved as .xlsx?)")
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)))
+        rows = _rows(text)
     except csv.Error as exc:
         return _broken(f"the file is not readable as CSV ({exc})")
     start = next((i for i, row in enumerate(rows) if any(cell.strip() for cell in row)), None)
     if start is None:
         return _broken("the file is empty (a header line is expected)")
     return _sheet(rows[start:], HEADER_LINE + start, aliases)
+
+
+def _rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)))
+
+
+def _undecodable(decoded: Undecodable) -> Problem:
+    """The problem at the first undecodable byte: its line, its column's header, its offset."""
+    line, column = _locate(decoded.text, _UNDECODED.search)
+    reason = decoded.reason
+    if decoded.mixed:
+        utf8_line, _ = _locate(decoded.text, _UTF8_LETTER.search)
+        reason += f", though line {utf8_line} is: the file mixes two encodings"
+    return Problem(line, column, f"{reason}; {RESAVE}")
+
+
+def _locate(text: str, found: Callable[[str], object]) -> tuple[int, str]:
+    """The line (as a spreadsheet numbers rows) of the first cell where `found` is true, and the
+    header of its column ('' on the header line); the physical line when CSV fails."""
+    try:
+        rows = _rows(text)
+    except csv.Error:
+        rows = [[line] for line in text.split("\n")]
+    header: list[str] = []
+    for number, row in enumerate(rows, start=HEADER_LINE):
+        for position, cell in enumerate(row):
+            if found(cell):
+                name = header[position].strip() if position < len(header) else ""
+                return number, name
+        if not header and any(cell.strip() for cell in row):
+            header = row
+    return HEADER_LINE, ""
 
 
 def _broken(message: str) -> Sheet:

@@ -8,6 +8,7 @@ Each parser accepts what a French user types or Excel writes: `15/03/2027` besid
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from enum import StrEnum
@@ -271,8 +272,14 @@ def parse_facilitator(text: str, known: Collection[str]) -> str:
 
 
 def parse_text(text: str, limit: int) -> str:
-    """Free text with spaces tidied, at most `limit` characters."""
-    tidy = " ".join(text.split())
+    """Free text on one line, spaces tidied and control characters (ESC, BEL…) dropped, at most
+    `limit` characters: names end up in calendars, mails and terminals."""
+    tidy = " ".join("".join(c for c in text if c.isspace() or not _is_control(c)).split())
     if len(tidy) > limit:
         raise ValueError(f"{len(tidy)} characters; at most {limit}")
     return tidy
+
+
+def _is_control(char: str) -> bool:
+    """C0 and C1 control characters and DEL (Unicode category Cc)."""
+    return unicodedata.category(char) == "Cc"

@@ -44,6 +44,30 @@ class ConventionView:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewLag:
+    """A buyer whose last programming review that took place is over 12 months old."""
+
+    buyer: str
+    last: date | None
+    """The day of that last review; None when none ever took place."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewGapView:
+    """A buyer with an active convention and no programming review planned up to the horizon;
+    `cause` says why ('no_room', 'convention_ends', 'beyond_horizon': `ReviewGap`), about the
+    window from `first` to `last`; `until` is the convention's end, `day` a review's day after
+    the horizon."""
+
+    buyer: str
+    cause: str
+    first: date | None = None
+    last: date | None = None
+    until: date | None = None
+    day: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Answers:
     """How invitees answered so far."""
 
@@ -92,5 +116,8 @@ class DigestView:
     upcoming: tuple[DigestMeeting, ...] = ()
     failed: tuple[FailedDelivery, ...] = ()
     conventions_ending: tuple[ConventionView, ...] = ()
-    buyers_without_review: tuple[str, ...] = field(default=())
+    buyers_without_review: tuple[ReviewLag, ...] = field(default=())
+    reviews_missing: tuple[ReviewGapView, ...] = ()
+    horizon_end: date | None = None
+    """The last day planned: `reviews_missing` lists the buyers without a review until then."""
     past_week: tuple[PastMeeting, ...] = ()

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, func, select
 
 from scheduler.calendar import Attendee, EventView, render_cancel, render_request
@@ -29,6 +30,8 @@ from scheduler.mail.views import (
     FailedDelivery,
     MeetingView,
     Person,
+    ReviewGapView,
+    ReviewLag,
 )
 from scheduler.service.digest import past_week
 from scheduler.service.event_views import (
@@ -39,6 +42,7 @@ from scheduler.service.event_views import (
     organizer_of,
 )
 from scheduler.service.outbox import Composed, Verdict
+from scheduler.service.planning import horizon, missing_reviews
 from scheduler.service.rsvp import PURPOSE as RSVP_PURPOSE
 from scheduler.service.signing import Signer, signer
 from scheduler.store.models import (
@@ -277,8 +281,12 @@ class StoreComposer:
             upcoming=_upcoming(self, session, facilitator.id, now),
             failed=_failed(session, now),
             conventions_ending=_conventions_ending(session, facilitator.id, today),
-            buyers_without_review=_buyers_without_review(session, facilitator.id, now),
+            buyers_without_review=_buyers_without_review(
+                session, facilitator.id, now, ZoneInfo(self.settings.organisation.timezone)
+            ),
             past_week=past_week(self.settings, session, facilitator.id, now, message.locale),
+            reviews_missing=_reviews_missing(self.settings, session, facilitator.id, now),
+            horizon_end=horizon(self.settings, now)[1],
         )
         recipient = Person(facilitator.name, facilitator.email)
         return self._build(message, recipient, None, {"digest": view}, now)
@@ -439,20 +447,68 @@ def _conventions_ending(
     )
 
 
-def _buyers_without_review(session: Session, facilitator_id: str, now: datetime) -> tuple[str, ...]:
-    since = now - relativedelta(months=12)
-    reviewed = (
-        select(Occurrence.organisation_id)
+def _buyers_without_review(
+    session: Session, facilitator_id: str, now: datetime, zone: ZoneInfo
+) -> tuple[ReviewLag, ...]:
+    """The facilitator's buyers whose last programming review that took place (held, or
+    announced and over: a meeting still `planned` was never announced, so nobody came) started
+    more than 12 months before `now`, with its day."""
+    took_place = or_(
+        col(Occurrence.status) == OccurrenceStatus.HELD,
+        and_(
+            col(Occurrence.status).in_([OccurrenceStatus.ANNOUNCED, OccurrenceStatus.MOVED]),
+            col(Occurrence.end) <= now,
+        ),
+    )
+    last_review = (
+        select(Occurrence.organisation_id, func.max(Occurrence.start).label("last"))
         .where(col(Occurrence.kind) == RitualKind.PROGRAMMING_REVIEW.value)
-        .where(col(Occurrence.start) >= since)
         .where(col(Occurrence.start) <= now)
-        .where(col(Occurrence.status) != OccurrenceStatus.CANCELLED)
+        .where(took_place)
+        .group_by(col(Occurrence.organisation_id))
+        .subquery()
     )
     rows = session.exec(
-        select(Organisation.name)
+        select(Organisation.name, last_review.c.last)
+        .outerjoin(last_review, last_review.c.organisation_id == col(Organisation.id))
         .where(col(Organisation.role) == OrganisationRole.BUYER)
         .where(col(Organisation.facilitator_id) == facilitator_id)
-        .where(col(Organisation.id).not_in(reviewed))
         .order_by(col(Organisation.name))
     ).all()
-    return tuple(rows)
+    since = now - relativedelta(months=12)
+    return tuple(
+        ReviewLag(name, _day_of(last, zone) if last is not None else None)
+        for name, last in rows
+        if last is None or last < since
+    )
+
+
+def _reviews_missing(
+    settings: Settings, session: Session, facilitator_id: str, now: datetime
+) -> tuple[ReviewGapView, ...]:
+    """The facilitator's buyers that the plan leaves without a programming review, and why."""
+    mine = [m for m in missing_reviews(settings, session, now) if m.facilitator == facilitator_id]
+    if not mine:
+        return ()
+    names = dict(
+        session.exec(
+            select(Organisation.slug, Organisation.name).where(
+                col(Organisation.slug).in_([m.buyer for m in mine])
+            )
+        ).all()
+    )
+    return tuple(
+        ReviewGapView(
+            buyer=names.get(m.buyer, m.buyer),
+            cause=m.cause.value,
+            first=m.window[0] if m.window else None,
+            last=m.window[1] if m.window else None,
+            until=m.until,
+            day=m.day,
+        )
+        for m in mine
+    )
+
+
+def _day_of(moment: datetime, zone: ZoneInfo) -> date:
+    return moment.astimezone(zone).date()

@@ -56,6 +56,13 @@ async def plan_step(settings: Settings, engine: Engine, now: datetime) -> PlanRe
         cancelled,
         len(report.unplaced),
     )
+    for missing in report.missing_reviews:
+        log.warning(
+            "no programming review for %s until %s: %s",
+            missing.buyer,
+            report.horizon_end,
+            missing.describe(report.horizon_end),
+        )
     return report
 
 
@@ -118,6 +125,12 @@ def describe(report: CycleReport) -> str:
         parts.append(f"plan refused: {report.plan.refused}")
     elif report.plan is not None:
         parts.append(f"{report.plan.planned} meetings planned ({report.plan.writes} changes)")
+        if report.plan.missing_reviews:
+            count = len(report.plan.missing_reviews)
+            parts.append(
+                f"{count} active buyer{'s' if count > 1 else ''} without a programming review "
+                "(see rituel check)"
+            )
     if report.mail is not None:
         sent = report.mail.dispatched
         parts.append(

@@ -15,6 +15,7 @@ from sqlmodel import Session, col
 
 from scheduler.config import Settings
 from scheduler.core.kinds import OrganisationRole
+from scheduler.service.planning import horizon, missing_reviews
 from scheduler.service.signing import secret_problem
 from scheduler.store.db import MIGRATIONS, read_session
 from scheduler.store.models import Convention, Occurrence, Organisation
@@ -37,6 +38,7 @@ def run_checks(settings: Settings, engine: Engine, now: datetime) -> list[CheckR
     results += [_secret(settings), _mail_security(settings)]
     with read_session(engine) as session:
         results += _directory(session, settings, now)
+        results.append(_reviews(session, settings, now))
     return results
 
 
@@ -132,3 +134,16 @@ def _directory(session: Session, settings: Settings, now: datetime) -> list[Chec
             f"{upcoming} upcoming meetings" if upcoming else "nothing planned: rituel plan",
         ),
     ]
+
+
+def _reviews(session: Session, settings: Settings, now: datetime) -> CheckResult:
+    """Active buyers that `rituel plan` leaves without a programming review, and why."""
+    missing = missing_reviews(settings, session, now)
+    if not missing:
+        return CheckResult("programming reviews", "ok", "every active buyer has one planned")
+    end = horizon(settings, now)[1]
+    reasons = "; ".join(f"{m.buyer}: {m.describe(end)}" for m in missing)
+    count = f"{len(missing)} active buyer{'s' if len(missing) > 1 else ''}"
+    return CheckResult(
+        "programming reviews", "warning", f"{count} without one until {end}: {reasons}"
+    )

@@ -1,23 +1,31 @@
 """Moving or cancelling one meeting by hand: same UID, SEQUENCE + 1, a new last-change instant.
 
 The planner never moves a meeting moved by hand (status MOVED is fixed) and never brings back
-one cancelled by hand. The messages that tell people (an update REQUEST, a CANCEL) belong to the
-mail side: it passes `in_transaction`, called with the session and the changed row before the
-commit, so the outbox row is written in the same transaction as the change.
+one cancelled by hand. A move that would break a planning rule (a closed day, the facilitator's
+capacity, an overlap: `scheduler.core.placement`) is refused with the rules it breaks, unless it
+is forced; a forced move says which rules it broke.
+
+The messages that tell people (an update REQUEST, a CANCEL) belong to the mail side: it passes
+`in_transaction`, called with the session and the changed row before the commit, so the outbox
+row is written in the same transaction as the change.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from scheduler.config import Settings
+from scheduler.core.calendar_rules import WorkingCalendar, local_datetime
 from scheduler.core.kinds import OccurrenceStatus, RitualKind
-from scheduler.errors import InputError, NotFoundError
-from scheduler.store.db import session_scope
+from scheduler.core.placement import Booked, BrokenRule, broken_rules
+from scheduler.core.values import Capacity
+from scheduler.errors import InputError, NotFoundError, PlacementError
+from scheduler.store.db import read_session, session_scope
 from scheduler.store.models import Occurrence
 
 OnChange = Callable[[Session, Occurrence], None]
@@ -35,6 +43,8 @@ class OccurrenceChange:
     start: datetime
     end: datetime
     previous_start: datetime
+    broken: tuple[BrokenRule, ...] = ()
+    """The planning rules a forced move broke."""
 
 
 def move_occurrence(
@@ -43,9 +53,12 @@ def move_occurrence(
     to: datetime,
     now: datetime,
     *,
+    settings: Settings,
+    force: bool = False,
     in_transaction: OnChange | None = None,
 ) -> OccurrenceChange:
-    """Move the meeting `uid` to start at `to`, keeping its length."""
+    """Move the meeting `uid` to start at `to`, keeping its length; raise PlacementError with
+    the rules the move would break, unless `force`d (the change then lists them)."""
     if to.tzinfo is None:
         raise InputError("--to: the new start needs a time zone")
     with session_scope(engine) as session:
@@ -54,12 +67,63 @@ def move_occurrence(
             raise InputError(f"--to: {to.isoformat()} is in the past")
         if to == occurrence.start:
             raise InputError(f"{uid} already starts at {to.isoformat()}")
-        previous = occurrence.start
         length = occurrence.end - occurrence.start
+        broken = _broken_by_move(session, settings, occurrence, to, to + length)
+        if broken and not force:
+            when = to.astimezone(WorkingCalendar(settings.calendar_rules()).tz)
+            raise PlacementError(
+                f"{uid} not moved to {when:%Y-%m-%d %H:%M}: "
+                + "; ".join(map(str, broken))
+                + " (--force moves it anyway)",
+                broken,
+            )
+        previous = occurrence.start
         occurrence.start = to
         occurrence.end = to + length
         occurrence.status = OccurrenceStatus.MOVED
-        return _record(session, occurrence, previous, now, in_transaction)
+        change = _record(session, occurrence, previous, now, in_transaction)
+        return replace(change, broken=broken)
+
+
+def move_problems(
+    engine: Engine, settings: Settings, uid: str, to: datetime
+) -> tuple[BrokenRule, ...]:
+    """The planning rules moving the meeting `uid` to start at `to` would break (for a page
+    that shows them before anything is changed)."""
+    with read_session(engine) as session:
+        occurrence = session.exec(
+            select(Occurrence).where(col(Occurrence.uid) == uid.strip())
+        ).one_or_none()
+        if occurrence is None:
+            raise NotFoundError(f"no meeting with UID {uid!r}")
+        length = occurrence.end - occurrence.start
+        return _broken_by_move(session, settings, occurrence, to, to + length)
+
+
+def _broken_by_move(
+    session: Session, settings: Settings, occurrence: Occurrence, start: datetime, end: datetime
+) -> tuple[BrokenRule, ...]:
+    """The rules `occurrence` would break from `start` to `end`, given its facilitator's other
+    meetings that week (cancelled ones left out)."""
+    calendar = WorkingCalendar(settings.calendar_rules())
+    day = calendar.local_day(start)
+    monday = day - timedelta(days=day.weekday())
+    week_start = local_datetime(monday, time(0), calendar.tz)
+    week_end = local_datetime(monday + timedelta(days=7), time(0), calendar.tz)
+    rows = session.exec(
+        select(Occurrence)
+        .where(col(Occurrence.facilitator_id) == occurrence.facilitator_id)
+        .where(col(Occurrence.id) != occurrence.id)
+        .where(col(Occurrence.status) != OccurrenceStatus.CANCELLED)
+        .where(col(Occurrence.start) < max(week_end, end))
+        .where(col(Occurrence.end) > min(week_start, start))
+    ).all()
+    others = [Booked(row.start, row.end, f"{row.kind} {row.uid}") for row in rows]
+    capacity = next(
+        (c for c in settings.capacities() if c.facilitator == occurrence.facilitator_id),
+        Capacity(occurrence.facilitator_id),
+    )
+    return broken_rules(start, end, calendar=calendar, capacity=capacity, others=others)
 
 
 def cancel_occurrence(

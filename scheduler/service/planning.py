@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -17,7 +17,14 @@ from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, RitualKind
 from scheduler.core.planner import plan_rituals
 from scheduler.core.reconcile import Changes, StoredOccurrence, fixed_from_stored, reconcile
-from scheduler.core.values import BuyerProfile, ConventionTerm, Plan, PlannedOccurrence, Unplaced
+from scheduler.core.values import (
+    BuyerProfile,
+    ConventionTerm,
+    MissingReview,
+    Plan,
+    PlannedOccurrence,
+    Unplaced,
+)
 from scheduler.store.db import read_session, session_scope
 from scheduler.store.locks import LockKey, try_transaction_lock
 from scheduler.store.models import Convention, Occurrence, Organisation, Ritual
@@ -47,6 +54,8 @@ class PlanReport:
     planned: int
     counts: dict[RitualKind, KindCounts]
     unplaced: tuple[Unplaced, ...] = field(default=())
+    missing_reviews: tuple[MissingReview, ...] = field(default=())
+    """Buyers with an active convention and no programming review up to the horizon."""
     dry_run: bool = False
     skipped: bool = False
     """Another instance was planning (PostgreSQL advisory lock): this one did nothing."""
@@ -85,7 +94,8 @@ def plan_and_store(
             return PlanReport(today, horizon_end, planned=0, counts={}, skipped=True)
         buyers = load_buyer_profiles(session, settings)
         stored, cancelled_by_hand = load_stored(session, now)
-        plan = compute_plan(settings, buyers, stored, today, horizon_end, now)
+        past = load_past_keys(session, now)
+        plan = compute_plan(settings, buyers, stored, today, horizon_end, now, past)
         changes = _keep_cancelled_by_hand(reconcile(plan, stored, now), cancelled_by_hand)
         refused = None if force else mass_cancellation(changes, stored)
         if not dry_run and refused is None:
@@ -98,6 +108,7 @@ def plan_and_store(
         planned=len(plan.occurrences),
         counts=_counts(changes),
         unplaced=plan.unplaced,
+        missing_reviews=plan.missing_reviews,
         dry_run=dry_run,
         refused=refused,
     )
@@ -114,6 +125,19 @@ def mass_cancellation(changes: Changes, stored: dict[str, StoredOccurrence]) -> 
     return f"it would cancel {cancelled} of the {planned} planned meetings at once (more than half)"
 
 
+def missing_reviews(
+    settings: Settings, session: Session, now: datetime
+) -> tuple[MissingReview, ...]:
+    """The buyers `rituel plan` would leave without a programming review, and why: the same
+    plan, computed and not written (for `rituel check` and the digest)."""
+    today, horizon_end = horizon(settings, now)
+    buyers = load_buyer_profiles(session, settings)
+    stored, _ = load_stored(session, now)
+    past = load_past_keys(session, now)
+    plan = compute_plan(settings, buyers, stored, today, horizon_end, now, past)
+    return plan.missing_reviews
+
+
 def compute_plan(
     settings: Settings,
     buyers: Sequence[BuyerProfile],
@@ -121,8 +145,10 @@ def compute_plan(
     today: date,
     horizon_end: date,
     now: datetime,
+    past: Collection[str] = (),
 ) -> Plan:
-    """Run the pure planner on the configuration, the buyers and what is already fixed."""
+    """Run the pure planner on the configuration, the buyers, what is already fixed and the
+    keys of the meetings that already started."""
     return plan_rituals(
         settings.ritual_rules(),
         settings.calendar_rules(),
@@ -131,7 +157,20 @@ def compute_plan(
         today=today,
         horizon_end=horizon_end,
         fixed=fixed_from_stored(stored, now),
+        past=past,
         uid_domain=settings.organisation.uid_domain,
+    )
+
+
+def load_past_keys(session: Session, now: datetime) -> frozenset[str]:
+    """The keys of the per-buyer meetings that started before `now`, whatever became of them:
+    their cycle is spent, and a key is never stored twice."""
+    return frozenset(
+        session.execute(
+            select(col(Occurrence.key))
+            .where(col(Occurrence.start) < now)
+            .where(col(Occurrence.organisation_id).is_not(None))
+        ).scalars()
     )
 
 

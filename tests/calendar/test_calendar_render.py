@@ -90,6 +90,23 @@ def test_feed_has_no_method_and_the_refresh_hints(tmp_path: Path, ics_check: Ics
     assert properties(content, "PRODID")
 
 
+def test_calendar_names_escape_commas_semicolons_and_backslashes(
+    tmp_path: Path, ics_check: IcsCheck
+) -> None:
+    feed = FeedInfo(
+        name="Clause sociale — Ville de Lisière, Nord; Sud\\Est",
+        timezone="Europe/Paris",
+        description="Guichet, Lisière; Val\\Haut",
+    )
+    content = render_feed(feed, [meeting()], EventCache())
+    ics_check(write(tmp_path, "feed.ics", content))
+    lines = content.decode("utf-8").replace("\r\n ", "").split("\r\n")
+    escaped = "Clause sociale — Ville de Lisière\\, Nord\\; Sud\\\\Est"
+    assert f"NAME:{escaped}" in lines
+    assert f"X-WR-CALNAME:{escaped}" in lines
+    assert "X-WR-CALDESC:Guichet\\, Lisière\\; Val\\\\Haut" in lines
+
+
 def test_times_carry_a_tzid_with_its_vtimezone_never_floating(
     tmp_path: Path, ics_check: IcsCheck
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date, datetime
 from pathlib import Path
 
@@ -161,3 +162,51 @@ def test_config_comes_from_the_environment(
     status, out, _ = run(capsys, "check", "--now", NOW)
     assert status == 0
     assert "2 buyers" in out
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def words(text: str) -> str:
+    """`text` with the table borders gone and every run of white space as one space."""
+    return " ".join(text.replace("│", " ").split())
+
+
+def test_the_demo_gives_every_active_buyer_its_review_or_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The demo imported on 2 December 2026: the Syndicat des eaux (programming month January,
+    convention until October 2027) had its review window open since 6 November; its stable
+    day was over, and it got no review in 18 months while nothing said so."""
+    config = tmp_path / "config.toml"
+    shutil.copy(REPO / "config.toml", config)
+    now = "2026-12-02T09:00"
+    for kind in ("partners", "suppliers", "buyers", "contacts"):
+        status, _, err = run(
+            capsys, "import", kind, str(REPO / "demo" / f"{kind}.csv"), "-c", str(config)
+        )
+        assert (status, err) == (0, "")
+    status, out, _ = run(capsys, "plan", "-c", str(config), "--now", now)
+    assert status == 0
+    _, agenda, _ = run(
+        capsys,
+        *("agenda", "--json", "--kind", "programming_review", "-c", str(config), "--now", now),
+        *("--buyer", "syndicat-des-eaux-de-la-lisiere"),
+    )
+    (review,) = json.loads(agenda)
+    assert date(2026, 12, 3) <= datetime.fromisoformat(review["start"]).date() <= date(2026, 12, 11)
+    assert (
+        "2 active buyers without a programming review until 2028-06-02: "
+        "departement-de-la-haute-lisiere: its convention ends on 2027-02-28, before its next "
+        "window opens (2027-09-06) "
+        "office-national-des-achats-responsables: its convention ends on 2027-06-30, before its "
+        "next window opens (2027-07-07)"
+    ) in words(out)
+    _, out, _ = run(capsys, "check", "-c", str(config), "--now", now)
+    assert (
+        "programming reviews warning 2 active buyers without one until 2028-06-02: "
+        "departement-de-la-haute-lisiere: its convention ends on 2027-02-28"
+    ) in words(out)
+    assert "office-national-des-achats-responsables: its convention ends on 2027-06-30" in words(
+        out
+    )

@@ -6,7 +6,7 @@ import dataclasses
 import itertools
 import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scheduler.core.calendar_rules import public_holidays
-from scheduler.core.kinds import Cadence, OccurrenceStatus, OnConflict, RitualKind
+from scheduler.core.kinds import Cadence, OccurrenceStatus, OnConflict, ReviewGap, RitualKind
 from scheduler.core.planner import anchor_day, plan_rituals, territory_months
 from scheduler.core.values import (
     Blackout,
@@ -24,6 +24,7 @@ from scheduler.core.values import (
     CalendarRules,
     Capacity,
     ConventionTerm,
+    MissingReview,
     MonthDay,
     Plan,
     PlannedOccurrence,
@@ -67,6 +68,7 @@ def plan(
     today: date = date(2026, 1, 1),
     horizon_end: date = date(2026, 12, 31),
     fixed: Sequence[PlannedOccurrence] = (),
+    past: Collection[str] = (),
 ) -> Plan:
     """Run the planner with demo defaults."""
     return plan_rituals(
@@ -77,6 +79,7 @@ def plan(
         today=today,
         horizon_end=horizon_end,
         fixed=fixed,
+        past=past,
         uid_domain=DOMAIN,
     )
 
@@ -287,6 +290,91 @@ def test_convention_renewal_comes_before_the_end() -> None:
     result = plan([renewal], buyers=[buyer("ville-a", conventions=(term,))])
     day = local_days(result)["convention_renewal:ville-a:conv-2024"]
     assert date(2026, 9, 10) <= day <= date(2026, 10, 22)
+
+
+def test_a_review_window_open_today_still_gets_its_review_on_its_last_usable_day() -> None:
+    """The demo's Syndicat des eaux on 2 December 2026: programming month January, window from
+    6 November to 11 December; its stable day is over but the buyer never had its review."""
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=(1, 2, 3))
+    term = ConventionTerm("2025", date(2025, 1, 15), date(2027, 10, 31))
+    syndicat = buyer("syndicat-des-eaux-de-la-lisiere", programming_month=1, conventions=(term,))
+    stable = plan([review], buyers=[syndicat], today=date(2026, 11, 1))
+    assert local_days(stable)["programming_review:syndicat-des-eaux-de-la-lisiere:2027"] < date(
+        2026, 12, 2
+    )
+    for today in (date(2026, 12, 2), date(2026, 12, 5), date(2026, 12, 9)):
+        late = plan([review], buyers=[syndicat], today=today, horizon_end=date(2028, 6, 2))
+        assert local_days(late) == {
+            "programming_review:syndicat-des-eaux-de-la-lisiere:2027": date(2026, 12, 10)
+        }
+
+
+def test_a_meeting_that_already_started_is_never_placed_again() -> None:
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=WEEKDAYS)
+    key = "programming_review:ville-a:2026"
+    result = plan([review], buyers=[buyer("ville-a")], today=date(2026, 8, 20))
+    assert key in local_days(result)
+    again = plan([review], buyers=[buyer("ville-a")], today=date(2026, 8, 20), past={key})
+    assert key not in local_days(again)
+    assert key not in reasons(again)
+
+
+def test_a_window_already_over_before_today_stays_empty() -> None:
+    awareness = ritual(RitualKind.INTERNAL_AWARENESS, window_weeks=(3, 10), weekdays=WEEKDAYS)
+    term = ConventionTerm("2025", date(2025, 9, 1), date(2028, 8, 31))
+    result = plan([awareness], buyers=[buyer("ville-a", conventions=(term,))])
+    assert result.occurrences == ()
+
+
+def test_every_active_buyer_without_a_review_is_named_with_the_reason() -> None:
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=WEEKDAYS)
+    ending = ConventionTerm("2024", date(2024, 1, 1), date(2026, 6, 30))
+    summer = (Blackout(MonthDay(7, 1), MonthDay(8, 31)),)
+    buyers = [
+        buyer("ville-a"),
+        buyer("ville-finissante", conventions=(ending,)),
+        buyer("ville-en-ete", programming_month=9),
+        buyer("ville-de-decembre", programming_month=12),
+        buyer("ville-sans-convention", conventions=()),
+    ]
+    result = plan(
+        [review],
+        buyers=buyers,
+        calendar=CalendarRules(blackouts=summer),
+        horizon_end=date(2026, 9, 30),
+    )
+    assert {occ.buyer for occ in result.occurrences} == {"ville-a"}
+    missing = {gap.buyer: gap for gap in result.missing_reviews}
+    assert sorted(missing) == ["ville-de-decembre", "ville-en-ete", "ville-finissante"]
+    assert missing["ville-finissante"] == MissingReview(
+        "ville-finissante",
+        "camille",
+        ReviewGap.CONVENTION_ENDS,
+        window=(date(2026, 8, 6), date(2026, 9, 10)),
+        until=date(2026, 6, 30),
+    )
+    no_room = missing["ville-en-ete"]
+    assert (no_room.cause, no_room.window) == (
+        ReviewGap.NO_ROOM,
+        (date(2026, 7, 7), date(2026, 8, 11)),
+    )
+    assert no_room.describe(date(2026, 9, 30)) == (
+        "no slot in its window: no open Mon/Tue/Wed/Thu/Fri with room for camille between "
+        "2026-07-07 and 2026-08-11"
+    )
+    beyond = missing["ville-de-decembre"]
+    assert (beyond.cause, beyond.window) == (
+        ReviewGap.BEYOND_HORIZON,
+        (date(2026, 10, 6), date(2026, 11, 10)),
+    )
+    assert beyond.describe(date(2026, 9, 30)) == (
+        "its next window (2026-10-06 to 2026-11-10) is after the horizon (2026-09-30)"
+    )
+
+
+def test_no_buyer_is_pointed_out_when_reviews_are_disabled() -> None:
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, enabled=False)
+    assert plan([review], buyers=[buyer("ville-a")]).missing_reviews == ()
 
 
 def test_second_start_time_is_used_when_the_first_is_taken() -> None:
@@ -584,6 +672,49 @@ def test_capacity_is_never_exceeded_and_meetings_never_overlap(scenario: Scenari
     for meetings in spans.values():
         for (_, end), (start, _) in itertools.pairwise(sorted(meetings)):
             assert end <= start
+
+
+@PROPERTY
+@given(scenarios())
+def test_every_active_buyer_has_a_review_in_the_horizon_or_is_named(scenario: Scenario) -> None:
+    result = scenario.run()
+    reviewed = {
+        occ.buyer
+        for occ in result.occurrences
+        if occ.kind is RitualKind.PROGRAMMING_REVIEW
+        and occ.start.astimezone(PARIS).date() <= scenario.horizon_end
+    }
+    named = [gap.buyer for gap in result.missing_reviews]
+    assert len(named) == len(set(named))
+    review = next((r for r in scenario.rules if r.kind is RitualKind.PROGRAMMING_REVIEW), None)
+    for profile in scenario.buyers:
+        active = any(
+            t.active and t.start <= scenario.horizon_end and t.end >= scenario.today
+            for t in profile.conventions
+        )
+        expected = active and review is not None and review.enabled
+        assert (profile.slug in named) == (expected and profile.slug not in reviewed)
+        assert not (profile.slug in named and profile.slug in reviewed)
+
+
+@PROPERTY
+@given(scenarios(), st.integers(1, 60))
+def test_a_window_open_today_gets_its_meeting_after_today_or_says_why(
+    scenario: Scenario, days_later: int
+) -> None:
+    today = scenario.today + timedelta(days=days_later)
+    result = scenario.run(today=today)
+    days = local_days(result)
+    missing = reasons(result)
+    for rule in scenario.rules:
+        if rule.kind not in PER_BUYER or not rule.enabled:
+            continue
+        for profile in scenario.buyers:
+            for key, (first, last) in buyer_windows(rule, profile).items():
+                if first <= today < last and first <= scenario.horizon_end:
+                    assert (key in days) != (key in missing), key
+                    if key in days:
+                        assert today < days[key] <= last
 
 
 @PROPERTY

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from scheduler.cli import main
+from tests.conftest import IcsCheck
 from tests.imports.conftest import DEMO, csv_file
 
 CONFIG = """
@@ -136,6 +137,64 @@ def test_a_bad_file_prints_every_problem_and_exits_2(
     assert words(err) == words("\n".join(expected))
     _, out, _ = run(capsys, "buyers", "list", "--json", "-c", config)
     assert json.loads(out) == []
+
+
+def test_a_utf8_file_with_one_windows_1252_line_is_refused_naming_file_and_line(
+    config: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = (DEMO / "buyers.csv").read_text(encoding="utf-8").splitlines()
+    mixed = tmp_path / "acheteurs.csv"
+    mixed.write_bytes(
+        csv_file(*lines[:5]) + csv_file(lines[5], encoding="cp1252") + csv_file(*lines[6:])
+    )
+    status, out, err = run(capsys, "import", "buyers", str(mixed), "-c", config)
+    assert (status, out) == (2, "")
+    assert f"{mixed}:6: " in err
+    assert "though line 1 is: the file mixes two encodings" in words(err)
+    _, out, _ = run(capsys, "buyers", "list", "--json", "-c", config)
+    assert json.loads(out) == []
+
+
+def test_excel_unicode_text_imports_like_csv(
+    config: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (DEMO / "buyers.csv").read_text(encoding="utf-8").replace(";", "\t")
+    unicode_text = tmp_path / "acheteurs.txt"
+    unicode_text.write_bytes(text.encode("utf-16"))
+    status, out, err = run(capsys, "import", "buyers", str(unicode_text), "-c", config)
+    assert (status, err) == (0, "")
+    assert counts(out, "organisations") == (12, 0, 0)
+    _, out, _ = run(capsys, "buyers", "list", "--json", "-c", config)
+    assert "Département de la Haute-Lisière" in {b["name"] for b in json.loads(out)}
+
+
+def test_control_characters_in_names_never_reach_a_calendar(
+    config: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], ics_check: IcsCheck
+) -> None:
+    buyers = tmp_path / "acheteurs.csv"
+    buyers.write_bytes(
+        csv_file(
+            "nom;type;contact;email;début convention;fin convention;mois programmation",
+            "Ville\x1b[2J de Lisière, Nord\x07;Commune;Zoé\x1b Dupont;zoe@ville.example;"
+            "01/01/2026;31/12/2029;mars",
+        )
+    )
+    status, _, err = run(capsys, "import", "buyers", str(buyers), "-c", config)
+    assert (status, err) == (0, "")
+    _, out, _ = run(capsys, "buyers", "list", "--json", "-c", config)
+    assert [b["name"] for b in json.loads(out)] == ["Ville[2J de Lisière, Nord"]
+    status, _, err = run(capsys, "feeds", "links", "--kind", "buyer", "-c", config)
+    assert (status, err) == (0, "")
+    status, _, _ = run(capsys, "plan", "-c", config, "--now", "2026-11-25T09:00")
+    assert status == 0
+    (feed,) = (Path(config).parent / "calendars" / "private").glob("*.ics")
+    ics_check(feed)
+    content = feed.read_bytes()
+    assert not re.search(rb"[\x00-\x08\x0b-\x1f\x7f]", content.replace(b"\r\n", b""))
+    (calname,) = [
+        line for line in content.decode().split("\r\n") if line.startswith("X-WR-CALNAME:")
+    ]
+    assert "Ville[2J de Lisière\\, Nord" in calname
 
 
 def test_contacts_naming_an_unknown_organisation_exit_2(

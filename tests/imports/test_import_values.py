@@ -24,6 +24,7 @@ from scheduler.imports.values import (
     parse_month,
     parse_ritual_kinds,
     parse_slug,
+    parse_text,
     slug_for,
 )
 
@@ -198,3 +199,16 @@ def test_slugs_are_given_in_slug_form_or_made_from_the_name() -> None:
     assert slug_for("Ville de Lisière") == "ville-de-lisiere"
     with pytest.raises(ValueError, match="empty identifier"):
         slug_for("!!!")
+
+
+def test_control_characters_are_dropped_from_names() -> None:
+    assert parse_text("Ville\x1b[31m de\x07 Lisi\u0085ère\x7f\t(Nord)", 200) == (
+        "Ville[31m de Lisi ère (Nord)"
+    )
+
+
+@given(st.text())
+def test_free_text_is_one_line_without_control_characters(text: str) -> None:
+    tidy = parse_text(text, 10_000)
+    assert not any(unicodedata.category(c) == "Cc" for c in tidy)
+    assert tidy == " ".join(tidy.split())

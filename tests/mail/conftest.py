@@ -269,6 +269,8 @@ def mail_context(kind: str, *, theme: str | None = "Les marchés réservés") ->
         MeetingView,
         PastMeeting,
         Person,
+        ReviewGapView,
+        ReviewLag,
     )
 
     meeting = MeetingView(
@@ -295,8 +297,19 @@ def mail_context(kind: str, *, theme: str | None = "Les marchés réservés") ->
             FailedDelivery("parti@ville-lisiere.example", "invite", "550 5.1.1", MEETING_START),
         ),
         conventions_ending=(convention,),
-        buyers_without_review=("Département de la Lisière",),
+        buyers_without_review=(ReviewLag("Département de la Lisière", date(2025, 10, 7)),),
         past_week=(PastMeeting(meeting, "https://rituel.example/attendance/tok", recorded=False),),
+        reviews_missing=(
+            ReviewGapView(
+                "Syndicat des eaux",
+                "convention_ends",
+                date(2027, 11, 6),
+                date(2027, 12, 11),
+                until=date(2027, 10, 31),
+            ),
+            ReviewGapView("Ville de Lisière", "no_room", date(2027, 8, 6), date(2027, 9, 10)),
+        ),
+        horizon_end=date(2029, 3, 13),
     )
     return {
         "guichet": GUICHET,

@@ -151,3 +151,82 @@ def test_the_digest_in_english_and_with_nothing_to_record(world: World) -> None:
     text, html = digest(world, "en")
     assert "Meetings of the last 7 days, who came?\n- none." in text
     assert "Meetings of the last 7 days: who came?</h2>\n<p>None.</p>" in html
+
+
+def review(
+    world: World, buyer_id: int, year: int, start: datetime, status: OccurrenceStatus
+) -> None:
+    """A programming review of buyer `buyer_id` for `year`, on `start`."""
+    with session_scope(world.engine) as session:
+        key = f"programming_review:{buyer_id}"
+        ritual = session.exec(select(Ritual).where(Ritual.key == key)).first()
+        if ritual is None:
+            ritual = Ritual(key=key, kind=RitualKind.PROGRAMMING_REVIEW.value)
+            session.add(ritual)
+            session.flush()
+        assert ritual.id is not None
+        session.add(
+            Occurrence(
+                ritual_id=ritual.id,
+                key=f"{key}:{year}",
+                uid=f"review-{buyer_id}-{year}@test.example",
+                kind=RitualKind.PROGRAMMING_REVIEW.value,
+                organisation_id=buyer_id,
+                facilitator_id="camille",
+                start=start,
+                end=start + timedelta(hours=2),
+                status=status,
+                changed_at=start - timedelta(days=60),
+            )
+        )
+
+
+def test_only_reviews_that_took_place_count_and_the_last_one_is_dated(world: World) -> None:
+    never_announced = add_buyer(world.engine, "ville-jamais-annoncee")
+    review(world, never_announced, 2027, MONDAY - timedelta(days=90), OccurrenceStatus.PLANNED)
+    long_ago = add_buyer(world.engine, "ville-lointaine")
+    review(world, long_ago, 2026, datetime(2026, 6, 9, 8, 0, tzinfo=UTC), OccurrenceStatus.HELD)
+    review(world, long_ago, 2027, MONDAY + timedelta(days=20), OccurrenceStatus.ANNOUNCED)
+    under_way = add_buyer(world.engine, "ville-en-cours")
+    review(world, under_way, 2027, MONDAY - timedelta(hours=1), OccurrenceStatus.ANNOUNCED)
+    recent = add_buyer(world.engine, "ville-recente")
+    review(world, recent, 2027, MONDAY - timedelta(days=60), OccurrenceStatus.ANNOUNCED)
+    held = add_buyer(world.engine, "ville-tenue")
+    review(world, held, 2027, MONDAY - timedelta(days=200), OccurrenceStatus.HELD)
+    cancelled = add_buyer(world.engine, "ville-annulee")
+    review(world, cancelled, 2027, MONDAY - timedelta(days=30), OccurrenceStatus.CANCELLED)
+
+    text, html = digest(world)
+
+    without = text.split("depuis 12 mois :")[1].split("\n\n")[0]
+    assert without.strip().splitlines() == [
+        "- Ville Annulee (aucun rendez-vous tenu)",
+        "- Ville De Lisiere (aucun rendez-vous tenu)",
+        "- Ville En Cours (aucun rendez-vous tenu)",
+        "- Ville Jamais Annoncee (aucun rendez-vous tenu)",
+        "- Ville Lointaine (dernier rendez-vous le mardi 9 juin 2026)",
+    ]
+    assert "<li>Ville Lointaine (dernier rendez-vous le mardi 9 juin 2026)</li>" in html
+    english, _ = digest(world, "en")
+    assert "- Ville Lointaine (last one on Tuesday 9 June 2026)" in english
+
+
+def test_the_digest_names_the_buyers_the_plan_leaves_without_a_review(world: World) -> None:
+    add_buyer(
+        world.engine,
+        "ville-finissante",
+        programming_month=3,
+        convention=(date(2025, 1, 1), date(2027, 12, 31)),
+    )
+    add_buyer(world.engine, "ville-de-nadia", facilitator="nadia", convention=None)
+
+    text, html = digest(world)
+
+    missing = text.split("prévu d'ici le mardi 13 mars 2029 :")[1].split("\n\n")[0]
+    assert missing.strip().splitlines() == [
+        "- Ville Finissante : la convention prend fin le vendredi 31 décembre 2027, avant la "
+        "période du prochain rendez-vous"
+    ]
+    assert "<li>Ville Finissante : la convention prend fin le vendredi 31 décembre 2027" in html
+    english, _ = digest(world, "en")
+    assert "- Ville Finissante: the convention ends on Friday 31 December 2027" in english

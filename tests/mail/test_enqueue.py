@@ -69,6 +69,7 @@ async def test_a_moved_meeting_gets_an_update_and_its_reminders_follow(world: Wo
         "0b7c1e2a-test@guichet.example",
         new_start,
         moved_at,
+        settings=world.settings,
         in_transaction=on_occurrence_change(world.settings, moved_at),
     )
 

@@ -11,9 +11,10 @@ import pytest
 from scheduler.calendar import Attendee, EventView, render_cancel, render_request
 from scheduler.cli import main
 from scheduler.core.kinds import OccurrenceStatus, RitualKind
-from scheduler.errors import InputError, NotFoundError
+from scheduler.core.placement import Rule
+from scheduler.errors import InputError, NotFoundError, PlacementError
 from scheduler.service.event_views import Audience, event_view, meeting_of
-from scheduler.service.occurrences import cancel_occurrence, move_occurrence
+from scheduler.service.occurrences import cancel_occurrence, move_occurrence, move_problems
 from scheduler.store.models import Occurrence
 from tests.conftest import IcsCheck
 from tests.feed_factories import NOW, World, at, make_world, properties
@@ -45,7 +46,7 @@ def test_moving_twice_raises_the_sequence_0_1_2_under_the_same_uid(
     files[0].write_bytes(invitation_of(world, world.stored(row.uid)))
     for number, day in enumerate(("2027-06-15 14:00", "2027-06-22 10:00"), start=1):
         later = NOW + timedelta(hours=number)
-        change = move_occurrence(world.engine, row.uid, at(day), later)
+        change = move_occurrence(world.engine, row.uid, at(day), later, settings=world.settings)
         assert change.sequence == number
         stored = world.stored(row.uid)
         assert (stored.uid, stored.sequence, stored.status) == (
@@ -97,7 +98,7 @@ def test_a_cancelled_meeting_can_be_neither_moved_nor_cancelled_again(world: Wor
     row = world.occurrence(RitualKind.BUYER_CLUB, at("2027-03-11 09:30"))
     cancel_occurrence(world.engine, row.uid, NOW)
     with pytest.raises(InputError, match="cancelled; it cannot be moved"):
-        move_occurrence(world.engine, row.uid, at("2027-03-18 09:30"), NOW)
+        move_occurrence(world.engine, row.uid, at("2027-03-18 09:30"), NOW, settings=world.settings)
     with pytest.raises(InputError, match="cancelled; it cannot be cancelled"):
         cancel_occurrence(world.engine, row.uid, NOW)
     assert world.stored(row.uid).sequence == 1
@@ -108,18 +109,24 @@ def test_a_past_meeting_cannot_be_changed_nor_a_meeting_moved_into_the_past(
 ) -> None:
     past = world.occurrence(RitualKind.BUYER_CLUB, NOW - timedelta(days=3))
     with pytest.raises(InputError, match="cannot be moved"):
-        move_occurrence(world.engine, past.uid, NOW + timedelta(days=3), NOW)
+        move_occurrence(
+            world.engine, past.uid, NOW + timedelta(days=3), NOW, settings=world.settings
+        )
     with pytest.raises(InputError, match="cannot be cancelled"):
         cancel_occurrence(world.engine, past.uid, NOW)
     future = world.occurrence(RitualKind.BUYER_CLUB, at("2027-03-11 09:30"))
     with pytest.raises(InputError, match="in the past"):
-        move_occurrence(world.engine, future.uid, NOW - timedelta(hours=1), NOW)
+        move_occurrence(
+            world.engine, future.uid, NOW - timedelta(hours=1), NOW, settings=world.settings
+        )
     assert world.stored(future.uid).sequence == 0
 
 
 def test_an_unknown_uid_is_not_found(world: World) -> None:
     with pytest.raises(NotFoundError, match="no meeting with UID"):
-        move_occurrence(world.engine, "nope@test.example", at("2027-03-18 09:30"), NOW)
+        move_occurrence(
+            world.engine, "nope@test.example", at("2027-03-18 09:30"), NOW, settings=world.settings
+        )
     with pytest.raises(NotFoundError):
         cancel_occurrence(world.engine, "nope@test.example", NOW)
 
@@ -181,3 +188,73 @@ def test_the_commands_move_and_cancel_and_reexport_the_feeds(
     status = main(["occurrence", "move", row.uid, "--to", "next week", "--config", config])
     assert status == 2
     assert "--to: 'next week' is not an ISO 8601" in capsys.readouterr().err
+
+
+def test_a_move_onto_a_holiday_is_refused_with_the_reason_and_changes_nothing(
+    world: World,
+) -> None:
+    row = world.occurrence(RitualKind.BUYER_CLUB, at("2027-04-29 09:30"))
+    with pytest.raises(PlacementError) as refused:
+        move_occurrence(world.engine, row.uid, at("2027-05-06 10:00"), NOW, settings=world.settings)
+    assert [broken.rule for broken in refused.value.broken] == [Rule.HOLIDAY]
+    assert str(refused.value) == (
+        f"{row.uid} not moved to 2027-05-06 10:00: Thursday 2027-05-06 is a public holiday "
+        "(Ascension) (--force moves it anyway)"
+    )
+    stored = world.stored(row.uid)
+    assert (stored.start, stored.sequence, stored.status) == (
+        at("2027-04-29 09:30"),
+        0,
+        OccurrenceStatus.ANNOUNCED,
+    )
+
+
+def test_a_move_over_the_facilitators_day_and_meetings_is_refused_unless_forced(
+    world: World,
+) -> None:
+    row = world.occurrence(RitualKind.BUYER_CLUB, at("2027-04-29 09:30"))
+    world.occurrence(RitualKind.AFTER_WORK, at("2027-05-11 09:00"))
+    world.occurrence(RitualKind.STEERING_COMMITTEE, at("2027-05-11 14:00"))
+    world.occurrence(
+        RitualKind.B2B_MEETUP, at("2027-05-11 16:00"), status=OccurrenceStatus.CANCELLED
+    )
+    world.occurrence(RitualKind.B2B_MEETUP, at("2027-05-11 10:00"), facilitator="nadia")
+    with pytest.raises(PlacementError) as refused:
+        move_occurrence(world.engine, row.uid, at("2027-05-11 10:00"), NOW, settings=world.settings)
+    assert [broken.rule for broken in refused.value.broken] == [Rule.DAY_CAPACITY, Rule.OVERLAP]
+    assert world.stored(row.uid).sequence == 0
+
+    change = move_occurrence(
+        world.engine, row.uid, at("2027-05-11 10:00"), NOW, settings=world.settings, force=True
+    )
+    assert [broken.rule for broken in change.broken] == [Rule.DAY_CAPACITY, Rule.OVERLAP]
+    stored = world.stored(row.uid)
+    assert (stored.start, stored.sequence, stored.status) == (
+        at("2027-05-11 10:00"),
+        1,
+        OccurrenceStatus.MOVED,
+    )
+    assert move_problems(world.engine, world.settings, row.uid, at("2027-05-12 10:00")) == ()
+
+
+def test_the_move_command_refuses_a_closed_day_in_one_line_and_forces_it_on_demand(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    row = world.occurrence(RitualKind.BUYER_CLUB, at("2027-04-29 09:30"))
+    config = str(world.folder / "config.toml")
+    move = ["occurrence", "move", row.uid, "--config", config, "--now", "2026-11-25T09:00"]
+    status = main([*move, "--to", "2027-08-12T10:00"])
+    out, err = capsys.readouterr()
+    assert (status, out) == (1, "")
+    assert err == (
+        f"rituel: {row.uid} not moved to 2027-08-12 10:00: Thursday 2027-08-12 is in a blackout "
+        "period (08-01 to 08-31) (--force moves it anyway)\n"
+    )
+    assert world.stored(row.uid).sequence == 0
+
+    status = main([*move, "--to", "2027-05-15T10:00", "--force"])
+    out, err = capsys.readouterr()
+    assert status == 0
+    assert err == "warning: forced, though Saturday 2027-05-15 is a weekend day\n"
+    assert "SEQUENCE 1" in out
+    assert world.stored(row.uid).start == at("2027-05-15 10:00")

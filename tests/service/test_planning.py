@@ -3,7 +3,7 @@ never move, and what disappears is cancelled with a higher SEQUENCE."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select, update
 from sqlmodel import Session, col
@@ -122,3 +122,44 @@ def test_time_passing_leaves_past_meetings_alone_and_extends_the_horizon(store: 
     assert report.counts  # new meetings at the far end of the horizon
     for key, row in before.items():
         assert after[key] == row  # nothing already planned moved or vanished
+
+
+def test_a_review_held_early_is_not_planned_again_while_its_window_is_open(store: Store) -> None:
+    settings, engine = store("")
+    add_buyer(
+        engine, "ville-a", programming_month=1, convention=(date(2025, 1, 1), date(2029, 12, 31))
+    )
+    plan_and_store(settings, engine, datetime(2026, 10, 1, 9, 0, tzinfo=UTC))
+    key = "programming_review:ville-a:2027"
+    held_on = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
+    with Session(engine) as session:
+        session.execute(
+            update(Occurrence)
+            .where(col(Occurrence.key) == key)
+            .values(start=held_on, end=held_on.replace(hour=11), status=OccurrenceStatus.HELD)
+        )
+        session.commit()
+    before = rows(engine)
+    for day in (20, 25, 30):
+        report = plan_and_store(settings, engine, datetime(2026, 11, day, 9, 0, tzinfo=UTC))
+        assert RitualKind.PROGRAMMING_REVIEW not in report.counts
+        assert "ville-a" not in {gap.buyer for gap in report.missing_reviews}
+    assert rows(engine)[key] == before[key]
+
+
+def test_a_review_placed_late_in_its_window_is_planned_once(store: Store) -> None:
+    settings, engine = store("")
+    add_buyer(
+        engine, "ville-a", programming_month=1, convention=(date(2025, 1, 1), date(2029, 12, 31))
+    )
+    key = "programming_review:ville-a:2027"
+    plan_and_store(settings, engine, datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+    first = rows(engine)[key]
+    assert date(2026, 12, 2) <= first[1].date() <= date(2026, 12, 11)  # type: ignore[attr-defined]
+    for day in (2, 5, 8):
+        plan_and_store(settings, engine, datetime(2026, 12, day, 9, 0, tzinfo=UTC))
+        assert rows(engine)[key] == first
+    after = first[1] + timedelta(days=1)  # type: ignore[operator]
+    report = plan_and_store(settings, engine, after)
+    assert RitualKind.PROGRAMMING_REVIEW not in report.counts
+    assert rows(engine)[key] == first

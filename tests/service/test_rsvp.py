@@ -264,7 +264,7 @@ def test_a_held_or_cancelled_meeting_takes_no_answer(world: World) -> None:
 
 def test_the_link_of_a_meeting_moved_later_expires_at_the_old_end(world: World) -> None:
     row, invitation_id, old = invited(world)
-    move_occurrence(world.engine, row.uid, at("2027-09-21 10:00"), NOW)
+    move_occurrence(world.engine, row.uid, at("2027-09-21 10:00"), NOW, settings=world.settings)
     between = row.end + timedelta(days=1)
     assert rsvp.look_up(world.settings, world.engine, old, NOW).state is RsvpState.OPEN
     assert rsvp.look_up(world.settings, world.engine, old, between).state is RsvpState.EXPIRED
