@@ -7,7 +7,8 @@ messages that should exist. Pure: the service turns its answer into outbox rows.
   whose meeting has started, or that a later reminder has overtaken, is recorded as skipped;
 - an update at once to those already invited when an announced meeting moves (SEQUENCE in the
   key, so every move gives one), a cancellation at once when it is cancelled;
-- renewal notices 120 and 60 days (configurable) before a convention's end;
+- renewal notices 120 and 60 days (configurable) before a convention's end, to the readers the
+  service gives: the buyer's contacts (a notice speaks to the buyer, not to the guichet's people);
 - a weekly digest to each facilitator (Monday 08:00 local by default).
 
 Nobody gets a kind they unsubscribed from.
@@ -91,7 +92,7 @@ class MeetingFacts:
 
 @dataclass(frozen=True, slots=True)
 class ConventionFacts:
-    """A buyer's convention and who hears about its renewal (facilitator, buyer's contacts)."""
+    """A buyer's convention and who hears about its renewal (the buyer's contacts)."""
 
     convention_id: int
     end: date

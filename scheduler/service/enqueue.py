@@ -306,7 +306,8 @@ def _reader(contact: Contact) -> Reader:
 def _convention_facts(
     session: Session, settings: Settings, now: datetime, rules: MessageRules
 ) -> list[ConventionFacts]:
-    """Active conventions, told to the buyer's facilitator and contacts; those ending too far
+    """Active conventions, told to the buyer's contacts (the notice speaks to the buyer, never to
+    the guichet's own people: the facilitator follows them in the digest); those ending too far
     ahead for any notice to fall due before the next ticks are left for later."""
     longest = max(rules.renewal_notice_days, default=0)
     horizon = (now + timedelta(days=longest) + LOOKAHEAD * 2).date()
@@ -323,10 +324,11 @@ def _convention_facts(
     ).all()
     for convention, organisation in rows:
         assert convention.id is not None
-        readers = [_reader(c) for c in contacts.get(organisation.id or 0, [])]
-        facilitator = settings.facilitator(organisation.facilitator_id or "")
-        if facilitator is not None:
-            readers.insert(0, _facilitator_reader(settings, facilitator.id))
+        readers = [
+            _reader(c)
+            for c in contacts.get(organisation.id or 0, [])
+            if not settings.is_staff(c.email)
+        ]
         facts.append(ConventionFacts(convention.id, convention.end_date, True, tuple(readers)))
     return facts
 

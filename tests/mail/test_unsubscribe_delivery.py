@@ -56,7 +56,7 @@ async def test_one_click_unsubscribe_stops_the_reminder_already_queued(
     assert link.endswith(f"/unsubscribe/{first.unsubscribe_token}")
     text = mail.get_body(("plain",))
     assert text is not None
-    assert f"Ne plus recevoir les rappels : {link}" in text.get_content()
+    assert f"Ne plus recevoir les rappels :\n{link}\n" in text.get_content().replace("\r\n", "\n")
 
     app = create_app(world.settings, world.engine, clock=fixed_clock(NOW))
     with serving(app) as base, httpx.Client(base_url=base) as client:
