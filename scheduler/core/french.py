@@ -17,6 +17,7 @@ any other name (a brand, « Lisière Habitat ») is said bare. Pure: no I/O.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Literal
 
 Article = Literal["le", "la", "l'", "les", ""]
@@ -187,6 +188,14 @@ def named(name: str, article: Article | None = None) -> FrenchName:
         return name
     return FrenchName(name, article)
 
+
+NAME_FILTERS: dict[str, Callable[[str], str]] = {
+    "le": lambda name: named(name).le,
+    "Le": lambda name: named(name).Le,
+    "de": lambda name: named(name).de,
+    "a": lambda name: named(name).a,
+}
+"""Names with their article as template filters, for mails and pages: `{{ buyer | le }}`."""
 
 _OF_THE_BUYER = re.compile(r"\b(les|des) ((?:\w+ ){0,2}?\w+) de l'acheteur\b")
 

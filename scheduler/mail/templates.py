@@ -10,7 +10,7 @@ Département », « au Département »: scheduler.core.french), which take a pla
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -27,7 +27,7 @@ from jinja2 import (
 )
 from jinja2 import TemplateError as JinjaError
 
-from scheduler.core.french import named
+from scheduler.core.french import NAME_FILTERS
 from scheduler.errors import RituelError
 from scheduler.i18n import (
     LOCALES,
@@ -138,12 +138,3 @@ def _environment(root: Path, locale: str, zone: str) -> Environment:
         when=when, day=day, short_day=short_day, time_of_day=time_of_day, **NAME_FILTERS
     )
     return environment
-
-
-NAME_FILTERS: dict[str, Callable[[str], str]] = {
-    "le": lambda name: named(name).le,
-    "Le": lambda name: named(name).Le,
-    "de": lambda name: named(name).de,
-    "a": lambda name: named(name).a,
-}
-"""Names with their article, for mail templates and web pages: `{{ buyer | le }}`."""

@@ -17,9 +17,10 @@ from sqlmodel import Session, col, func, select
 
 from scheduler.calendar import Attendee, EventView, render_cancel, render_request
 from scheduler.config import Settings
-from scheduler.core.french import ARTICLES, FrenchName, speak_of_buyer
+from scheduler.core.french import FrenchName, speak_of_buyer
 from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, PartStat, RitualKind
 from scheduler.core.messages import MessageKind, MessageState
+from scheduler.core.policy import stoppable
 from scheduler.mail.mime import CalendarPart, Envelope, Mailbox, build_message
 from scheduler.mail.templates import MailTemplates
 from scheduler.mail.views import (
@@ -32,9 +33,11 @@ from scheduler.mail.views import (
     Person,
 )
 from scheduler.service.digest import past_week
+from scheduler.service.enqueue import reader_of
 from scheduler.service.event_views import (
     Audience,
     event_view,
+    french_name,
     meeting_of,
     meeting_title,
     organizer_of,
@@ -315,11 +318,13 @@ class StoreComposer:
         ritual_kind: str | None = None,
         calendar: CalendarPart | None = None,
     ) -> Composed:
+        ritual = RitualKind(ritual_kind) if ritual_kind else None
         values = {
             "guichet": self.settings.organisation.french_name,
             "guichet_short": self.settings.organisation.french_short_name,
             "recipient": recipient,
             "unsubscribe_url": self.unsubscribe_url(message),
+            "stoppable": stoppable(ritual),
             **context,
         }
         rendered = self.templates.render(message.kind, message.locale, values, ritual_kind)
@@ -329,7 +334,8 @@ class StoreComposer:
             message_id=message.message_id,
             date=now,
             reply_to=reply_to,
-            unsubscribe_url=self.unsubscribe_url(message),
+            # a meeting of the buyer's own convention has nothing a mail client could stop
+            unsubscribe_url=self.unsubscribe_url(message) if values["stoppable"] else None,
             locale=message.locale,
         )
         email = build_message(envelope, rendered.subject, rendered.text, rendered.html, calendar)
@@ -365,7 +371,7 @@ def _meeting_verdict(
         return Verdict(MessageState.CANCELLED, "the meeting moved since")
     if kind is MessageKind.UPDATE and message.sequence < occurrence.sequence:
         return Verdict(MessageState.CANCELLED, "a later update supersedes it")
-    if contact is not None and unsubscribed(contact, kind):
+    if contact is not None and unsubscribed(contact, kind, RitualKind(occurrence.kind)):
         return Verdict(MessageState.SKIPPED, f"unsubscribed from {kind.value}")
     declined = invitation is not None and invitation.partstat == PartStat.DECLINED
     if kind is MessageKind.REMINDER and declined:
@@ -373,10 +379,14 @@ def _meeting_verdict(
     return None
 
 
-def unsubscribed(contact: Contact, kind: MessageKind) -> bool:
-    """True when `contact` asked to stop receiving `kind` (or every mail)."""
-    kinds = {k.strip() for k in contact.unsubscribed_kinds.split(",") if k.strip()}
-    return contact.unsubscribed or kind.value in kinds
+def unsubscribed(contact: Contact, kind: MessageKind, ritual: RitualKind | None = None) -> bool:
+    """True when `contact` asked to stop receiving `kind` (about a meeting of `ritual`), as the
+    policy reads it: every mail, that kind or that ritual — never a meeting of their own
+    convention unless every mail."""
+    reader = reader_of(contact)
+    if ritual is None:
+        return not reader.wants(kind)
+    return not reader.wants_about(kind, ritual)
 
 
 def _organisation_name(session: Session, organisation_id: int | None) -> FrenchName | None:
@@ -384,12 +394,6 @@ def _organisation_name(session: Session, organisation_id: int | None) -> FrenchN
         return None
     organisation = session.get(Organisation, organisation_id)
     return french_name(organisation) if organisation else None
-
-
-def french_name(organisation: Organisation) -> FrenchName:
-    """An organisation's name with its article (the directory's, else derived)."""
-    article = organisation.article
-    return FrenchName(organisation.name, article if article in ARTICLES else None)
 
 
 def _works_for(contact: Contact, organisation_id: int | None) -> bool:

@@ -26,9 +26,11 @@ from zoneinfo import ZoneInfo
 
 from scheduler.calendar import Attendee, EventView, Organizer
 from scheduler.config import Settings
+from scheduler.core.french import ARTICLES, FrenchName
 from scheduler.core.kinds import OccurrenceStatus, RitualKind, Scope
 from scheduler.i18n import format_day, format_time, supported
 from scheduler.service.planning import AUTO_CANCEL_REASON
+from scheduler.store.models import Organisation
 
 
 class Audience(StrEnum):
@@ -167,6 +169,12 @@ def ritual_title(settings: Settings, kind: RitualKind, locale: str) -> str:
     """The configured title of a ritual kind, in `locale` (French unless English)."""
     ritual = settings.rituals[kind]
     return ritual.title if supported(locale) == "fr" else ritual.title_en
+
+
+def french_name(organisation: Organisation) -> FrenchName:
+    """An organisation's name with its article (the directory's, else derived)."""
+    article = organisation.article
+    return FrenchName(organisation.name, article if article in ARTICLES else None)
 
 
 def meeting_title(settings: Settings, meeting: Meeting, locale: str) -> str:

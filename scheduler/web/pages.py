@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from scheduler.clock import Clock, system_clock
 from scheduler.config import Settings
+from scheduler.core.french import NAME_FILTERS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MAX_FORM_BYTES = 2048
@@ -38,6 +39,7 @@ pages = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+pages.filters.update(NAME_FILTERS)
 
 
 class TokenPages:
@@ -68,7 +70,7 @@ class TokenPages:
     def render(self, template: str, status: int, **context: Any) -> Response:
         """A page from `template`, never cached, never sending a referrer."""
         body = pages.get_template(template).render(
-            guichet=self.settings.organisation.name, **context
+            guichet=self.settings.organisation.french_name, **context
         )
         return HTMLResponse(body, status_code=status, headers=PAGE_HEADERS)
 

@@ -56,11 +56,12 @@ def world(store: Store) -> World:
 
 @dataclass(frozen=True)
 class Mail:
-    """One sent mail: its subject and its two bodies."""
+    """One sent mail: its subject, its two bodies and its List-Unsubscribe header."""
 
     subject: str
     text: str
     html: str
+    list_unsubscribe: str | None = None
 
 
 async def send(world: World, intent: MessageIntent, at: datetime) -> Mail:
@@ -85,6 +86,7 @@ async def send(world: World, intent: MessageIntent, at: datetime) -> Mail:
         message["Subject"],
         text.get_content().replace("\r\n", "\n"),
         html.get_content().replace("\r\n", "\n"),
+        message["List-Unsubscribe"],
     )
 
 
@@ -242,6 +244,21 @@ def test_no_renewal_notice_goes_to_the_guichets_own_people(world: World) -> None
     assert {n.recipient for n in notices} == {CONTACT}
 
 
+# --- 14. the meetings of the buyer's own convention are not unsubscribable ----------------------
+
+
+async def test_a_mail_about_the_buyers_own_meeting_offers_no_unsubscribe(world: World) -> None:
+    with session_scope(world.engine) as session:
+        contact = session.get(Contact, world.contact_id)
+        assert contact is not None
+        contact.unsubscribed_kinds = "invite"  # stopped from a territory meeting's mail
+        session.add(contact)
+    mail = await send(world, world.intent(), NOW)
+    assert mail.list_unsubscribe is None
+    assert "Ne plus recevoir" not in mail.text
+    assert "Ce rendez-vous fait partie de votre convention de partenariat" in mail.text
+
+
 # --- 15. links on their own line -----------------------------------------------------------------
 
 
@@ -252,7 +269,7 @@ async def test_every_link_of_the_text_part_stands_on_its_own_line(
     intent = world.intent(kind, offset_days=7 if kind is MessageKind.REMINDER else None)
     mail = await send(world, intent, NOW)
     links = [line for line in mail.text.splitlines() if URL.search(line)]
-    assert len(links) == 2  # the RSVP link and the unsubscribe link
+    assert any("/rsvp/" in line for line in links)
     assert all(URL.fullmatch(line) for line in links), links
 
 

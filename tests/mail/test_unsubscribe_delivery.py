@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from scheduler.clock import fixed_clock
+from scheduler.core.kinds import RitualKind
 from scheduler.core.messages import MessageKind, MessageState
 from scheduler.mail.transport import SmtpTransport
 from scheduler.service.compose import StoreComposer
@@ -28,7 +29,8 @@ DAY_BEFORE = MEETING - timedelta(days=1)
 
 @pytest.fixture
 def world(store: Store) -> World:
-    return make_world(*store(""))
+    """A buyers' club (a territory ritual: its reminders may be stopped)."""
+    return make_world(*store(""), kind=RitualKind.BUYER_CLUB)
 
 
 async def send(world: World, server: SmtpServer, at: datetime) -> None:
