@@ -32,6 +32,9 @@ PAGE_HEADERS = {
     ),
 }
 
+TRAILING_PUNCTUATION = ".)"
+"""What may follow a link pasted at the end of a sentence, and is not part of a token."""
+
 pages = Environment(
     loader=FileSystemLoader(TEMPLATES),
     autoescape=True,
@@ -58,6 +61,13 @@ class TokenPages:
             Route(f"/{self.path}/{{token}}", self.show, methods=["GET"]),
             Route(f"/{self.path}/{{token}}", self.submit, methods=["POST"]),
         ]
+
+    @staticmethod
+    def token(request: Request) -> str:
+        """The token in the path, without the `.` or `)` a mail client or a reader may have
+        glued to a link that ended a sentence or a parenthesis (tokens never end with them)."""
+        token: str = request.path_params["token"]
+        return token.rstrip(TRAILING_PUNCTUATION)
 
     async def show(self, request: Request) -> Response:
         """The page; changes nothing."""

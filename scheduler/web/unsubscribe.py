@@ -41,7 +41,7 @@ class UnsubscribeEndpoints(TokenPages):
     async def show(self, request: Request) -> Response:
         """What would stop, and the button that stops it; changes nothing."""
         view = await run_in_threadpool(
-            unsubscribe.look_up, self.settings, self.engine, request.path_params["token"]
+            unsubscribe.look_up, self.settings, self.engine, self.token(request)
         )
         return self._page(view, done=False)
 
@@ -56,7 +56,7 @@ class UnsubscribeEndpoints(TokenPages):
             unsubscribe.unsubscribe,
             self.settings,
             self.engine,
-            request.path_params["token"],
+            self.token(request),
             self.clock(),
             scope,
         )
