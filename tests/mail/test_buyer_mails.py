@@ -17,10 +17,13 @@ import pytest
 from sqlmodel import select
 
 from scheduler.clock import fixed_clock
+from scheduler.config import OrganisationSettings
+from scheduler.core.french import FrenchName
 from scheduler.core.kinds import OccurrenceStatus, RitualKind
 from scheduler.core.messages import MessageKind
 from scheduler.core.policy import MessageIntent, message_key
 from scheduler.mail.retry import RetryPolicy
+from scheduler.mail.templates import MailTemplates
 from scheduler.mail.transport import MemoryTransport
 from scheduler.service.compose import StoreComposer
 from scheduler.service.enqueue import enqueue_messages
@@ -28,7 +31,7 @@ from scheduler.service.event_views import Audience, event_view, meeting_of
 from scheduler.service.outbox import dispatch
 from scheduler.store.db import session_scope
 from scheduler.store.models import Contact, Convention, Invitation, Message, Occurrence, Ritual
-from tests.mail.conftest import Store
+from tests.mail.conftest import FACILITATOR, Store, mail_context
 from tests.mail.outbox_world import CONTACT, MEETING, NOW, World, make_world
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -344,3 +347,55 @@ async def test_subjects_put_the_date_before_the_long_names(world: World) -> None
         f"des achats — {BUYER}"
     )
     assert MEETING.astimezone(PARIS).day == 14
+
+
+# --- the templates themselves, for every kind ----------------------------------------------------
+
+TEMPLATES = MailTemplates(timezone="Europe/Paris")
+
+
+@pytest.mark.parametrize(
+    ("kind", "start"),
+    [
+        ("invite", "Invitation : rencontre du 14 septembre 2027 — "),
+        ("reminder", "Rappel : rencontre du 14 septembre 2027 (dans 7 jours) — "),
+        ("update", "Changement : rencontre désormais le 14 septembre 2027 — "),
+        ("cancel", "Annulation : rencontre du 14 septembre 2027 — "),
+        ("renewal_notice", "Convention de partenariat : fin le 31 décembre 2027 — "),
+    ],
+)
+def test_every_french_subject_starts_with_its_date(kind: str, start: str) -> None:
+    assert TEMPLATES.render(kind, "fr", mail_context(kind)).subject.startswith(start)
+
+
+@pytest.mark.parametrize("kind", ["invite", "reminder", "update", "cancel"])
+def test_a_meeting_with_a_buyer_is_said_with_its_article(kind: str) -> None:
+    context = mail_context(kind)
+    context["meeting"] = replace(
+        context["meeting"], buyer=FrenchName(BUYER), ritual="Rendez-vous annuel", theme=None
+    )
+    rendered = TEMPLATES.render(kind, "fr", context)
+    assert f"« Rendez-vous annuel » avec le {BUYER}" in rendered.text
+    assert f"avec le {BUYER}" in rendered.html
+    said_to_the_buyer = replace(context["meeting"], yours=True)
+    rendered = TEMPLATES.render(kind, "fr", {**context, "meeting": said_to_the_buyer})
+    assert "« Rendez-vous annuel » avec vos services" in rendered.text
+    assert BUYER not in rendered.text.split("\n\n")[1]
+
+
+def test_the_configured_article_and_short_name_are_used() -> None:
+    organisation = OrganisationSettings(
+        name="Agence d'insertion de Lisière", article="l'", short_name="Agence d'insertion"
+    )
+    context = {
+        **mail_context("invite"),
+        "guichet": organisation.french_name,
+        "guichet_short": organisation.french_short_name,
+    }
+    rendered = TEMPLATES.render("invite", "fr", context)
+    assert "L'Agence d'insertion de Lisière a le plaisir de vous inviter" in rendered.text
+    assert rendered.text.split("Bien cordialement,\n")[1].startswith(
+        f"{FACILITATOR.name}\nAgence d'insertion\n"
+    )
+    test = TEMPLATES.render("test", "fr", context)
+    assert test.subject == "Message d'essai de l'Agence d'insertion"
