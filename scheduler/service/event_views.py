@@ -109,7 +109,7 @@ _WORDS = {
         "place": "Lieu : {place}",
         "video": "Visioconférence : {url}",
         "video_place": "Visioconférence",
-        "host": "Animé par {host}, {guichet}.",
+        "host": "Animé par {host}, {guichet_of}.",
         "moved": "Ce rendez-vous a été déplacé ; l'horaire ci-dessus remplace le précédent.",
         "cancel": "Ce rendez-vous est annulé.",
         "reason": "Motif : {reason}",
@@ -221,8 +221,9 @@ def _description(
         lines.append(words["video"].format(url=video))
     facilitator = settings.facilitator(meeting.facilitator_id)
     if facilitator is not None:
+        guichet = settings.organisation.french_name
         lines.append(
-            words["host"].format(host=facilitator.name, guichet=settings.organisation.name)
+            words["host"].format(host=facilitator.name, guichet=guichet, guichet_of=guichet.de)
         )
     if meeting.status is OccurrenceStatus.MOVED:
         lines.append(words["moved"])
