@@ -36,6 +36,7 @@ from pydantic import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from scheduler.core.french import FrenchName
 from scheduler.core.kinds import Cadence, OnConflict, RitualKind
 from scheduler.core.text import is_email
 from scheduler.core.values import (
@@ -191,6 +192,12 @@ class OrganisationSettings(_Table):
     """The guichet itself."""
 
     name: str = "Guichet clause sociale"
+    article: Literal["le", "la", "l'", "les", ""] | None = None
+    """The article of `name` in French (« le Guichet … »); derived from the name when unset,
+    "" for a name said bare."""
+    short_name: str = ""
+    """A shorter name for second mentions (« le Guichet »): the sign-off and the footer of
+    mails; the full name when empty."""
     timezone: str = "Europe/Paris"
     locale: Literal["fr", "en"] = "fr"
     uid_domain: str = "rituel.invalid"
@@ -199,6 +206,16 @@ class OrganisationSettings(_Table):
     working_hours: WorkingHours = WorkingHours()
     working_days: list[Weekday] = Field(default_factory=lambda: [0, 1, 2, 3, 4])
     default_programming_month: int = Field(default=10, ge=1, le=12)
+
+    @property
+    def french_name(self) -> FrenchName:
+        """The guichet's name with its article."""
+        return FrenchName(self.name, self.article)
+
+    @property
+    def french_short_name(self) -> FrenchName:
+        """The name of second mentions, with the same article."""
+        return FrenchName(self.short_name or self.name, self.article)
 
     @field_validator("timezone")
     @classmethod
@@ -512,6 +529,12 @@ class Settings(_Table):
     def facilitator(self, facilitator_id: str) -> FacilitatorSettings | None:
         """The facilitator with this id, if configured."""
         return next((f for f in self.facilitators if f.id == facilitator_id), None)
+
+    def is_staff(self, email: str) -> bool:
+        """True for an address of the guichet's own people (a facilitator, the sender)."""
+        address = email.strip().lower()
+        staff = {f.email.lower() for f in self.facilitators} | {self.mail.sender.lower()}
+        return address in staff
 
     def resolve(self, relative: str) -> Path:
         """A path from the configuration, relative to the configuration file's folder."""

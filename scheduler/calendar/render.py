@@ -306,7 +306,7 @@ def _vevent(event: EventView, use: _Use) -> icalendar.Event:
         vevent.add("location", event.location)
     if event.url:
         vevent.add("url", icalendar.vUri(event.url))
-    vevent.add("categories", [event.kind.value])
+    vevent.add("categories", [event.category or event.kind.title()])
     vevent.add("status", "CANCELLED" if cancelled else EVENT_STATUS[event.status])
     vevent.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
     if event.organizer is not None:

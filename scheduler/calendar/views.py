@@ -66,6 +66,9 @@ class EventView:
     organizer: Organizer | None = None
     attendees: tuple[Attendee, ...] = ()
     alarm_minutes: int | None = None
+    category: str = ""
+    """CATEGORIES: the ritual's title in the reader's language (its handbook title when empty),
+    never its code."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from scheduler.cli.app import (
     err_console,
     open_context,
 )
+from scheduler.config import Settings
 from scheduler.core.kinds import RitualKind
 from scheduler.errors import InputError
 from scheduler.i18n import format_time, format_when
@@ -165,14 +166,20 @@ def agenda(
     for entry in entries:
         table.add_row(
             entry.title,
-            entry.buyer or "territoire",
-            entry.facilitator,
-            entry.status.value,
+            entry.buyer_name or "territoire",
+            _facilitator_name(ctx.settings, entry.facilitator),
+            entry.status.label("fr"),
             format_when(entry.start, "fr", zone),
             format_time(entry.end, "fr", zone),
         )
     console.print(table)
-    console.print(f"{len(entries)} meetings")
+    console.print(f"{len(entries)} rencontre{'s' if len(entries) > 1 else ''}")
+
+
+def _facilitator_name(settings: Settings, facilitator_id: str) -> str:
+    """The facilitator's name, as the French table shows it (the id when not configured)."""
+    facilitator = settings.facilitator(facilitator_id)
+    return facilitator.name if facilitator is not None else facilitator_id
 
 
 def _date_range(ctx: Context, first: str | None, last: str | None) -> tuple[datetime, datetime]:

@@ -61,6 +61,10 @@ class OccurrenceStatus(StrEnum):
     HELD = "held"
     CANCELLED = "cancelled"
 
+    def label(self, locale: str = "fr") -> str:
+        """How a reader says this status (« prévue », « annoncée »…): never the code."""
+        return STATUS_LABELS[self][0 if locale == "fr" else 1]
+
     @property
     def is_fixed(self) -> bool:
         """A re-plan never moves an occurrence people were told about or that was moved by hand."""
@@ -136,4 +140,12 @@ DEFAULT_TITLES: dict[RitualKind, tuple[str, str]] = {
         "Renouvellement de la convention de partenariat",
         "Partnership convention renewal",
     ),
+}
+
+STATUS_LABELS: dict[OccurrenceStatus, tuple[str, str]] = {
+    OccurrenceStatus.PLANNED: ("prévue", "planned"),
+    OccurrenceStatus.ANNOUNCED: ("annoncée", "announced"),
+    OccurrenceStatus.MOVED: ("déplacée", "moved"),
+    OccurrenceStatus.HELD: ("tenue", "held"),
+    OccurrenceStatus.CANCELLED: ("annulée", "cancelled"),
 }

@@ -7,10 +7,14 @@ messages that should exist. Pure: the service turns its answer into outbox rows.
   whose meeting has started, or that a later reminder has overtaken, is recorded as skipped;
 - an update at once to those already invited when an announced meeting moves (SEQUENCE in the
   key, so every move gives one), a cancellation at once when it is cancelled;
-- renewal notices 120 and 60 days (configurable) before a convention's end;
+- renewal notices 120 and 60 days (configurable) before a convention's end, to the readers the
+  service gives: the buyer's contacts (a notice speaks to the buyer, not to the guichet's people);
 - a weekly digest to each facilitator (Monday 08:00 local by default).
 
-Nobody gets a kind they unsubscribed from.
+Nobody gets a kind they unsubscribed from, nor any message about a ritual kind they stopped —
+except about the meetings of their own convention (the per-buyer rituals: programming review,
+internal awareness, convention renewal), which are part of what the buyer signed for and are not
+unsubscribable: those go unless the reader stopped every mail (`stoppable`).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind
+from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind, Scope
 from scheduler.core.messages import MessageKind
 
 DIGEST_GRACE = timedelta(days=1)
@@ -57,10 +61,30 @@ class Reader:
     contact_id: int | None = None
     facilitator_id: str | None = None
     unsubscribed_from: frozenset[MessageKind] = frozenset()
+    unsubscribed_rituals: frozenset[RitualKind] = frozenset()
+    """Ritual kinds this reader stopped every message about."""
+    unsubscribed_all: bool = False
+    """This reader stopped every mail (their directory entry says so)."""
 
     def wants(self, kind: MessageKind) -> bool:
         """False when this reader asked to stop receiving `kind`."""
-        return kind not in self.unsubscribed_from
+        return not self.unsubscribed_all and kind not in self.unsubscribed_from
+
+    def wants_about(self, kind: MessageKind, ritual: RitualKind) -> bool:
+        """False when this reader stopped `kind` or every message about `ritual`, and a reader
+        may stop those (see `stoppable`)."""
+        if self.unsubscribed_all:
+            return False
+        if not stoppable(ritual):
+            return True
+        return kind not in self.unsubscribed_from and ritual not in self.unsubscribed_rituals
+
+
+def stoppable(ritual: RitualKind | None) -> bool:
+    """Whether a reader may stop messages about meetings of `ritual` (by message kind or by
+    ritual kind): not those of their own convention — a per-buyer ritual is part of what the
+    buyer signed for. Messages about no meeting (notices, digests) follow their kind only."""
+    return ritual is None or ritual.scope is not Scope.BUYER
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +115,7 @@ class MeetingFacts:
 
 @dataclass(frozen=True, slots=True)
 class ConventionFacts:
-    """A buyer's convention and who hears about its renewal (facilitator, buyer's contacts)."""
+    """A buyer's convention and who hears about its renewal (the buyer's contacts)."""
 
     convention_id: int
     end: date
@@ -167,7 +191,8 @@ def _invitations(meeting: MeetingFacts, rules: MessageRules, now: datetime) -> l
     return [
         _about(meeting, MessageKind.INVITE, invitee.reader, due, skip_reason=late)
         for invitee in meeting.invitees
-        if invitee.reader.wants(MessageKind.INVITE) and invitee.partstat != PartStat.DECLINED
+        if invitee.reader.wants_about(MessageKind.INVITE, meeting.kind)
+        and invitee.partstat != PartStat.DECLINED
     ]
 
 
@@ -188,7 +213,9 @@ def _updates(meeting: MeetingFacts, now: datetime) -> list[MessageIntent]:
             skip_reason=late,
         )
         for invitee in meeting.invitees
-        if invitee.invited and not invitee.current and invitee.reader.wants(MessageKind.UPDATE)
+        if invitee.invited
+        and not invitee.current
+        and invitee.reader.wants_about(MessageKind.UPDATE, meeting.kind)
     ]
 
 
@@ -205,7 +232,7 @@ def _reminders(meeting: MeetingFacts, rules: MessageRules, now: datetime) -> lis
         for invitee in meeting.invitees:
             if invitee.partstat == PartStat.DECLINED:
                 continue
-            if not invitee.reader.wants(MessageKind.REMINDER):
+            if not invitee.reader.wants_about(MessageKind.REMINDER, meeting.kind):
                 continue
             intents.append(
                 _about(
@@ -233,7 +260,7 @@ def _cancellations(meeting: MeetingFacts, now: datetime) -> list[MessageIntent]:
             skip_reason=late,
         )
         for invitee in meeting.invitees
-        if invitee.invited and invitee.reader.wants(MessageKind.CANCEL)
+        if invitee.invited and invitee.reader.wants_about(MessageKind.CANCEL, meeting.kind)
     ]
 
 

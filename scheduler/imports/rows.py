@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Generic, TypeVar
 
+from scheduler.core.french import parse_article
 from scheduler.core.kinds import OrganisationRole, RitualKind
 from scheduler.core.text import fold, slugify
 from scheduler.imports.reading import Problem, Record, Sheet, column_key, read_sheet
@@ -45,6 +46,7 @@ _ORGANISATION_SPELLINGS: dict[str, tuple[str, ...]] = {
     "slug": ("identifiant",),
     "kind": ("type", "catégorie", "category"),
     "territory": ("territoire",),
+    "article": ("déterminant",),
     "contact_name": ("contact", "nom du contact", "nom contact"),
     "contact_email": ("email", "e-mail", "mail", "courriel", "email du contact", "email contact"),
     "contact_role": ("fonction", "fonction du contact", "contact job", "poste"),
@@ -111,6 +113,8 @@ class OrganisationRow:
     kind: str
     slug_given: bool = False
     territory: str | None = None
+    article: str | None = None
+    """The article French puts before the name (`la`, `le`, `l'`, `les`, "" for none)."""
     facilitator: str | None = None
     programming_month: int | None = None
     convention: ConventionDates | None = None
@@ -293,6 +297,7 @@ def _organisation(
     if slug is None and name is not None:
         slug = line.value("name", slug_for)
     territory = line.value("territory", lambda text: parse_text(text, SHORT_LIMIT))
+    article = line.value("article", parse_article)
     facilitator = line.value("facilitator", lambda text: parse_facilitator(text, facilitators))
     month = line.value("programming_month", parse_month)
     convention = _convention(line)
@@ -307,6 +312,7 @@ def _organisation(
         kind=kind,
         slug_given=line.given("slug"),
         territory=territory,
+        article=article,
         facilitator=facilitator,
         programming_month=month,
         convention=convention,

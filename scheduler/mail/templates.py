@@ -3,7 +3,9 @@
 For a message of kind KIND about a meeting of ritual kind RITUAL, each part is looked up first as
 `KIND.RITUAL.PART` then as `KIND.PART` (PART is `subject.txt`, `txt` or `html`), so a ritual kind
 may override any part. Undefined names are errors (StrictUndefined); HTML is autoescaped.
-Dates go through the `when`, `day` and `time_of_day` filters, written the reader's way.
+Dates go through the `when`, `day`, `short_day` and `time_of_day` filters, written the reader's
+way; names of organisations through `le`, `Le`, `de` and `a` (« le Département », « du
+Département », « au Département »: scheduler.core.french), which take a plain name too.
 """
 
 from __future__ import annotations
@@ -25,8 +27,16 @@ from jinja2 import (
 )
 from jinja2 import TemplateError as JinjaError
 
+from scheduler.core.french import NAME_FILTERS
 from scheduler.errors import RituelError
-from scheduler.i18n import LOCALES, format_day, format_time, format_when, supported
+from scheduler.i18n import (
+    LOCALES,
+    format_day,
+    format_short_day,
+    format_time,
+    format_when,
+    supported,
+)
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "mail_templates"
 PARTS = ("subject.txt", "txt", "html")
@@ -118,5 +128,13 @@ def _environment(root: Path, locale: str, zone: str) -> Environment:
     def time_of_day(moment: datetime) -> str:
         return format_time(moment, locale, zone)
 
-    environment.filters.update(when=when, day=day, time_of_day=time_of_day)
+    @lru_cache(maxsize=4096)
+    def short_day(value: date | datetime) -> str:
+        if isinstance(value, datetime):
+            return format_short_day(value, locale, zone)
+        return format_short_day(value, locale)
+
+    environment.filters.update(
+        when=when, day=day, short_day=short_day, time_of_day=time_of_day, **NAME_FILTERS
+    )
     return environment

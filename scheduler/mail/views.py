@@ -31,6 +31,11 @@ class MeetingView:
     sequence: int = 0
     cancel_reason: str | None = None
     rsvp_url: str | None = None
+    ritual: str = ""
+    """The ritual's title alone, said to the reader (« Sensibilisation de vos services
+    internes »), for sentences that name the buyer apart; `title` when empty."""
+    yours: bool = False
+    """The reader works for the meeting's buyer: texts say « vos services »."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +46,10 @@ class ConventionView:
     start: date
     end: date
     days_left: int
+    renewal_meeting: datetime | None = None
+    """The start of the coming renewal meeting with the buyer, when one is planned."""
+    renewal_invited: bool = False
+    """The reader is invited to that meeting already (the invitation is out or going out)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,12 +25,15 @@ class AgendaEntry:
     uid: str
     kind: RitualKind
     buyer: str | None
+    """The buyer's slug (what `--buyer` takes), None for a territory meeting."""
     title: str
     start: datetime
     end: datetime
     status: OccurrenceStatus
     facilitator: str
     sequence: int
+    buyer_name: str | None = None
+    """The buyer's name, as the table shows it."""
 
     def as_json(self) -> dict[str, Any]:
         """The JSON object `rituel agenda --json` prints."""
@@ -70,7 +73,7 @@ def agenda(
     zone = ZoneInfo(settings.organisation.timezone)
     with read_session(engine) as session:
         query = (
-            select(Occurrence, col(Organisation.slug))
+            select(Occurrence, col(Organisation.slug), col(Organisation.name))
             .outerjoin(Organisation, col(Organisation.id) == col(Occurrence.organisation_id))
             .where(col(Occurrence.start) >= start, col(Occurrence.start) < end)
             .order_by(col(Occurrence.start), col(Occurrence.key))
@@ -92,8 +95,9 @@ def agenda(
             status=OccurrenceStatus(occ.status),
             facilitator=occ.facilitator_id,
             sequence=occ.sequence,
+            buyer_name=name,
         )
-        for occ, slug in rows
+        for occ, slug, name in rows
     ]
 
 

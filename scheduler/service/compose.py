@@ -18,8 +18,10 @@ from sqlmodel import Session, col, func, select
 
 from scheduler.calendar import Attendee, EventView, render_cancel, render_request
 from scheduler.config import Settings
+from scheduler.core.french import FrenchName, speak_of_buyer
 from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, PartStat, RitualKind
 from scheduler.core.messages import MessageKind, MessageState
+from scheduler.core.policy import stoppable
 from scheduler.mail.mime import CalendarPart, Envelope, Mailbox, build_message
 from scheduler.mail.templates import MailTemplates
 from scheduler.mail.views import (
@@ -34,12 +36,15 @@ from scheduler.mail.views import (
     ReviewLag,
 )
 from scheduler.service.digest import past_week
+from scheduler.service.enqueue import reader_of
 from scheduler.service.event_views import (
     Audience,
     event_view,
+    french_name,
     meeting_of,
     meeting_title,
     organizer_of,
+    ritual_title,
 )
 from scheduler.service.outbox import Composed, Verdict
 from scheduler.service.planning import horizon, missing_reviews
@@ -156,8 +161,15 @@ class StoreComposer:
             return verdict
         about = self._about(session, batch, occurrence, message.locale)
         recipient = Person(message.recipient_name or message.recipient, message.recipient)
-        view = replace(about.view, rsvp_url=self._rsvp_url(session, kind, occurrence, contact))
-        context = {"meeting": view, "days_before": message.offset_days or 0}
+        yours = contact is not None and _works_for(contact, occurrence.organisation_id)
+        view = replace(
+            about.view,
+            rsvp_url=self._rsvp_url(session, kind, occurrence, contact),
+            yours=yours,
+            ritual=speak_of_buyer(about.view.ritual, about.view.buyer, yours=yours),
+            location=speak_of_buyer(about.view.location, about.view.buyer, yours=yours),
+        )
+        context = {"meeting": view, "days_left": self._days_until(occurrence.start, now)}
         calendar = None
         method = kind.itip_method
         if method is not None:
@@ -193,7 +205,7 @@ class StoreComposer:
         if occurrence.organisation_id is None:
             buyer = None
         elif occurrence.organisation_id in batch.organisations:
-            buyer = batch.organisations[occurrence.organisation_id].name
+            buyer = french_name(batch.organisations[occurrence.organisation_id])
         else:
             buyer = _organisation_name(session, occurrence.organisation_id)
         meeting = meeting_of(occurrence, buyer)
@@ -212,6 +224,7 @@ class StoreComposer:
             buyer=buyer,
             sequence=occurrence.sequence,
             cancel_reason=occurrence.cancel_reason,
+            ritual=ritual_title(self.settings, meeting.kind, locale),
         )
         event = event_view(self.settings, meeting, locale=locale, audience=Audience.SCHEDULING)
         about = _About(view, event, Mailbox(organizer.name, organizer.email))
@@ -255,15 +268,25 @@ class StoreComposer:
         convention = session.get(Convention, message.convention_id)
         if convention is None or convention.status != "active":
             return Verdict(MessageState.CANCELLED, "the convention is no longer active")
+        if message.contact_id is None or self.settings.is_staff(message.recipient):
+            return Verdict(MessageState.CANCELLED, "renewal notices go to the buyer's contacts")
         today = self._today(now)
         if convention.end_date < today:
             return Verdict(MessageState.SKIPPED, "the convention has ended")
         buyer = session.get(Organisation, convention.organisation_id)
+        renewal = _renewal_meeting(session, convention, now)
+        invited = renewal is not None and (
+            renewal.status != OccurrenceStatus.PLANNED
+            and renewal.id is not None
+            and self._invitation(session, renewal.id, message.contact_id) is not None
+        )
         view = ConventionView(
-            buyer=buyer.name if buyer else "?",
+            buyer=french_name(buyer) if buyer else "?",
             start=convention.start_date,
             end=convention.end_date,
             days_left=(convention.end_date - today).days,
+            renewal_meeting=renewal.start if renewal is not None else None,
+            renewal_invited=invited,
         )
         facilitator = self.settings.facilitator(buyer.facilitator_id or "") if buyer else None
         reply_to = Mailbox(facilitator.name, facilitator.email) if facilitator else None
@@ -303,10 +326,13 @@ class StoreComposer:
         ritual_kind: str | None = None,
         calendar: CalendarPart | None = None,
     ) -> Composed:
+        ritual = RitualKind(ritual_kind) if ritual_kind else None
         values = {
-            "guichet": self.settings.organisation.name,
+            "guichet": self.settings.organisation.french_name,
+            "guichet_short": self.settings.organisation.french_short_name,
             "recipient": recipient,
             "unsubscribe_url": self.unsubscribe_url(message),
+            "stoppable": stoppable(ritual),
             **context,
         }
         rendered = self.templates.render(message.kind, message.locale, values, ritual_kind)
@@ -316,7 +342,8 @@ class StoreComposer:
             message_id=message.message_id,
             date=now,
             reply_to=reply_to,
-            unsubscribe_url=self.unsubscribe_url(message),
+            # a meeting of the buyer's own convention has nothing a mail client could stop
+            unsubscribe_url=self.unsubscribe_url(message) if values["stoppable"] else None,
             locale=message.locale,
         )
         email = build_message(envelope, rendered.subject, rendered.text, rendered.html, calendar)
@@ -324,6 +351,12 @@ class StoreComposer:
 
     def _today(self, now: datetime) -> date:
         return now.astimezone(ZoneInfo(self.settings.organisation.timezone)).date()
+
+    def _days_until(self, moment: datetime, now: datetime) -> int:
+        """Days from today to `moment`'s day, both in the guichet's time zone: what « demain »
+        and « dans 3 jours » mean when the mail is read on the day it is sent."""
+        zone = ZoneInfo(self.settings.organisation.timezone)
+        return (moment.astimezone(zone).date() - now.astimezone(zone).date()).days
 
 
 def _meeting_verdict(
@@ -346,7 +379,7 @@ def _meeting_verdict(
         return Verdict(MessageState.CANCELLED, "the meeting moved since")
     if kind is MessageKind.UPDATE and message.sequence < occurrence.sequence:
         return Verdict(MessageState.CANCELLED, "a later update supersedes it")
-    if contact is not None and unsubscribed(contact, kind):
+    if contact is not None and unsubscribed(contact, kind, RitualKind(occurrence.kind)):
         return Verdict(MessageState.SKIPPED, f"unsubscribed from {kind.value}")
     declined = invitation is not None and invitation.partstat == PartStat.DECLINED
     if kind is MessageKind.REMINDER and declined:
@@ -354,17 +387,38 @@ def _meeting_verdict(
     return None
 
 
-def unsubscribed(contact: Contact, kind: MessageKind) -> bool:
-    """True when `contact` asked to stop receiving `kind` (or every mail)."""
-    kinds = {k.strip() for k in contact.unsubscribed_kinds.split(",") if k.strip()}
-    return contact.unsubscribed or kind.value in kinds
+def unsubscribed(contact: Contact, kind: MessageKind, ritual: RitualKind | None = None) -> bool:
+    """True when `contact` asked to stop receiving `kind` (about a meeting of `ritual`), as the
+    policy reads it: every mail, that kind or that ritual — never a meeting of their own
+    convention unless every mail."""
+    reader = reader_of(contact)
+    if ritual is None:
+        return not reader.wants(kind)
+    return not reader.wants_about(kind, ritual)
 
 
-def _organisation_name(session: Session, organisation_id: int | None) -> str | None:
+def _organisation_name(session: Session, organisation_id: int | None) -> FrenchName | None:
     if organisation_id is None:
         return None
     organisation = session.get(Organisation, organisation_id)
-    return organisation.name if organisation else None
+    return french_name(organisation) if organisation else None
+
+
+def _works_for(contact: Contact, organisation_id: int | None) -> bool:
+    """True when `contact` is one of the people of the organisation `organisation_id`."""
+    return organisation_id is not None and contact.organisation_id == organisation_id
+
+
+def _renewal_meeting(session: Session, convention: Convention, now: datetime) -> Occurrence | None:
+    """The next renewal meeting with the convention's buyer, if one is planned before its end."""
+    return session.exec(
+        select(Occurrence)
+        .where(col(Occurrence.kind) == RitualKind.CONVENTION_RENEWAL.value)
+        .where(col(Occurrence.organisation_id) == convention.organisation_id)
+        .where(col(Occurrence.status) != OccurrenceStatus.CANCELLED)
+        .where(col(Occurrence.start) > now)
+        .order_by(col(Occurrence.start))
+    ).first()
 
 
 def _upcoming(

@@ -287,6 +287,8 @@ class _OrganisationWriter:
         values: dict[str, Any] = {"name": row.name, "kind": row.kind}
         if row.territory is not None:
             values["territory"] = row.territory
+        if row.article is not None:
+            values["article"] = row.article
         if row.programming_month is not None:
             values["programming_month"] = row.programming_month
         if row.role == OrganisationRole.BUYER:

@@ -275,7 +275,7 @@ def _meeting_facts(session: Session, occurrences: Sequence[Occurrence]) -> list[
                 changed_at=occurrence.changed_at,
                 invitees=tuple(
                     Invitee(
-                        _reader(contact),
+                        reader_of(contact),
                         invitation.partstat,
                         invited=(occurrence.id, contact.id) in sent_at,
                         current=sent_at.get((occurrence.id, contact.id), -1) >= occurrence.sequence,
@@ -287,26 +287,31 @@ def _meeting_facts(session: Session, occurrences: Sequence[Occurrence]) -> list[
     return facts
 
 
-def _reader(contact: Contact) -> Reader:
-    kinds = {k.strip() for k in contact.unsubscribed_kinds.split(",") if k.strip()}
-    stopped = (
-        frozenset(MessageKind)
-        if contact.unsubscribed
-        else frozenset(k for k in MessageKind if k.value in kinds)
-    )
+def reader_of(contact: Contact) -> Reader:
+    """What the message policy knows of a contact: address, language and what they stopped."""
+    kinds = _listed(contact.unsubscribed_kinds)
+    rituals = _listed(contact.unsubscribed_rituals)
     return Reader(
         email=contact.email,
         name=contact.name,
         locale=contact.locale,
         contact_id=contact.id,
-        unsubscribed_from=stopped,
+        unsubscribed_from=frozenset(k for k in MessageKind if k.value in kinds),
+        unsubscribed_rituals=frozenset(r for r in RitualKind if r.value in rituals),
+        unsubscribed_all=contact.unsubscribed,
     )
+
+
+def _listed(text: str) -> set[str]:
+    """The values of a comma-separated column."""
+    return {value.strip() for value in text.split(",") if value.strip()}
 
 
 def _convention_facts(
     session: Session, settings: Settings, now: datetime, rules: MessageRules
 ) -> list[ConventionFacts]:
-    """Active conventions, told to the buyer's facilitator and contacts; those ending too far
+    """Active conventions, told to the buyer's contacts (the notice speaks to the buyer, never to
+    the guichet's own people: the facilitator follows them in the digest); those ending too far
     ahead for any notice to fall due before the next ticks are left for later."""
     longest = max(rules.renewal_notice_days, default=0)
     horizon = (now + timedelta(days=longest) + LOOKAHEAD * 2).date()
@@ -323,10 +328,11 @@ def _convention_facts(
     ).all()
     for convention, organisation in rows:
         assert convention.id is not None
-        readers = [_reader(c) for c in contacts.get(organisation.id or 0, [])]
-        facilitator = settings.facilitator(organisation.facilitator_id or "")
-        if facilitator is not None:
-            readers.insert(0, _facilitator_reader(settings, facilitator.id))
+        readers = [
+            reader_of(c)
+            for c in contacts.get(organisation.id or 0, [])
+            if not settings.is_staff(c.email)
+        ]
         facts.append(ConventionFacts(convention.id, convention.end_date, True, tuple(readers)))
     return facts
 

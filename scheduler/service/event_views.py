@@ -26,9 +26,11 @@ from zoneinfo import ZoneInfo
 
 from scheduler.calendar import Attendee, EventView, Organizer
 from scheduler.config import Settings
+from scheduler.core.french import ARTICLES, FrenchName, speak_of_buyer
 from scheduler.core.kinds import OccurrenceStatus, RitualKind, Scope
 from scheduler.i18n import format_day, format_time, supported
 from scheduler.service.planning import AUTO_CANCEL_REASON
+from scheduler.store.models import Organisation
 
 
 class Audience(StrEnum):
@@ -107,7 +109,7 @@ _WORDS = {
         "place": "Lieu : {place}",
         "video": "Visioconférence : {url}",
         "video_place": "Visioconférence",
-        "host": "Animé par {host}, {guichet}.",
+        "host": "Animé par {host}, {guichet_of}.",
         "moved": "Ce rendez-vous a été déplacé ; l'horaire ci-dessus remplace le précédent.",
         "cancel": "Ce rendez-vous est annulé.",
         "reason": "Motif : {reason}",
@@ -143,7 +145,7 @@ def event_view(
     cancelled = meeting.status is OccurrenceStatus.CANCELLED
     title = meeting_title(settings, meeting, loc)
     video = ritual.video_url if audience is not Audience.PUBLIC else ""
-    place = ritual.location or (video and words["video_place"])
+    place = _place(ritual.location, meeting) or (video and words["video_place"])
     return EventView(
         uid=meeting.uid,
         sequence=meeting.sequence,
@@ -153,6 +155,7 @@ def event_view(
         timezone=settings.organisation.timezone,
         summary=(words["cancelled"] + title) if cancelled else title,
         kind=meeting.kind,
+        category=ritual_title(settings, meeting.kind, loc),
         status=meeting.status,
         description=_description(settings, meeting, loc, audience, video),
         location=place,
@@ -169,12 +172,29 @@ def ritual_title(settings: Settings, kind: RitualKind, locale: str) -> str:
     return ritual.title if supported(locale) == "fr" else ritual.title_en
 
 
+def french_name(organisation: Organisation) -> FrenchName:
+    """An organisation's name with its article (the directory's, else derived)."""
+    article = organisation.article
+    return FrenchName(organisation.name, article if article in ARTICLES else None)
+
+
 def meeting_title(settings: Settings, meeting: Meeting, locale: str) -> str:
     """The ritual's title in `locale`, then the theme of an after-work or the buyer's name for a
     per-buyer ritual."""
     title = ritual_title(settings, meeting.kind, locale)
-    detail = meeting.theme or (meeting.buyer_name if meeting.kind.scope is Scope.BUYER else None)
+    buyer = meeting.buyer_name if meeting.kind.scope is Scope.BUYER else None
+    said = speak_of_buyer(title, buyer, yours=False)
+    if said != title:  # the title names the buyer already (« … de la Ville de Lisière »)
+        return f"{said} — {meeting.theme}" if meeting.theme else said
+    detail = meeting.theme or buyer
     return f"{title} — {detail}" if detail else title
+
+
+def _place(location: str, meeting: Meeting) -> str:
+    """The configured place, said of the meeting's buyer (« Dans les locaux de la Ville de
+    Lisière » for « Dans les locaux de l'acheteur »): a calendar is read by more than the buyer."""
+    buyer = meeting.buyer_name if meeting.kind.scope is Scope.BUYER else None
+    return speak_of_buyer(location, buyer, yours=False)
 
 
 def organizer_of(settings: Settings, meeting: Meeting) -> Organizer:
@@ -196,13 +216,14 @@ def _description(
     if meeting.buyer_name and meeting.kind.scope is Scope.BUYER:
         lines.append(words["buyer"].format(buyer=meeting.buyer_name))
     if ritual.location:
-        lines.append(words["place"].format(place=ritual.location))
+        lines.append(words["place"].format(place=_place(ritual.location, meeting)))
     if video:
         lines.append(words["video"].format(url=video))
     facilitator = settings.facilitator(meeting.facilitator_id)
     if facilitator is not None:
+        guichet = settings.organisation.french_name
         lines.append(
-            words["host"].format(host=facilitator.name, guichet=settings.organisation.name)
+            words["host"].format(host=facilitator.name, guichet=guichet, guichet_of=guichet.de)
         )
     if meeting.status is OccurrenceStatus.MOVED:
         lines.append(words["moved"])

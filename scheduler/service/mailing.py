@@ -119,7 +119,8 @@ async def send_test(
         "test",
         settings.organisation.locale,
         {
-            "guichet": settings.organisation.name,
+            "guichet": settings.organisation.french_name,
+            "guichet_short": settings.organisation.french_short_name,
             "sent_at": now,
             "unsubscribe_url": f"{settings.feeds.base_url.rstrip('/')}/unsubscribe/{token}",
         },

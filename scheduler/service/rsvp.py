@@ -29,6 +29,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from scheduler.config import Settings
+from scheduler.core.french import speak_of_buyer
 from scheduler.core.kinds import OccurrenceStatus, PartStat
 from scheduler.errors import InputError
 from scheduler.i18n import format_time, format_when, supported
@@ -220,7 +221,11 @@ def _view(session: Session, settings: Settings, found: _Found | None, now: datet
         title=meeting_title(settings, meeting, locale),
         when=format_when(occurrence.start, locale, zone),
         until=format_time(occurrence.end, locale, zone),
-        place=ritual.location,
+        place=speak_of_buyer(
+            ritual.location,
+            buyer.name if buyer else None,
+            yours=buyer is not None and contact.organisation_id == buyer.id,
+        ),
         video_url=ritual.video_url,
         partstat=PartStat(invitation.partstat),
     )

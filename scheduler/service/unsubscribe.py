@@ -1,11 +1,15 @@
-"""Unsubscribe: a reader stops one kind of message from the link at the foot of every mail.
+"""Unsubscribe: a reader stops one kind of message, or every message about one ritual kind, from
+the link at the foot of every mail.
 
 Each outbox row has its own random `unsubscribe_token` (made at enqueue); the mail links to
 `{feeds.base_url}/unsubscribe/{token}` and names it in `List-Unsubscribe`. The token maps to
-the row, hence to one contact and one message kind (invitations, reminders, updates…):
-unsubscribing adds that kind to the contact's `unsubscribed_kinds`, which the policy reads
-when it writes rows and the composer reads again at send time, so a reminder already queued
-is skipped rather than sent.
+the row, hence to one contact, one message kind (invitations, reminders, updates…) and, for a
+mail about a meeting, one ritual kind: unsubscribing adds that message kind to the contact's
+`unsubscribed_kinds` (the default, and what a one-click POST does) or, when the form asks for
+`scope=ritual`, that ritual kind to `unsubscribed_rituals`. The policy reads both when it
+writes rows and the composer reads them again at send time, so a reminder already queued is
+skipped rather than sent. The meetings of the buyer's own convention (per-buyer rituals) are
+not unsubscribable (`scheduler.core.policy.stoppable`): their page says so.
 
 A GET only shows what would stop (mail scanners follow links); the POST — the page's button,
 or a mail client's RFC 8058 one-click POST — does it. Doing it twice changes nothing more.
@@ -15,6 +19,7 @@ What a token opens:
 - an unknown (or malformed) token → `UNKNOWN` (404), through the same query as a right one;
 - a row sent to a facilitator (digests, their renewal notices) → `STAFF`: those follow the
   configuration, not a contact's choice, so nothing can be stopped here;
+- a row about a meeting of the reader's own convention → `OWN`: nothing can be stopped;
 - otherwise `OPEN` (200), with `already` set when that kind is stopped already.
 """
 
@@ -32,8 +37,9 @@ from sqlmodel import Session, col
 from scheduler.config import Settings
 from scheduler.core.kinds import RitualKind
 from scheduler.core.messages import MessageKind
+from scheduler.core.policy import stoppable
 from scheduler.i18n import format_when, supported
-from scheduler.service.event_views import meeting_of, meeting_title
+from scheduler.service.event_views import french_name, meeting_of, meeting_title, ritual_title
 from scheduler.store.db import session_scope
 from scheduler.store.models import Contact, Convention, Message, Occurrence, Organisation
 
@@ -44,6 +50,10 @@ _NO_TOKEN = ""
 """What is looked up for a token that cannot be one: no row has it."""
 _NO_CONTACT = 0
 """The contact id looked up when there is none: no row has it."""
+KIND = "kind"
+"""Stop this kind of message (invitations, reminders…): the default and the one-click POST."""
+RITUAL = "ritual"
+"""Stop every message about this ritual kind (the after-works, the buyers' club…)."""
 
 
 class UnsubscribeState(StrEnum):
@@ -51,6 +61,7 @@ class UnsubscribeState(StrEnum):
 
     OPEN = "open"
     STAFF = "staff"
+    OWN = "own"
     UNKNOWN = "unknown"
 
     @property
@@ -69,6 +80,9 @@ class UnsubscribeView:
     """The message kind that stops (`MessageKind` value), as the mail's footer named it."""
     ritual_kind: str | None = None
     """The ritual of the meeting the mail was about, if it was about one."""
+    ritual_title: str = ""
+    """That ritual's title in the reader's language (« After-work achat socialement
+    responsable »): what `scope=ritual` stops every message about."""
     about: str = ""
     """What the mail was about: the meeting's title, or the buyer of a convention."""
     when: str = ""
@@ -76,8 +90,12 @@ class UnsubscribeView:
     contact_name: str = ""
     already: bool = False
     """True when the reader had already stopped this kind (or every mail)."""
+    ritual_already: bool = False
+    """True when the reader had already stopped every message about this ritual kind."""
     changed: bool = False
     """True when this request stopped it."""
+    scope: str = KIND
+    """What this request stops: the message kind (`kind`) or the ritual kind (`ritual`)."""
 
 
 def look_up(settings: Settings, engine: Engine, token: str) -> UnsubscribeView:
@@ -87,15 +105,27 @@ def look_up(settings: Settings, engine: Engine, token: str) -> UnsubscribeView:
         return _view(session, settings, message, contact)
 
 
-def unsubscribe(settings: Settings, engine: Engine, token: str, now: datetime) -> UnsubscribeView:
-    """Stop the kind of the row `token` names for its contact; the view says what happened.
+def unsubscribe(
+    settings: Settings, engine: Engine, token: str, now: datetime, scope: str = KIND
+) -> UnsubscribeView:
+    """Stop the message kind of the row `token` names for its contact (or, with `scope` RITUAL,
+    every message about its meeting's ritual kind); the view says what happened.
     Unsubscribing twice writes nothing the second time."""
     with session_scope(engine) as session:
         message, contact = _find(session, token, lock=True)
         view = _view(session, settings, message, contact)
-        if view.state is not UnsubscribeState.OPEN or view.already or contact is None:
+        if view.state is not UnsubscribeState.OPEN or contact is None:
             return view
-        contact.unsubscribed_kinds = add_kind(contact.unsubscribed_kinds, view.kind)
+        ritual = view.ritual_kind
+        if scope == RITUAL and ritual is not None:
+            view = replace(view, scope=RITUAL)
+            if view.ritual_already:
+                return view
+            contact.unsubscribed_rituals = add_kind(contact.unsubscribed_rituals, ritual)
+        else:
+            if view.already:
+                return view
+            contact.unsubscribed_kinds = add_kind(contact.unsubscribed_kinds, view.kind)
         session.add(contact)
         return replace(view, changed=True)
 
@@ -139,8 +169,13 @@ def _view(
     view = _about(session, settings, message, view)
     if contact is None:
         return replace(view, state=UnsubscribeState.STAFF)
+    ritual = RitualKind(view.ritual_kind) if view.ritual_kind else None
+    if not stoppable(ritual):
+        view = replace(view, state=UnsubscribeState.OWN)
     already = contact.unsubscribed or kind in stopped_kinds(contact)
-    return replace(view, contact_name=contact.name, already=already)
+    rituals = {r.strip() for r in contact.unsubscribed_rituals.split(",") if r.strip()}
+    ritual_already = contact.unsubscribed or view.ritual_kind in rituals
+    return replace(view, contact_name=contact.name, already=already, ritual_already=ritual_already)
 
 
 def _about(
@@ -156,11 +191,12 @@ def _about(
         return replace(
             view,
             ritual_kind=RitualKind(occurrence.kind).value,
+            ritual_title=ritual_title(settings, RitualKind(occurrence.kind), view.locale),
             about=meeting_title(settings, meeting, view.locale),
             when=format_when(occurrence.start, view.locale, settings.organisation.timezone),
         )
     if message.convention_id is not None:
         convention = session.get(Convention, message.convention_id)
         buyer = session.get(Organisation, convention.organisation_id) if convention else None
-        return replace(view, about=buyer.name if buyer is not None else "")
+        return replace(view, about=french_name(buyer) if buyer is not None else "")
     return view

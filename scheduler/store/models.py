@@ -28,6 +28,9 @@ class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, index=True, max_length=80)
     name: str = Field(max_length=200)
+    article: str | None = Field(default=None, max_length=4)
+    """The article French puts before the name (`le`, `la`, `l'`, `les`, "" for none); None:
+    derived from the name (scheduler.core.french)."""
     role: OrganisationRole = Field(index=True, sa_type=String(20))
     kind: str = Field(default="autre", max_length=40)
     territory: str = Field(default="", max_length=120)
@@ -50,6 +53,10 @@ class Contact(SQLModel, table=True):
     """Comma-separated ritual kinds this person is invited to; empty means every kind of their
     role."""
     unsubscribed_kinds: str = Field(default="", max_length=400)
+    """Comma-separated message kinds this person stopped (invitations, reminders…)."""
+    unsubscribed_rituals: str = Field(default="", max_length=400)
+    """Comma-separated ritual kinds this person stopped every message about (a territory
+    ritual: the after-works, the buyers' club…)."""
     unsubscribed: bool = Field(default=False)
 
 

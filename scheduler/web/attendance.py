@@ -31,14 +31,14 @@ class AttendanceEndpoints(TokenPages):
             attendance.attendance_sheet,
             self.settings,
             self.engine,
-            request.path_params["token"],
+            self.token(request),
             self.clock(),
         )
         return self._page(sheet)
 
     async def submit(self, request: Request) -> Response:
         """Record the checked invitees as present, the others absent."""
-        token = request.path_params["token"]
+        token = self.token(request)
         present = _contact_ids(await read_form(request, max_fields=MAX_INVITEES))
         sheet: AttendanceSheet | None = None
         if present is not None:

@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from scheduler.clock import Clock, system_clock
 from scheduler.config import Settings
+from scheduler.core.french import NAME_FILTERS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MAX_FORM_BYTES = 2048
@@ -31,6 +32,9 @@ PAGE_HEADERS = {
     ),
 }
 
+TRAILING_PUNCTUATION = ".)"
+"""What may follow a link pasted at the end of a sentence, and is not part of a token."""
+
 pages = Environment(
     loader=FileSystemLoader(TEMPLATES),
     autoescape=True,
@@ -38,6 +42,7 @@ pages = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+pages.filters.update(NAME_FILTERS)
 
 
 class TokenPages:
@@ -57,6 +62,13 @@ class TokenPages:
             Route(f"/{self.path}/{{token}}", self.submit, methods=["POST"]),
         ]
 
+    @staticmethod
+    def token(request: Request) -> str:
+        """The token in the path, without the `.` or `)` a mail client or a reader may have
+        glued to a link that ended a sentence or a parenthesis (tokens never end with them)."""
+        token: str = request.path_params["token"]
+        return token.rstrip(TRAILING_PUNCTUATION)
+
     async def show(self, request: Request) -> Response:
         """The page; changes nothing."""
         raise NotImplementedError
@@ -68,7 +80,7 @@ class TokenPages:
     def render(self, template: str, status: int, **context: Any) -> Response:
         """A page from `template`, never cached, never sending a referrer."""
         body = pages.get_template(template).render(
-            guichet=self.settings.organisation.name, **context
+            guichet=self.settings.organisation.french_name, **context
         )
         return HTMLResponse(body, status_code=status, headers=PAGE_HEADERS)
 

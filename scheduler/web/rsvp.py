@@ -34,7 +34,7 @@ class RsvpEndpoints(TokenPages):
 
     async def show(self, request: Request) -> Response:
         """The meeting and the three answers, the one in `?answer=` first; changes nothing."""
-        token = request.path_params["token"]
+        token = self.token(request)
         view = await run_in_threadpool(
             rsvp.look_up, self.settings, self.engine, token, self.clock()
         )
@@ -43,7 +43,7 @@ class RsvpEndpoints(TokenPages):
 
     async def submit(self, request: Request) -> Response:
         """Record the posted answer, then thank the invitee."""
-        token = request.path_params["token"]
+        token = self.token(request)
         posted = await _posted_answer(request)
         if posted is None:
             view = await run_in_threadpool(

@@ -187,7 +187,7 @@ def test_feed_event_properties(tmp_path: Path, ics_check: IcsCheck) -> None:
     assert str(event["DESCRIPTION"]).startswith("Le mercredi 9 juin 2027, de 14 h 00")
     assert str(event["LOCATION"]).startswith("Hôtel de la Métropole, salle du conseil")
     assert str(event["URL"]) == "https://visio.guichet.example/comite"
-    assert event.categories == ["steering_committee"]
+    assert event.categories == ["Comité de pilotage du dispositif clause sociale"]
     assert str(event["STATUS"]) == "CONFIRMED"
     assert "ATTENDEE" not in event
     assert "ORGANIZER" not in event

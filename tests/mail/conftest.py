@@ -313,10 +313,11 @@ def mail_context(kind: str, *, theme: str | None = "Les marchés réservés") ->
     )
     return {
         "guichet": GUICHET,
+        "guichet_short": GUICHET,
         "recipient": Person("Élise Martin", INVITEE),
         "unsubscribe_url": f"https://rituel.example/unsubscribe/tok-{kind}",
         "meeting": meeting,
-        "days_before": 7,
+        "days_left": 7,
         "convention": convention,
         "digest": digest,
         "sent_at": MEETING_START,

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from scheduler.config import Settings
-from scheduler.core.kinds import OccurrenceStatus, RitualKind
+from scheduler.core.kinds import OccurrenceStatus, RitualKind, Scope
 from scheduler.core.messages import MessageKind
 from scheduler.core.policy import MessageIntent, message_key
 from scheduler.service.outbox import enqueue
@@ -72,27 +72,31 @@ class World:
             session.add(occurrence)
 
 
-def make_world(settings: Settings, engine: Engine) -> World:
-    """A buyer, its contact, an announced programming review on 14 September 2027 at 10:00."""
+def make_world(
+    settings: Settings, engine: Engine, kind: RitualKind = RitualKind.PROGRAMMING_REVIEW
+) -> World:
+    """A buyer, its contact, an announced programming review on 14 September 2027 at 10:00 (or
+    a meeting of the territory ritual `kind`, the contact invited)."""
+    territory = kind.scope is Scope.TERRITORY
     buyer_id = add_buyer(engine, "ville-de-lisiere", contact_email=CONTACT)
     with session_scope(engine) as session:
         contact = session.exec(select(Contact).where(Contact.email == CONTACT)).one()
         contact.name = "Élise Martin"
         session.add(contact)
         ritual = Ritual(
-            key="programming_review:ville-de-lisiere",
-            kind=RitualKind.PROGRAMMING_REVIEW.value,
-            organisation_id=buyer_id,
+            key=kind.value if territory else f"{kind.value}:ville-de-lisiere",
+            kind=kind.value,
+            organisation_id=None if territory else buyer_id,
         )
         session.add(ritual)
         session.flush()
         assert ritual.id is not None
         occurrence = Occurrence(
             ritual_id=ritual.id,
-            key="programming_review:ville-de-lisiere:2027",
+            key=f"{ritual.key}:2027",
             uid="0b7c1e2a-test@guichet.example",
-            kind=RitualKind.PROGRAMMING_REVIEW.value,
-            organisation_id=buyer_id,
+            kind=kind.value,
+            organisation_id=None if territory else buyer_id,
             facilitator_id="camille",
             start=MEETING,
             end=MEETING + timedelta(hours=2),

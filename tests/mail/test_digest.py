@@ -124,7 +124,7 @@ def test_the_digest_lists_what_the_issue_asks_for(world: World) -> None:
     assert "Rencontres du lundi 13 septembre 2027 au dimanche 26 septembre 2027" in text
     assert "mardi 14 septembre 2027 à 10 h 00 : Rendez-vous annuel sur la programmation" in text
     assert "réponses : 1 oui, 0 peut-être, 0 non, 0 sans réponse" in text
-    assert "invite à parti@ville-lisiere.example – 550 5.1.1 no such mailbox" in text
+    assert "invitation à parti@ville-lisiere.example – 550 5.1.1 no such mailbox" in text
     assert "Departement Du Nord : fin le vendredi 31 décembre 2027 (dans 109 jours)" in text
     without = text.split("depuis 12 mois :")[1]
     assert "- Departement Du Nord" in without

@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from scheduler.clock import fixed_clock
 from scheduler.config import SmtpSettings
-from scheduler.core.kinds import OccurrenceStatus, PartStat
+from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind
 from scheduler.core.messages import MessageKind, MessageState
 from scheduler.core.policy import MessageIntent
 from scheduler.mail.retry import RetryPolicy
@@ -207,7 +207,7 @@ async def test_the_file_transport_writes_what_smtp_would_send(world: World, tmp_
     message = message_from_bytes(written.read_bytes(), policy=policy.default)
     assert message["Message-ID"] == world.messages()[0].message_id
     assert message.get_content_type() == "multipart/mixed"
-    assert "mardi 14 septembre 2027 à 10 h 00" in message["Subject"]
+    assert message["Subject"].startswith("Invitation : rencontre du 14 septembre 2027 — ")
 
 
 async def test_a_reminder_whose_meeting_has_passed_is_skipped(
@@ -247,6 +247,8 @@ async def test_no_reminder_to_a_decliner_nor_to_the_unsubscribed(
     assert world.messages()[0].state == MessageState.SKIPPED
     assert world.messages()[0].last_error == "declined"
 
+    # invitations may be stopped for a territory meeting (not for the buyer's own ones)
+    world.change_occurrence(kind=RitualKind.BUYER_CLUB.value, organisation_id=None)
     world.enqueue(world.intent(MessageKind.INVITE))
     with session_scope(world.engine) as session:
         contact = session.get(Contact, world.contact_id)
@@ -311,6 +313,7 @@ async def _digest_text(world: World, at: datetime) -> str:
 
 
 async def test_an_invitation_carries_its_rsvp_and_unsubscribe_links(world: World) -> None:
+    world.change_occurrence(kind=RitualKind.BUYER_CLUB.value, organisation_id=None)
     world.enqueue(world.intent())
     transport = MemoryTransport()
     await run(world, transport, NOW)

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from scheduler.clock import fixed_clock
+from scheduler.core.kinds import RitualKind
 from scheduler.core.messages import MessageKind, MessageState
 from scheduler.mail.transport import SmtpTransport
 from scheduler.service.compose import StoreComposer
@@ -28,7 +29,8 @@ DAY_BEFORE = MEETING - timedelta(days=1)
 
 @pytest.fixture
 def world(store: Store) -> World:
-    return make_world(*store(""))
+    """A buyers' club (a territory ritual: its reminders may be stopped)."""
+    return make_world(*store(""), kind=RitualKind.BUYER_CLUB)
 
 
 async def send(world: World, server: SmtpServer, at: datetime) -> None:
@@ -56,7 +58,7 @@ async def test_one_click_unsubscribe_stops_the_reminder_already_queued(
     assert link.endswith(f"/unsubscribe/{first.unsubscribe_token}")
     text = mail.get_body(("plain",))
     assert text is not None
-    assert f"Ne plus recevoir les rappels : {link}" in text.get_content()
+    assert f"Ne plus recevoir les rappels :\n{link}\n" in text.get_content().replace("\r\n", "\n")
 
     app = create_app(world.settings, world.engine, clock=fixed_clock(NOW))
     with serving(app) as base, httpx.Client(base_url=base) as client:

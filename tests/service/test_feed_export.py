@@ -156,19 +156,23 @@ def test_a_buyer_feed_has_its_own_meetings_and_the_territory_ones_for_buyers(
     buyers = demo_territory(world)
     buyer_feeds, _, _ = feeds_of(world)
     categories = [
-        line.split(":")[1] for line in properties(buyer_feeds[buyers[0].id].render(), "CATEGORIES")
+        line.split(":", 1)[1]
+        for line in properties(buyer_feeds[buyers[0].id].render(), "CATEGORIES")
     ]
+    # CATEGORIES carry the ritual's French title, never its code (issue 9, item 18)
     assert sorted(categories) == sorted(
-        [
-            "steering_committee",
-            "buyer_club",
-            "after_work",
-            "b2b_meetup",
-            "annual_restitution",
-            "programming_review",
-            "internal_awareness",
-        ]
+        world.settings.rituals[kind].title.replace(",", "\\,")
+        for kind in (
+            RitualKind.STEERING_COMMITTEE,
+            RitualKind.BUYER_CLUB,
+            RitualKind.AFTER_WORK,
+            RitualKind.B2B_MEETUP,
+            RitualKind.ANNUAL_RESTITUTION,
+            RitualKind.PROGRAMMING_REVIEW,
+            RitualKind.INTERNAL_AWARENESS,
+        )
     )
+    assert "Rendez-vous annuel sur la programmation des achats" in categories
 
 
 def test_a_territory_ritual_not_meant_for_buyers_shows_only_where_a_contact_is_invited(

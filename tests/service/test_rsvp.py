@@ -185,7 +185,7 @@ def test_looking_shows_the_meeting_in_french_and_changes_nothing(world: World) -
     assert view.when == "mardi 14 septembre 2027 à 10 h 00"
     assert view.until == "12 h 00"
     assert view.title == "Rendez-vous annuel sur la programmation des achats — Ville A"
-    assert view.place == "Dans les locaux de l'acheteur"
+    assert view.place == "Dans vos locaux"  # said to the buyer's own contact
     assert view.contact_name == "Zoé Dupont"
     assert view.partstat is PartStat.NEEDS_ACTION
     invitation = only_invitation(world)

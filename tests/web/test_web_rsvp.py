@@ -134,7 +134,7 @@ def test_get_shows_the_meeting_in_french_and_changes_nothing(guichet: Guichet) -
         assert '<html lang="fr">' in html
         assert "Rendez-vous annuel sur la programmation des achats — Ville A" in html
         assert "mardi 14 septembre 2027 à 10 h 00" in html
-        assert "Dans les locaux de l&#39;acheteur" in html
+        assert "Dans vos locaux" in html  # said to the buyer (issue 9, item 18)
         assert "Bonjour Zoé Dupont" in html
         assert '<form method="post">' in html
         assert html.count('name="answer"') == 3

@@ -13,6 +13,7 @@ import pytest
 from sqlmodel import select
 
 from scheduler.clock import fixed_clock
+from scheduler.core.kinds import RitualKind
 from scheduler.core.messages import MessageKind
 from scheduler.core.policy import MessageIntent
 from scheduler.store.db import session_scope
@@ -23,7 +24,7 @@ from tests.service.conftest import Store, store  # noqa: F401 (the fixture)
 from tests.web.test_web_rsvp import assert_page_headers
 from tests.web_server import serving
 
-TITLE = "Rendez-vous annuel sur la programmation des achats — Ville De Lisiere"
+TITLE = "Club des acheteurs socialement responsables"
 FACILITATOR = "camille@guichet.example"
 
 
@@ -51,7 +52,7 @@ class Site:
 
 @pytest.fixture
 def site(store: Store) -> Iterator[Site]:  # noqa: F811 (the fixture imported above)
-    world = make_world(*store(""))
+    world = make_world(*store(""), kind=RitualKind.BUYER_CLUB)
     with session_scope(world.engine) as session:
         convention = session.exec(select(Convention)).one()
         convention_id = convention.id
@@ -141,7 +142,7 @@ def test_an_english_contact_gets_english_pages(site: Site) -> None:
     page = site.client.get(path)
     assert '<html lang="en">' in page.text
     assert "<h1>Stop receiving reminders?</h1>" in page.text
-    title = "Annual procurement-programming review — Ville De Lisiere"
+    title = "Socially responsible buyers&#39; club"
     assert f"This link comes from a reminder for “{title}”" in page.text
     assert "Tuesday 14 September 2027 at 10:00" in page.text
     done = site.client.post(path)
@@ -152,7 +153,9 @@ def test_a_renewal_notice_names_the_buyer(site: Site) -> None:
     path = f"/unsubscribe/{site.token(MessageKind.RENEWAL_NOTICE)}"
     page = site.client.get(path)
     assert "<h1>Ne plus recevoir les avis de renouvellement de convention ?</h1>" in page.text
-    assert "d&#39;un avis de renouvellement de convention au sujet de Ville De Lisiere" in page.text
+    assert "d&#39;un avis de renouvellement de convention au sujet de la Ville De Lisiere" in (
+        page.text
+    )
     site.client.post(path)
     assert site.contact().unsubscribed_kinds == "renewal_notice"
 
@@ -189,3 +192,48 @@ def test_a_contact_who_stopped_everything_is_told_so(site: Site) -> None:
     assert "Vous aviez déjà demandé" in site.client.get(path).text
     assert "Vous aviez déjà demandé" in site.client.post(path).text
     assert site.contact().unsubscribed_kinds == ""
+
+
+def test_a_territory_mail_offers_to_stop_its_ritual_kind_too(site: Site) -> None:
+    path = f"/unsubscribe/{site.token(MessageKind.REMINDER)}"
+    page = site.client.get(path).text
+    assert "quelle que soit la rencontre" not in page
+    assert "Les messages sur les rendez-vous de votre convention" in page
+    assert '<input type="hidden" name="scope" value="ritual">' in page
+    done = site.client.post(path, data={"List-Unsubscribe": "One-Click", "scope": "ritual"})
+    assert done.status_code == 200
+    assert (
+        "vous ne recevrez plus aucun message sur « Club des acheteurs socialement responsables »"
+        in done.text
+    )
+    contact = site.contact()
+    assert (contact.unsubscribed_rituals, contact.unsubscribed_kinds) == ("buyer_club", "")
+    again = site.client.post(path, data={"scope": "ritual"})
+    assert "Vous aviez déjà demandé à ne plus recevoir de messages sur" in again.text
+    assert site.contact().unsubscribed_rituals == "buyer_club"
+
+
+@pytest.fixture
+def own_site(store: Store) -> Iterator[Site]:  # noqa: F811 (the fixture imported above)
+    """An invitation to the buyer's own programming review, served."""
+    world = make_world(*store(""))
+    world.enqueue(world.intent(MessageKind.INVITE))
+    app = create_app(world.settings, world.engine, clock=fixed_clock(NOW))
+    with serving(app) as base, httpx.Client(base_url=base) as client:
+        yield Site(world, client)
+
+
+def test_a_meeting_of_the_buyers_own_convention_cannot_be_stopped(own_site: Site) -> None:
+    path = f"/unsubscribe/{own_site.token(MessageKind.INVITE)}"
+    page = own_site.client.get(path)
+    assert page.status_code == 200
+    assert "<h1>Un rendez-vous de votre convention</h1>" in page.text
+    assert "ne peuvent pas être désactivés" in page.text
+    assert "avec le Guichet de test" in page.text
+    assert '<form method="post">' not in page.text
+    for body in ({"List-Unsubscribe": "One-Click"}, {"scope": "ritual"}):
+        refused = own_site.client.post(path, data=body)
+        assert refused.status_code == 409
+        assert "Rien n'a été changé." in refused.text
+    contact = own_site.contact()
+    assert (contact.unsubscribed_kinds, contact.unsubscribed_rituals) == ("", "")

@@ -1,0 +1,83 @@
+"""What a reader may stop (issue 9, item 14): any message kind or every message about a
+territory ritual; never the meetings of their own convention (the per-buyer rituals)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from scheduler.core.kinds import PER_BUYER_KINDS, OccurrenceStatus, RitualKind
+from scheduler.core.messages import MessageKind
+from scheduler.core.policy import (
+    Invitee,
+    MeetingFacts,
+    MessageRules,
+    Reader,
+    meeting_messages,
+    stoppable,
+)
+
+START = datetime(2027, 9, 16, 8, 0, tzinfo=UTC)
+NOW = START - timedelta(days=60)
+WEEK_BEFORE = START - timedelta(days=7)
+EVERY_KIND = frozenset({MessageKind.INVITE, MessageKind.REMINDER, MessageKind.UPDATE})
+
+
+def meeting(kind: RitualKind, reader: Reader, *, sequence: int = 0) -> MeetingFacts:
+    return MeetingFacts(
+        occurrence_id=7,
+        kind=kind,
+        start=START,
+        status=OccurrenceStatus.MOVED if sequence else OccurrenceStatus.ANNOUNCED,
+        sequence=sequence,
+        changed_at=WEEK_BEFORE,
+        invitees=(Invitee(reader, invited=True),),
+    )
+
+
+def kinds_sent(kind: RitualKind, reader: Reader, *, sequence: int = 0) -> set[MessageKind]:
+    return {i.kind for i in meeting_messages(meeting(kind, reader, sequence=sequence), RULES, NOW)}
+
+
+RULES = MessageRules()
+
+
+@pytest.mark.parametrize("ritual", sorted(PER_BUYER_KINDS))
+def test_the_meetings_of_the_buyers_own_convention_cannot_be_stopped(ritual: RitualKind) -> None:
+    reader = Reader(
+        "elise@ville.example",
+        contact_id=1,
+        unsubscribed_from=EVERY_KIND,
+        unsubscribed_rituals=frozenset({ritual}),
+    )
+    assert not stoppable(ritual)
+    assert kinds_sent(ritual, reader, sequence=1) == {
+        MessageKind.INVITE,
+        MessageKind.UPDATE,
+        MessageKind.REMINDER,
+    }
+
+
+def test_a_reader_who_stopped_every_mail_gets_nothing_even_about_their_convention() -> None:
+    reader = Reader("elise@ville.example", contact_id=1, unsubscribed_all=True)
+    assert kinds_sent(RitualKind.PROGRAMMING_REVIEW, reader) == set()
+
+
+def test_a_territory_ritual_can_be_stopped_by_ritual_kind() -> None:
+    reader = Reader(
+        "elise@ville.example",
+        contact_id=1,
+        unsubscribed_rituals=frozenset({RitualKind.AFTER_WORK}),
+    )
+    assert stoppable(RitualKind.AFTER_WORK)
+    assert kinds_sent(RitualKind.AFTER_WORK, reader, sequence=1) == set()
+    assert MessageKind.INVITE in kinds_sent(RitualKind.BUYER_CLUB, reader)
+
+
+def test_a_territory_ritual_can_be_stopped_by_message_kind() -> None:
+    reader = Reader(
+        "elise@ville.example", contact_id=1, unsubscribed_from=frozenset({MessageKind.REMINDER})
+    )
+    assert kinds_sent(RitualKind.BUYER_CLUB, reader) == {MessageKind.INVITE}
+    assert MessageKind.REMINDER in kinds_sent(RitualKind.PROGRAMMING_REVIEW, reader)
