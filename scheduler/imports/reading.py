@@ -14,10 +14,13 @@ A file is read in one encoding or refused, never guessed line by line:
 - else the file mixes the two (a UTF-8 file with one line pasted from a Windows-1252 one): it is
   refused at its first byte that is not UTF-8, since reading it either way garbles some names.
 
-"A UTF-8 letter" is a sequence of three or four bytes, or of two spelling a Latin-1 or Latin
-Extended-A character (lead byte C2 to C5: « é », « œ », « ’ » are C3 A9, C5 93, E2 80 99). In
-Windows-1252 such a pair would read « Â Ã Ä Å » followed by a symbol, which French never writes,
-so a file saved in Windows-1252 is not mistaken for a mixed one.
+"A UTF-8 letter" is what French text written in UTF-8 holds beyond ASCII: a Latin-1 or Latin
+Extended-A character (two bytes, lead byte C2 to C5: « é », « œ » are C3 A9, C5 93), typographic
+punctuation or the euro sign (three bytes E2 80 to E2 82: « ’ », « … », « € »). In Windows-1252
+such a pair reads « Â Ã Ä Å » followed by a symbol, and such a triple « â€ » or « â‚ » followed
+by a symbol, which French never writes, so a file saved in Windows-1252 is not mistaken for a
+mixed one. Other sequences valid in UTF-8 (a CJK letter, a mathematical sign) are chance
+arrangements of Windows-1252 accents (« é’’ », « âŒ ») and prove nothing.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from scheduler.core.text import fold
 HEADER_LINE = 1
 DELIMITERS = (";", ",", "\t")
 RESAVE = "save it again as CSV UTF-8"
-_UTF8_LETTER = re.compile("[\u0080-\u017f\u0800-\ud7ff\ue000-\U0010ffff]")
+_UTF8_LETTER = re.compile("[\u0080-\u017f\u2000-\u20bf]")
 _UNDECODED = re.compile("[\udc80-\udcff]")
 
 
