@@ -127,7 +127,10 @@ def test_due_invitations_arrive_over_smtp_feeds_are_served_and_sigterm_exits_0(
         wait_for(lambda: healthy(web_port), "/healthz", daemon)
         wait_for(lambda: len(server.sink.received) >= 3, "three invitations", daemon)
         wait_for(lambda: outbox.count("sent") == 3, "three rows sent", daemon)
-        feed = httpx.get(f"http://127.0.0.1:{web_port}/territoire.ics", timeout=5)
+        # the cycle exports the feeds after its mail step: under load, a moment after the sends
+        url = f"http://127.0.0.1:{web_port}/territoire.ics"
+        wait_for(lambda: httpx.get(url, timeout=5).status_code == 200, "the feed", daemon)
+        feed = httpx.get(url, timeout=5)
     finally:
         status, took, output = daemon.terminate()
     assert status == 0, output

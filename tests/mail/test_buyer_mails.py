@@ -247,6 +247,35 @@ def test_no_renewal_notice_goes_to_the_guichets_own_people(world: World) -> None
     assert {n.recipient for n in notices} == {CONTACT}
 
 
+async def test_a_notice_queued_for_the_facilitator_is_not_sent(world: World) -> None:
+    convention = renewal_world(world, announced=False)
+    at = datetime(2027, 9, 2, 9, 0, tzinfo=PARIS)
+    staff = "camille@guichet.example"
+    queued = replace(
+        notice(world, convention, at),
+        key=message_key(MessageKind.RENEWAL_NOTICE, f"conv:{convention}", staff, "120d"),
+        recipient=staff,
+        contact_id=None,
+        facilitator_id="camille",
+    )
+    world.enqueue(queued, now=at)
+    transport = MemoryTransport()
+    await dispatch(
+        world.engine,
+        transport,
+        StoreComposer(world.settings),
+        fixed_clock(at),
+        retry=RetryPolicy(max_attempts=2, first_delay=timedelta(minutes=2)),
+        rng=random.Random(4),
+    )
+    assert transport.sent == []
+    [row] = world.messages()
+    assert (row.state, row.last_error) == (
+        "cancelled",
+        "renewal notices go to the buyer's contacts",
+    )
+
+
 # --- 14. the meetings of the buyer's own convention are not unsubscribable ----------------------
 
 
