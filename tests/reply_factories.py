@@ -8,6 +8,7 @@ Tuesday 14 September 2027 at 10:00 (Paris), organised by Camille Roussel.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import update
@@ -59,3 +60,40 @@ def fixture_meeting(world: World, *, invite: tuple[str, ...] = tuple(INVITEES)) 
 def mail(name: str) -> bytes:
     """The raw bytes of a fixture mail."""
     return (MAILS / name).read_bytes()
+
+
+def reply_mail(
+    attendee: str,
+    partstat: str,
+    dtstamp: datetime,
+    *,
+    uid: str = UID,
+    sequence: int = 0,
+    comment: str | None = None,
+) -> bytes:
+    """A minimal Outlook-shaped reply (no ORGANIZER, no `method=`), made for one test."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "METHOD:REPLY",
+        "PRODID:Microsoft Exchange Server 2010",
+        "VERSION:2.0",
+        "BEGIN:VEVENT",
+        f"ATTENDEE;PARTSTAT={partstat}:mailto:{attendee}",
+        f"UID:{uid}",
+        f"SEQUENCE:{sequence}",
+        f"DTSTAMP:{dtstamp.astimezone(UTC):%Y%m%dT%H%M%SZ}",
+        *([f"COMMENT:{comment}"] if comment else []),
+        "END:VEVENT",
+        "END:VCALENDAR",
+        "",
+    ]
+    headers = [
+        f"From: <{attendee}>",
+        "To: <camille@guichet.example>",
+        f"Message-ID: <{uid}.{attendee}.{dtstamp.timestamp():.0f}@test.example>",
+        "MIME-Version: 1.0",
+        'Content-Type: text/calendar; charset="utf-8"',
+        "",
+        "",
+    ]
+    return ("\r\n".join(headers) + "\r\n".join(lines)).encode()

@@ -16,7 +16,8 @@ What is read of each VEVENT: UID, the replying ATTENDEE and its PARTSTAT, DTSTAM
 COMMENT, and for a COUNTER its DTSTART and DTEND. ORGANIZER is never required (Outlook.com and
 Exchange 2010 leave it out). A reply without ATTENDEE (an Exchange resource's automatic answer,
 grommunio/gromox PR#347) reads as having no attendee: the caller may fall back to the From:
-address, and only when that address is an invitee. When a VEVENT lists several attendees, the
+address, and only when that address is an invitee; its answer is then the one its subject
+states ("Accepté :", "Refusé :", "Provisoire :"). When a VEVENT lists several attendees, the
 one that is the mail's sender is the replier. Addresses are compared in lower case, `mailto:`
 or not. Vendor X- properties (Gmail's X-NUM-GUESTS, Outlook's X-MICROSOFT-CDO-*) are ignored.
 """
@@ -94,7 +95,7 @@ def read_mail(message: Message, timezone: str = "UTC") -> MailReading:
     problems: list[str] = []
     for text, method_parameter in calendars:
         try:
-            found = _replies(text, method_parameter, sender, ZoneInfo(timezone))
+            found = _replies(text, method_parameter, reading, ZoneInfo(timezone))
         except _NotAReply as exc:
             problems.append(str(exc))
             continue
@@ -171,7 +172,7 @@ def _calendar_parts(message: Message) -> Iterator[tuple[str, str | None]]:
 
 
 def _replies(
-    text: str, method_parameter: str | None, sender: str | None, zone: ZoneInfo
+    text: str, method_parameter: str | None, mail: MailReading, zone: ZoneInfo
 ) -> list[ReplyFacts]:
     try:
         calendar = icalendar.Calendar.from_ical(text)
@@ -186,7 +187,8 @@ def _replies(
         uid = str(event.get("UID") or "").strip()
         if not uid:
             continue
-        for attendee, partstat in _attendees(event, sender):
+        for attendee, stated in _attendees(event, mail.sender):
+            partstat = stated if attendee is not None else partstat_of_subject(mail.subject)
             facts.append(
                 ReplyFacts(
                     kind=kind,
@@ -228,6 +230,25 @@ def _attendees(event: icalendar.Component, sender: str | None) -> list[_Replier]
         found.append((address, partstat))
     mine = [pair for pair in found if pair[0] is not None and pair[0] == sender]
     return mine if len(found) > 1 and mine else found
+
+
+SUBJECT_ANSWERS = (
+    ("TENTATIVE", ("provisoire", "accepté provisoirement", "tentative", "tentatively")),
+    ("ACCEPTED", ("accepté", "accepte", "accepted")),
+    ("DECLINED", ("refusé", "refuse", "declined")),
+)
+"""How Outlook and Exchange title an answer ("Accepté : …", "Refusé : …", "Provisoire : …"),
+in French and English; tentative first, since it may contain "accepté"."""
+
+
+def partstat_of_subject(subject: str) -> str | None:
+    """The answer a reply's subject states before its colon, for a reply that names no
+    ATTENDEE (an Exchange resource's): ACCEPTED, TENTATIVE, DECLINED or None."""
+    head = subject.split(":", 1)[0].strip().lower() if ":" in subject else ""
+    for partstat, words in SUBJECT_ANSWERS:
+        if any(head.startswith(word) for word in words):
+            return partstat
+    return None
 
 
 def _instant(event: icalendar.Component, name: str, zone: ZoneInfo) -> datetime | None:

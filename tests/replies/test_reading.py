@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scheduler.replies import MailReading, ReplyKind, read_mail
+from scheduler.replies.reading import partstat_of_subject
 from tests.reply_factories import MAILS, ORDINARY, UID
 
 
@@ -90,9 +91,9 @@ def test_a_calendar_without_method_parameter_is_judged_by_its_method_inside() ->
     assert reading("outlook_accepted_without_method_parameter.eml").replies[0].kind == "REPLY"
 
 
-def test_an_exchange_resource_reply_has_no_attendee_and_names_its_sender() -> None:
+def test_an_exchange_resource_reply_has_no_attendee_its_answer_is_in_its_subject() -> None:
     found = reading("exchange_resource_without_attendee.eml")
-    assert [(r.attendee, r.partstat) for r in found.replies] == [(None, None)]
+    assert [(r.attendee, r.partstat) for r in found.replies] == [(None, "ACCEPTED")]
     assert found.sender == "salle-conseil@ville-a.example"
 
 
@@ -164,3 +165,21 @@ def test_any_calendar_text_reads_without_error(body: str) -> None:
         subtype="calendar",
     )
     read_mail(message)
+
+
+@pytest.mark.parametrize(
+    ("subject", "partstat"),
+    [
+        ("Accepté : Club des acheteurs", "ACCEPTED"),
+        ("Accepted: Club des acheteurs", "ACCEPTED"),
+        ("Provisoire : Club des acheteurs", "TENTATIVE"),
+        ("Accepté provisoirement : Club", "TENTATIVE"),
+        ("Tentative: Club des acheteurs", "TENTATIVE"),
+        ("Refusé : Club des acheteurs", "DECLINED"),
+        ("Declined: Club des acheteurs", "DECLINED"),
+        ("RE: Club des acheteurs", None),
+        ("Accepté", None),
+    ],
+)
+def test_outlooks_subject_states_the_answer(subject: str, partstat: str | None) -> None:
+    assert partstat_of_subject(subject) == partstat
