@@ -83,6 +83,20 @@ class FailedDelivery:
 
 
 @dataclass(frozen=True, slots=True)
+class ReplyNote:
+    """What an invitee wrote back from their calendar: a comment with their answer, or a
+    proposal of another time (iTIP COUNTER), for the facilitator to read."""
+
+    meeting: MeetingView
+    person: Person
+    comment: str | None = None
+    answer: str | None = None
+    """accepted, tentative or declined, with a comment; None for a proposal."""
+    proposed_start: datetime | None = None
+    proposed_end: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DigestView:
     """A facilitator's week: what comes, what failed, what needs attention, and the meetings of
     the past week whose attendance to record."""
@@ -94,3 +108,8 @@ class DigestView:
     conventions_ending: tuple[ConventionView, ...] = ()
     buyers_without_review: tuple[str, ...] = field(default=())
     past_week: tuple[PastMeeting, ...] = ()
+    replies: tuple[ReplyNote, ...] = ()
+    """Comments and proposals received from the invitees' calendars in the past week."""
+    mailbox_problem: str | None = None
+    """Why the replies mailbox cannot be read, when it cannot."""
+    mailbox_failing_since: datetime | None = None

@@ -30,7 +30,7 @@ from scheduler.mail.views import (
     MeetingView,
     Person,
 )
-from scheduler.service.digest import past_week
+from scheduler.service.digest import mailbox_trouble, past_week, reply_notes
 from scheduler.service.event_views import (
     Audience,
     event_view,
@@ -271,6 +271,7 @@ class StoreComposer:
         if facilitator is None:
             return Verdict(MessageState.CANCELLED, "no such facilitator any more")
         today = self._today(now)
+        trouble = mailbox_trouble(self.settings, session)
         view = DigestView(
             period_start=today,
             period_end=today + timedelta(weeks=DIGEST_WEEKS, days=-1),
@@ -279,6 +280,9 @@ class StoreComposer:
             conventions_ending=_conventions_ending(session, facilitator.id, today),
             buyers_without_review=_buyers_without_review(session, facilitator.id, now),
             past_week=past_week(self.settings, session, facilitator.id, now, message.locale),
+            replies=reply_notes(self.settings, session, facilitator.id, now, message.locale),
+            mailbox_problem=trouble.error if trouble is not None else None,
+            mailbox_failing_since=trouble.failing_since if trouble is not None else None,
         )
         recipient = Person(facilitator.name, facilitator.email)
         return self._build(message, recipient, None, {"digest": view}, now)

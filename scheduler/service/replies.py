@@ -260,6 +260,23 @@ def check_mailbox(settings: Settings) -> str:
         return address.name
 
 
+def placement_warnings(settings: Settings) -> list[str]:
+    """What may keep replies from reaching the mailbox rituel reads."""
+    imap = settings.mail.imap
+    warnings = []
+    if imap.placement == "facilitator" and len(settings.facilitators) > 1:
+        warnings.append(
+            "placement 'facilitator': replies go to each facilitator's own address, and only "
+            "one mailbox is read; use placement 'organizer' for several facilitators"
+        )
+    if imap.placement == "organizer" and imap.address != settings.mail.sender:
+        warnings.append(
+            f"the ORGANIZER {imap.address} differs from [mail] sender {settings.mail.sender}: "
+            "some clients then show an unknown organizer; send from the organizer address"
+        )
+    return warnings
+
+
 class ReplyWatcher:
     """Reads the replies mailbox until told to stop (run it in a thread)."""
 
