@@ -24,7 +24,10 @@ from scheduler.cli import replies as replies  # isort: skip
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     try:
-        app(args=argv, standalone_mode=False)
+        # Without standalone mode, click returns a `typer.Exit`'s status instead of raising it.
+        status = app(args=argv, standalone_mode=False)
+        if isinstance(status, int) and status:
+            return status
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.exceptions.Abort:

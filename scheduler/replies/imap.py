@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import imaplib
 import itertools
+import re
 import socket
 import ssl
 import threading
@@ -280,7 +281,8 @@ def _text(error: BaseException) -> str:
         arg.decode("utf-8", errors="replace") if isinstance(arg, bytes) else str(arg)
         for arg in error.args
     ]
-    return " ".join(p for p in parts if p) or type(error).__name__
+    text = " ".join(p for p in parts if p) or type(error).__name__
+    return re.sub(r"""\bb(['"])(.*?)\1""", r"\2", text)  # imapclient quotes bytes as b'…'
 
 
 def _describe(error: BaseException) -> str:
