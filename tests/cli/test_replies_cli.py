@@ -18,9 +18,11 @@ from scheduler.core.messages import MessageKind, MessageState
 from scheduler.mail.transport import MemoryTransport
 from scheduler.service.compose import StoreComposer
 from scheduler.service.enqueue import enqueue_due
+from scheduler.service.health import run_checks
 from scheduler.service.outbox import dispatch
 from scheduler.store.db import session_scope
 from scheduler.store.models import Contact, Message
+from tests.dovecot import free_port
 from tests.feed_factories import World, at, make_world
 from tests.reply_factories import MAILS, START, UID, fixture_meeting
 
@@ -185,3 +187,36 @@ def test_show_an_unknown_meeting_exits_3(world: World, capsys: pytest.CaptureFix
     status, _, err = run(world, capsys, "occurrence", "show", "nope@test.example")
     assert status == 3
     assert "no meeting with UID 'nope@test.example'" in err
+
+
+def test_check_without_a_mailbox_says_answers_come_from_links(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run(world, capsys, "check")
+    assert status == 0
+    assert "replies mailbox" in out
+    results = run_checks(world.settings, world.engine, at(START))
+    [mailbox] = [r for r in results if r.name.startswith("replies")]
+    assert (mailbox.level, mailbox.detail) == (
+        "ok",
+        "not configured: answers come only from RSVP links",
+    )
+
+
+def test_check_exits_1_when_the_mailbox_cannot_be_reached(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    closed = free_port()
+    world = make_world(
+        tmp_path,
+        f'\n[mail.imap]\nhost = "127.0.0.1"\nport = {closed}\nsecurity = "none"\n'
+        "timeout_seconds = 5\n",
+    )
+    status, _, _ = run(world, capsys, "check")
+    assert status == 1
+    results = run_checks(world.settings, world.engine, at(START))
+    [mailbox] = [r for r in results if r.name == "replies mailbox"]
+    assert (mailbox.level, mailbox.detail) == (
+        "error",
+        f"-@127.0.0.1:{closed}/INBOX: connection refused",
+    )
