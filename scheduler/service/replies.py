@@ -32,6 +32,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from scheduler.clock import Clock
@@ -239,7 +240,14 @@ def poll_once(
     report = PollReport(last_uid=last, examined=len(uids))
     processed = []
     for uid, raw in sorted(mailbox.read(uids).items()):
-        outcome = process_mail(settings, engine, raw, now)
+        try:
+            outcome = process_mail(settings, engine, raw, now)
+        except SQLAlchemyError:
+            raise  # the database is down: this pass stops and the mail is read again later
+        except Exception:  # a mail nobody foresaw must not stop the others: leave it there
+            log.exception("left in the mailbox: message %d could not be read", uid)
+            report.left.append(f"ignored: message {uid} could not be read")
+            continue
         if outcome.processed:
             processed.append(uid)
             report.applied += outcome.applied
@@ -310,8 +318,7 @@ class ReplyWatcher:
             except MailboxError as exc:
                 self._failed(str(exc), stop)
             except Exception as exc:  # never let the thread die: log, back off, retry
-                log.exception("replies mailbox: unexpected error")
-                self._failed(f"{type(exc).__name__}: {exc}", stop)
+                self._failed(f"{type(exc).__name__}: {exc}", stop, unexpected=True)
 
     def _watch(self, settings: Settings, stop: threading.Event) -> None:
         imap = settings.mail.imap
@@ -336,10 +343,11 @@ class ReplyWatcher:
         self.failures = 0
         self._last_error = ""
 
-    def _failed(self, error: str, stop: threading.Event) -> None:
+    def _failed(self, error: str, stop: threading.Event, *, unexpected: bool = False) -> None:
+        """Log a failure once (until it changes or reading recovers), record it, back off."""
         self.failures += 1
         if error != self._last_error:
-            log.error("replies mailbox: %s (retrying with backoff)", error)
+            log.error("replies mailbox: %s (retrying with backoff)", error, exc_info=unexpected)
             self._last_error = error
         try:
             imap = self.settings().mail.imap
