@@ -91,7 +91,7 @@ def test_a_mailbox_that_cannot_be_read_is_in_the_digest(world: World) -> None:
         )
     text = digest(world, "fr")
     assert (
-        "Attention\u00a0: la boîte où arrivent les réponses des agendas ne peut pas être lue "
+        "Attention\u00a0: la boîte où arrivent les réponses des agendas ne peut plus être lue "
         "depuis le lundi 30 novembre 2026 à 3 h 00." in text
     )
     assert "Détail technique\u00a0: login refused" in text
