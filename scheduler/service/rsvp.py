@@ -5,12 +5,12 @@ the invitation id and the meeting's end. The mail templates show `rsvp_page_url`
 the three answers) or the three `rsvp_links` (one per answer); both only ever open a
 confirmation page, since mail scanners follow links: the answer changes on the page's POST.
 
-An answer is recorded by `scheduler.service.answers.record_answer` (source `web`), the same
-function the calendar replies read from the mailbox go through: it sets the invitation's
-PARTSTAT and `responded_at` and stamps the occurrence's `changed_at`, so the facilitator's feed
-shows it at the next export. It never changes the
-SEQUENCE: an attendee's reply is not a new version of the meeting (RFC 5546 §2.1.4). A decline
-is all the reminder policy needs: it skips those who declined.
+An answer is recorded by `scheduler.service.answers.record_answer` (source `web`), the function
+the calendar replies read from the mailbox go through too: it sets the invitation's PARTSTAT
+and `responded_at` and stamps the occurrence's `changed_at`, so the facilitator's feed shows it
+at the next export. It never changes the SEQUENCE: an attendee's reply is not a new version of
+the meeting (RFC 5546 §2.1.4). A decline is all the reminder policy needs: it skips those who
+declined.
 
 Who may answer, and what the web page answers:
 
