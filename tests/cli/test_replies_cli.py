@@ -103,6 +103,32 @@ async def test_an_outlook_refuser_shows_declined_from_the_calendar_and_stops_rem
     assert len(reminded) == 4, "the others still get their reminder"
 
 
+async def test_a_decline_read_after_the_reminders_were_queued_cancels_that_persons_reminder(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fixture_meeting(world, invite=())
+    with session_scope(world.engine) as session:
+        row = world.stored(UID)
+        row.status = OccurrenceStatus.PLANNED
+        session.add(row)
+    invited_at = MEETING - timedelta(days=44)
+    enqueue_due(world.engine, world.settings, invited_at)
+    await dispatch(
+        world.engine, MemoryTransport(), StoreComposer(world.settings), fixed_clock(invited_at)
+    )
+    week_before = MEETING - timedelta(days=7, hours=1)
+    enqueue_due(world.engine, world.settings, week_before)
+    assert "zoe.dupont@ville-a.example" in reminders_to(world)
+
+    late = (week_before + timedelta(minutes=30)).isoformat()
+    reply = str(MAILS / "outlook_declined_without_organizer.eml")
+    assert run(world, capsys, "replies", "import", reply, "--now", late)[0] == 0
+    enqueue_due(world.engine, world.settings, week_before + timedelta(hours=1))
+    reminded = reminders_to(world)
+    assert "zoe.dupont@ville-a.example" not in reminded
+    assert len(reminded) == 4
+
+
 def test_import_prints_one_line_per_file_and_exits_0(
     world: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
