@@ -183,3 +183,45 @@ def test_any_calendar_text_reads_without_error(body: str) -> None:
 )
 def test_outlooks_subject_states_the_answer(subject: str, partstat: str | None) -> None:
     assert partstat_of_subject(subject) == partstat
+
+
+def test_a_windows_zone_name_without_vtimezone_is_still_understood() -> None:
+    message = email.message_from_string(
+        "From: zoe@ville-a.example\r\nContent-Type: text/calendar\r\n\r\n"
+        "BEGIN:VCALENDAR\r\nMETHOD:COUNTER\r\nBEGIN:VEVENT\r\nUID:u1\r\n"
+        "DTSTAMP:20261127T101500Z\r\n"
+        "DTSTART;TZID=Romance Standard Time:20270916T140000\r\n"
+        "DTEND;TZID=Romance Standard Time:20270916T160000\r\n"
+        "ATTENDEE;PARTSTAT=TENTATIVE:mailto:zoe@ville-a.example\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n",
+        policy=email.policy.default,
+    )
+    (counter,) = read_mail(message).replies
+    assert counter.proposed_start == datetime(2027, 9, 16, 12, 0, tzinfo=UTC)
+    assert counter.proposed_end == datetime(2027, 9, 16, 14, 0, tzinfo=UTC)
+
+
+def test_a_floating_proposal_is_taken_in_the_guichets_zone() -> None:
+    message = email.message_from_string(
+        "From: zoe@ville-a.example\r\nContent-Type: text/calendar; method=COUNTER\r\n\r\n"
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:u1\r\nDTSTAMP:20261127T101500Z\r\n"
+        "DTSTART:20270916T140000\r\n"
+        "ATTENDEE;PARTSTAT=TENTATIVE:mailto:zoe@ville-a.example\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n",
+        policy=email.policy.default,
+    )
+    (counter,) = read_mail(message, "Europe/Paris").replies
+    assert counter.kind is ReplyKind.COUNTER, "no METHOD inside: the Content-Type's stands in"
+    assert counter.proposed_start == datetime(2027, 9, 16, 12, 0, tzinfo=UTC)
+
+
+def test_a_refresh_is_not_a_reply_and_is_left_for_the_facilitator() -> None:
+    message = email.message_from_string(
+        "From: zoe@ville-a.example\r\nContent-Type: text/calendar; method=REFRESH\r\n\r\n"
+        "BEGIN:VCALENDAR\r\nMETHOD:REFRESH\r\nBEGIN:VEVENT\r\nUID:u1\r\n"
+        "DTSTAMP:20261127T101500Z\r\nATTENDEE:mailto:zoe@ville-a.example\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n",
+        policy=email.policy.default,
+    )
+    found = read_mail(message)
+    assert (found.replies, found.problem) == ((), "METHOD:REFRESH is not a reply")
