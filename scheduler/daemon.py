@@ -8,6 +8,10 @@ SIGTERM/SIGINT stop taking work: the current step may finish within the grace pe
 a cancelled dispatch records the sends that completed and puts the others back in `pending`.
 SIGHUP reloads config.toml, keeping the old settings when the new file is invalid or incomplete,
 or when planning with it would cancel more than half of the planned meetings at once.
+
+When `[mail.imap]` names a mailbox, a thread reads the invitees' calendar replies from it
+(`ReplyWatcher`: IDLE or polling, failures logged once and retried with backoff, never stopping
+the daemon); an answer it records re-exports the feeds and re-runs the mail step.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import threading
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
@@ -43,6 +48,7 @@ from scheduler.service.cycle import CycleReport, export_step, mail_step, plan_st
 from scheduler.service.instance import InstanceLock
 from scheduler.service.mailing import SendReport
 from scheduler.service.planning import plan_and_store
+from scheduler.service.replies import ReplyWatcher
 from scheduler.service.signing import load_secret
 from scheduler.store.db import open_database
 
@@ -73,6 +79,9 @@ class Daemon:
         self._reloads: set[asyncio.Future[bool]] = set()
         self.scheduler: AsyncIOScheduler | None = None
         self._web: uvicorn.Server | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._replies_stop = threading.Event()
+        self._replies: threading.Thread | None = None
 
     # --- one-shot ---------------------------------------------------------------------------
 
@@ -91,9 +100,12 @@ class Daemon:
             self.scheduler.start()
             log.info("started: jobs %s", ", ".join(sorted(self.job_ids())))
             web = asyncio.create_task(self._serve()) if self.serve_web else None
+            self._loop = asyncio.get_running_loop()
+            self._start_replies()
             await self._stop.wait()
             # Pause, not shut down, first: shutting down cancels the running jobs at once.
             self.scheduler.pause()
+            await self._stop_replies()
             await self._finish_current_step()
             self.scheduler.shutdown(wait=False)
             if web is not None:
@@ -195,6 +207,7 @@ class Daemon:
         )
         self.settings = settings
         log.info("configuration reloaded from %s", self.config_path)
+        self._start_replies()
         if interval_changed and self.scheduler is not None:
             self.scheduler.reschedule_job("cycle", trigger=self._cycle_trigger())
         self._kick("plan")
@@ -310,6 +323,40 @@ class Daemon:
         self._web = _Server(config)
         log.info("serving on http://%s:%d", self.settings.web.host, self.settings.web.port)
         await self._web.serve()
+
+    # --- the replies mailbox ----------------------------------------------------------------
+
+    def _start_replies(self) -> None:
+        """Read the replies mailbox in a thread of its own, when one is configured (and no
+        reader runs yet: a running one picks up reloaded settings itself)."""
+        if not self.settings.mail.imap.enabled or self._stop.is_set():
+            return
+        if self._replies is not None and self._replies.is_alive():
+            return
+        watcher = ReplyWatcher(
+            lambda: self.settings, self.engine, self.clock, on_applied=self._answers_arrived
+        )
+        self._replies_stop.clear()
+        self._replies = threading.Thread(
+            target=watcher.run, args=(self._replies_stop,), name="replies", daemon=True
+        )
+        self._replies.start()
+        log.info("reading replies from %s", self.settings.mail.imap.host)
+
+    def _answers_arrived(self) -> None:
+        """From the reader's thread: re-export the feeds and re-run the mail step (a decline
+        drops that person's pending reminders)."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._kick, "export")
+            self._loop.call_soon_threadsafe(self._kick, "cycle")
+
+    async def _stop_replies(self) -> None:
+        self._replies_stop.set()
+        thread = self._replies
+        if thread is not None:
+            await asyncio.to_thread(thread.join, RELEASE_SECONDS)
+            if thread.is_alive():
+                log.warning("the replies reader did not stop in time")
 
     def _install_signal_handlers(self) -> None:
         loop = asyncio.get_running_loop()
