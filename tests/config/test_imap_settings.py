@@ -10,10 +10,16 @@ from scheduler.cli import main
 from scheduler.config import load_settings
 from scheduler.errors import ConfigError
 
+REQUIRED = (
+    '[organisation]\nname = "Guichet de test"\n\n'
+    '[[facilitators]]\nid = "camille"\nname = "Camille"\nemail = "c@guichet.example"\n\n'
+)
+
 
 def write(tmp_path: Path, text: str) -> Path:
+    """`text` as config.toml, after the tables every configuration needs."""
     path = tmp_path / "config.toml"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(REQUIRED + text, encoding="utf-8")
     return path
 
 
