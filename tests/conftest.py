@@ -2,8 +2,14 @@
 
 `ics_check(*paths)` runs `../shared/tools/ics-check` (four independent parsers: ical.js, ical,
 icalendar, libical) on the files, and always parses them with the Python parsers as well. When
-the tool is absent the external leg is skipped, unless the environment variable `CI` is set, in
-which case the test fails: CI must run it.
+the tool is absent, a test asking for the fixture is skipped as a whole before its body runs (so
+no assertion after a check is silently dropped), unless the environment variable `CI` is set, in
+which case it fails: CI must run it.
+
+Hypothesis: the profile named by `HYPOTHESIS_PROFILE` is loaded; "mutation" (used by
+`make mutation`) is derandomized with ten examples a property (tests that set their own count
+take the smaller) and no example database, so a mutant is killed or not the same way on every
+run, and a surviving mutant costs seconds, not minutes.
 """
 
 from __future__ import annotations
@@ -15,10 +21,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ICS_CHECK = Path(__file__).resolve().parents[2] / "shared/tools/ics-check"
 
 IcsCheck = Callable[..., None]
+
+settings.register_profile(
+    "mutation",
+    derandomize=True,
+    max_examples=10,
+    database=None,
+    deadline=None,
+    print_blob=False,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def parse_with_python(path: Path) -> None:
@@ -36,12 +54,17 @@ def parse_with_python(path: Path) -> None:
         IcsCalendarStream.calendar_from_ics(text)
 
 
-def run_ics_check(*paths: Path) -> None:
-    """Run the shared four-parser tool on `paths`; skip (or fail under CI) when it is absent."""
-    if not ICS_CHECK.exists():
+def require_ics_check(tool: Path = ICS_CHECK) -> None:
+    """Skip the calling test (or fail it under CI) when the four-parser tool is absent; called
+    while fixtures are set up, before the test body runs."""
+    if not tool.exists():
         if os.environ.get("CI"):
-            pytest.fail(f"{ICS_CHECK} is missing and CI is set: the four-parser check must run")
-        pytest.skip(f"{ICS_CHECK} is absent")
+            pytest.fail(f"{tool} is missing and CI is set: the four-parser check must run")
+        pytest.skip(f"{tool} is absent")
+
+
+def run_ics_check(*paths: Path) -> None:
+    """Run the shared four-parser tool on `paths` (present: `ics_check` made sure of it)."""
     result = subprocess.run(
         [str(ICS_CHECK), *map(str, paths)], capture_output=True, text=True, timeout=600
     )
@@ -50,7 +73,9 @@ def run_ics_check(*paths: Path) -> None:
 
 @pytest.fixture
 def ics_check() -> IcsCheck:
-    """Check iCalendar files with the Python parsers, then with the shared four-parser tool."""
+    """Check iCalendar files with the Python parsers, then with the shared four-parser tool;
+    the test is skipped (failed under CI) before it starts when the tool is absent."""
+    require_ics_check()
 
     def check(*paths: Path) -> None:
         for path in paths:
