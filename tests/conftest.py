@@ -1,7 +1,8 @@
 """Shared test helpers: every iCalendar object a test builds goes through `ics_check`.
 
-`ics_check(*paths)` runs `../shared/tools/ics-check` (four independent parsers: ical.js, ical,
-icalendar, libical) on the files, and always parses them with the Python parsers as well. When
+`ics_check(*paths)` runs `../shared/tools/ics-check` (or `$RITUEL_ICS_CHECK`; four independent
+parsers: ical.js, ical, icalendar, libical) on the files, and always parses them with the Python
+parsers as well. When
 the tool is absent, a test asking for the fixture is skipped as a whole before its body runs (so
 no assertion after a check is silently dropped), unless the environment variable `CI` is set, in
 which case it fails: CI must run it.
@@ -54,19 +55,26 @@ def parse_with_python(path: Path) -> None:
         IcsCalendarStream.calendar_from_ics(text)
 
 
-def require_ics_check(tool: Path = ICS_CHECK) -> None:
-    """Skip the calling test (or fail it under CI) when the four-parser tool is absent; called
-    while fixtures are set up, before the test body runs."""
+def ics_check_tool() -> Path:
+    """The four-parser tool: `RITUEL_ICS_CHECK` when set, else the shared one."""
+    return Path(os.environ.get("RITUEL_ICS_CHECK", ICS_CHECK))
+
+
+def require_ics_check() -> Path:
+    """The four-parser tool; skips the calling test (fails it under CI) when it is absent.
+    Called while fixtures are set up, so a test body never starts without it."""
+    tool = ics_check_tool()
     if not tool.exists():
         if os.environ.get("CI"):
             pytest.fail(f"{tool} is missing and CI is set: the four-parser check must run")
         pytest.skip(f"{tool} is absent")
+    return tool
 
 
-def run_ics_check(*paths: Path) -> None:
-    """Run the shared four-parser tool on `paths` (present: `ics_check` made sure of it)."""
+def run_ics_check(tool: Path, *paths: Path) -> None:
+    """Run the four-parser `tool` on `paths`."""
     result = subprocess.run(
-        [str(ICS_CHECK), *map(str, paths)], capture_output=True, text=True, timeout=600
+        [str(tool), *map(str, paths)], capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 0, f"ics-check failed:\n{result.stdout}\n{result.stderr}"
 
@@ -75,11 +83,11 @@ def run_ics_check(*paths: Path) -> None:
 def ics_check() -> IcsCheck:
     """Check iCalendar files with the Python parsers, then with the shared four-parser tool;
     the test is skipped (failed under CI) before it starts when the tool is absent."""
-    require_ics_check()
+    tool = require_ics_check()
 
     def check(*paths: Path) -> None:
         for path in paths:
             parse_with_python(path)
-        run_ics_check(*paths)
+        run_ics_check(tool, *paths)
 
     return check
