@@ -19,6 +19,7 @@ from scheduler.core.policy import (
     Reader,
     due_messages,
     meeting_messages,
+    message_key,
     renewal_notices,
     weekly_digest,
 )
@@ -233,6 +234,15 @@ def test_cancel_restore_cancel_gives_a_second_cancellation() -> None:
 
     assert cancellation(1) == "occ:7/cancel/s1/elise@ville.example"
     assert cancellation(3) == "occ:7/cancel/s3/elise@ville.example"
+
+
+def test_a_message_key_without_detail_has_no_empty_part() -> None:
+    assert message_key(MessageKind.INVITE, "occ:12", "Elise@Ville.example") == (
+        "occ:12/invite/elise@ville.example"
+    )
+    assert message_key(MessageKind.REMINDER, "occ:12", "elise@ville.example", "s1-7d") == (
+        "occ:12/reminder/s1-7d/elise@ville.example"
+    )
 
 
 def test_the_key_folds_the_address_case_the_message_keeps_it() -> None:
@@ -596,6 +606,7 @@ def test_every_reader_of_a_convention_gets_each_notice_under_their_own_key() -> 
     assert (elise.recipient_name, elise.locale, elise.contact_id) == ("Élise Martin", "fr", 1)
     assert (theirs.recipient_name, theirs.locale, theirs.facilitator_id) == ("Léa", "en", "lea")
     assert (elise.due_at, theirs.due_at) == (DUE_60, DUE_120)
+    assert [n.due_at for n in notices] == sorted(n.due_at for n in notices)  # in order of due
     assert {(n.kind, n.convention_id, n.occurrence_id) for n in notices} == {
         (MessageKind.RENEWAL_NOTICE, 3, None)
     }
@@ -633,6 +644,14 @@ def test_the_digest_goes_on_the_configured_weekday_whichever_it_is(weekday: int)
     [early] = weekly_digest(CAMILLE, rules, due - MINUTE)
     assert early.due_at == due - timedelta(weeks=1)
     assert early.key == "fac:camille/digest/2027-W36/camille@guichet.example"
+
+
+def test_the_digest_week_turns_at_local_midnight() -> None:
+    rules = MessageRules(digest_time=time(0, 15))
+    monday_night = datetime(2027, 9, 12, 22, 30, tzinfo=UTC)  # Monday 00:30 in Paris
+    [digest] = weekly_digest(CAMILLE, rules, monday_night)
+    assert digest.due_at == paris(2027, 9, 13, 0, 15)
+    assert digest.key.endswith("/2027-W37/camille@guichet.example")
 
 
 def test_a_digest_is_skipped_only_when_more_than_a_day_late() -> None:
