@@ -9,8 +9,8 @@ which case it fails: CI must run it.
 
 Hypothesis: the profile named by `HYPOTHESIS_PROFILE` is loaded; "mutation" (used by
 `make mutation`) is derandomized with ten examples a property (tests that set their own count
-take the smaller) and no example database, so a mutant is killed or not the same way on every
-run, and a surviving mutant costs seconds, not minutes.
+take the smaller), no shrinking and no example database, so a mutant is killed or not the same
+way on every run, and a surviving mutant costs seconds, not minutes.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 ICS_CHECK = Path(__file__).resolve().parents[2] / "shared/tools/ics-check"
 
@@ -35,6 +35,7 @@ settings.register_profile(
     database=None,
     deadline=None,
     print_blob=False,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),  # a failure is a kill: no shrinking
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

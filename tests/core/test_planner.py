@@ -27,6 +27,7 @@ from scheduler.core.values import (
     Plan,
     PlannedOccurrence,
     RitualRule,
+    Unplaced,
     occurrence_uid,
 )
 from tests.core import french_holidays
@@ -287,6 +288,63 @@ def test_convention_renewal_comes_before_the_end() -> None:
     result = plan([renewal], buyers=[buyer("ville-a", conventions=(term,))])
     day = local_days(result)["convention_renewal:ville-a:conv-2024"]
     assert date(2026, 9, 10) <= day <= date(2026, 10, 22)
+
+
+def test_no_awareness_session_before_the_convention_has_run_its_first_weeks() -> None:
+    awareness = ritual(RitualKind.INTERNAL_AWARENESS, window_weeks=(2, 6), weekdays=WEEKDAYS)
+    term = ConventionTerm("conv-2026", date(2026, 3, 2), date(2029, 3, 1))
+    buyers = [buyer(f"acheteur-{n}", conventions=(term,)) for n in range(12)]
+    roomy = (Capacity("camille", max_per_day=4, max_per_week=20),)
+    days = local_days(plan([awareness], buyers=buyers, capacities=roomy))
+    assert len(days) == 12
+    assert all(date(2026, 3, 16) <= day <= date(2026, 4, 13) for day in days.values())
+
+
+def test_a_one_day_window_still_gets_its_meeting_with_the_first_theme() -> None:
+    renewal = ritual(
+        RitualKind.CONVENTION_RENEWAL,
+        window_weeks=(3, 3),
+        weekdays=WEEKDAYS,
+        themes=("bilan", "perspectives"),
+    )
+    term = ConventionTerm("conv-2024", date(2024, 1, 1), date(2026, 12, 31))
+    result = plan([renewal], buyers=[buyer("ville-a", conventions=(term,))])
+    [occurrence] = result.occurrences
+    assert occurrence.start.astimezone(PARIS).date() == date(2026, 12, 10)
+    assert occurrence.theme == "bilan"
+    assert (occurrence.kind, occurrence.buyer) == (RitualKind.CONVENTION_RENEWAL, "ville-a")
+
+
+def test_a_buyers_meeting_that_cannot_be_placed_says_for_whom() -> None:
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=(3,), window_weeks=(3, 3))
+    result = plan([review], buyers=[buyer("ville-a")], capacities=(Capacity("camille", 0, 0),))
+    assert result.unplaced == (
+        Unplaced(
+            key="programming_review:ville-a:2026",
+            kind=RitualKind.PROGRAMMING_REVIEW,
+            buyer="ville-a",
+            reason="no open Thu with room for camille between 2026-09-10 and 2026-09-10",
+        ),
+    )
+
+
+def test_a_full_anchor_day_is_reported_as_full_not_closed() -> None:
+    committee = ritual(
+        RitualKind.STEERING_COMMITTEE, months=(9,), weekdays=(3,), on_conflict=OnConflict.SKIP
+    )
+    result = plan([committee], capacities=(Capacity("camille", 0, 0),))
+    assert reasons(result) == {
+        "steering_committee:territory:2026-09": "2026-09-10 is full for camille"
+    }
+    shifted = plan(
+        [dataclasses.replace(committee, on_conflict=OnConflict.SHIFT, max_shift_days=7)],
+        capacities=(Capacity("camille", 0, 0),),
+    )
+    assert reasons(shifted) == {
+        "steering_committee:territory:2026-09": (
+            "2026-09-10 is full for camille, and no open Thu with room until 2026-09-17"
+        )
+    }
 
 
 def test_second_start_time_is_used_when_the_first_is_taken() -> None:
