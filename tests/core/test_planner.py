@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scheduler.core.kinds import Cadence, OccurrenceStatus, OnConflict, RitualKind
-from scheduler.core.planner import anchor_day, plan_rituals, territory_months
+from scheduler.core.planner import anchor_day, plan_rituals, spread_offset, territory_months
 from scheduler.core.values import (
     Blackout,
     BuyerProfile,
@@ -345,6 +345,43 @@ def test_a_full_anchor_day_is_reported_as_full_not_closed() -> None:
             "2026-09-10 is full for camille, and no open Thu with room until 2026-09-17"
         )
     }
+
+
+def test_each_buyer_starts_its_search_at_its_own_offset_in_the_window() -> None:
+    # Window of the March programming: 4 January to 8 February 2026 (36 days, no holiday), every
+    # day open and preferred, room and times for all: each review lands on its first day tried.
+    review = ritual(
+        RitualKind.PROGRAMMING_REVIEW, weekdays=tuple(range(7)), times=(time(9), time(11), time(14))
+    )
+    every_day = CalendarRules(working_weekdays=frozenset(range(7)))
+    buyers = [buyer(f"acheteur-{n}", programming_month=3) for n in range(10)]
+    roomy = (Capacity("camille", max_per_day=10, max_per_week=70),)
+    days = local_days(plan([review], buyers=buyers, calendar=every_day, capacities=roomy))
+    assert days == {
+        f"programming_review:{b.slug}:2026": date(2026, 1, 4) + timedelta(spread_offset(b.slug, 36))
+        for b in buyers
+    }
+    assert len(set(days.values())) > 5
+
+
+@pytest.mark.parametrize(
+    ("term", "reviewed"),
+    [
+        (ConventionTerm("from-the-first-day", date(2026, 8, 6), date(2028, 12, 31)), True),
+        (ConventionTerm("from-the-day-after", date(2026, 8, 7), date(2028, 12, 31)), False),
+        (ConventionTerm("to-the-first-day", date(2024, 1, 1), date(2026, 8, 6)), True),
+        (ConventionTerm("to-the-day-before", date(2024, 1, 1), date(2026, 8, 5)), False),
+    ],
+)
+def test_a_review_needs_a_convention_in_force_on_its_windows_first_day(
+    term: ConventionTerm, reviewed: bool
+) -> None:
+    # The October programming's window opens eight weeks before: 6 August 2026.
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=WEEKDAYS)
+    result = plan(
+        [review], buyers=[buyer("ville-a", conventions=(term,))], calendar=CalendarRules()
+    )
+    assert ("programming_review:ville-a:2026" in local_days(result)) is reviewed
 
 
 def test_second_start_time_is_used_when_the_first_is_taken() -> None:
