@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -136,6 +136,14 @@ def test_meeting_end_counts_elapsed_time_over_dst_night() -> None:
     # Subtracting two datetimes sharing a tzinfo compares wall clocks: go through UTC.
     assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(hours=4)
     assert end.astimezone(PARIS).time() == time(4, 0)
+    assert end.tzinfo is PARIS  # in the meeting's zone, with the summer offset
+    assert end.utcoffset() == timedelta(hours=2)
+
+
+def test_the_local_day_of_a_moment_is_the_guichets() -> None:
+    calendar = working_calendar()
+    assert calendar.local_day(datetime(2026, 3, 28, 23, 30, tzinfo=UTC)) == date(2026, 3, 29)
+    assert calendar.local_day(datetime(2026, 3, 29, 21, 59, tzinfo=UTC)) == date(2026, 3, 29)
 
 
 @settings(max_examples=min(50, settings().max_examples), deadline=None)

@@ -400,6 +400,39 @@ def test_second_start_time_is_used_when_the_first_is_taken() -> None:
     assert "no open Mon/Tue/Wed/Thu/Fri with room for camille" in missing.reason
 
 
+def test_meetings_may_follow_each_other_back_to_back() -> None:
+    # A one-day window, 10 September 2026; an announced meeting holds 12:00-14:00.
+    review = ritual(
+        RitualKind.PROGRAMMING_REVIEW,
+        weekdays=WEEKDAYS,
+        window_weeks=(3, 3),
+        times=(time(10, 0), time(14, 0)),
+    )
+    committee = PlannedOccurrence(
+        key="steering_committee:territory:2026-09",
+        uid="u@x",
+        kind=RitualKind.STEERING_COMMITTEE,
+        buyer=None,
+        facilitator="camille",
+        start=datetime(2026, 9, 10, 12, 0, tzinfo=PARIS),
+        end=datetime(2026, 9, 10, 14, 0, tzinfo=PARIS),
+        status=OccurrenceStatus.ANNOUNCED,
+    )
+    roomy = (Capacity("camille", max_per_day=3, max_per_week=6),)
+    result = plan(
+        [ritual(RitualKind.STEERING_COMMITTEE, months=(9,)), review],
+        buyers=[buyer("ville-a"), buyer("ville-b")],
+        capacities=roomy,
+        fixed=[committee],
+    )
+    assert [occ.start.astimezone(PARIS).time() for occ in result.occurrences] == [
+        time(10, 0),
+        time(12, 0),
+        time(14, 0),
+    ]
+    assert result.unplaced == ()
+
+
 def test_daily_capacity_spreads_meetings_over_days() -> None:
     review = ritual(
         RitualKind.PROGRAMMING_REVIEW, weekdays=WEEKDAYS, times=(time(10, 0), time(14, 0))
@@ -418,6 +451,60 @@ def test_weekly_capacity_holds_across_kinds() -> None:
     weeks = Counter(day.isocalendar()[:2] for day in local_days(result).values())
     assert set(weeks.values()) == {1}
     assert len(result.occurrences) + len(result.unplaced) == 5
+
+
+def test_weekly_capacity_allows_exactly_its_count() -> None:
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=(1, 2, 3), window_weeks=(3, 4))
+    three_a_week = (Capacity("camille", max_per_day=1, max_per_week=3),)
+    buyers = [buyer(f"acheteur-{n}") for n in range(4)]
+    result = plan([review], buyers=buyers, capacities=three_a_week)
+    weeks = Counter(day.isocalendar()[:2] for day in local_days(result).values())
+    assert sorted(weeks.values()) == [1, 3]
+
+
+@pytest.mark.parametrize(
+    ("announced_day", "placed"),
+    [(date(2026, 9, 6), True), (date(2026, 9, 7), False), (date(2026, 9, 14), True)],
+)
+def test_the_week_of_weekly_capacity_runs_from_monday_to_sunday(
+    announced_day: date, placed: bool
+) -> None:
+    # A weekend club on Saturday 12 or Sunday 13 September 2026; one meeting a week at most.
+    club = ritual(
+        RitualKind.BUYER_CLUB, months=(9,), weekdays=(5, 6), week_of_month=2, max_shift_days=1
+    )
+    announced = PlannedOccurrence(
+        key="steering_committee:territory:2026-09",
+        uid="u@x",
+        kind=RitualKind.STEERING_COMMITTEE,
+        buyer=None,
+        facilitator="camille",
+        start=datetime.combine(announced_day, time(10), PARIS),
+        end=datetime.combine(announced_day, time(12), PARIS),
+        status=OccurrenceStatus.ANNOUNCED,
+    )
+    result = plan(
+        [ritual(RitualKind.STEERING_COMMITTEE, months=(9,)), club],
+        calendar=CalendarRules(working_weekdays=frozenset(range(7))),
+        capacities=(Capacity("camille", max_per_day=1, max_per_week=1),),
+        fixed=[announced],
+        today=date(2026, 9, 1),
+    )
+    assert ("buyer_club:territory:2026-09" in local_days(result)) is placed
+
+
+def test_a_territory_series_without_any_facilitator_is_reported() -> None:
+    club = ritual(RitualKind.BUYER_CLUB, months=(3,))
+    result = plan([club], capacities=())
+    assert result.occurrences == ()
+    assert result.unplaced == (
+        Unplaced(
+            key="buyer_club:territory:2026-03",
+            kind=RitualKind.BUYER_CLUB,
+            buyer=None,
+            reason="no facilitator to run it",
+        ),
+    )
 
 
 def test_unknown_facilitator_gets_default_capacity() -> None:
