@@ -208,6 +208,54 @@ def test_anchor_is_the_first_preferred_weekday_of_the_week_of_month() -> None:
     assert anchor_day(2026, 2, 5, (0,)) is None
 
 
+def test_the_anchor_may_be_the_first_or_the_last_day_of_the_month() -> None:
+    assert anchor_day(2026, 9, 1, (1,)) == date(2026, 9, 1)  # Tuesday 1 September
+    assert anchor_day(2026, 2, 4, (5,)) == date(2026, 2, 28)  # Saturday 28 February
+
+
+def test_a_month_without_the_weekday_in_that_week_is_reported_as_soon_as_it_is_in_reach() -> None:
+    # Mondays of a fifth week: 30 March and 29 June 2026, none in February or April.
+    meetup = ritual(RitualKind.B2B_MEETUP, months=(2, 3, 4, 6), weekdays=(0,), week_of_month=5)
+    result = plan([meetup], calendar=CalendarRules())
+    assert sorted(local_days(result).values()) == [date(2026, 3, 30), date(2026, 6, 29)]
+    assert reasons(result) == {
+        "b2b_meetup:territory:2026-02": "no Mon in week 5 of 2026-02",
+        "b2b_meetup:territory:2026-04": "no Mon in week 5 of 2026-04",
+    }
+    early = plan([meetup], calendar=CalendarRules(), horizon_end=date(2026, 2, 1))
+    assert list(reasons(early)) == ["b2b_meetup:territory:2026-02"]
+
+
+def test_a_negative_shift_is_no_shift() -> None:
+    # The first-week Monday of April 2026 is Easter Monday; the Tuesday after is preferred too.
+    meetup = ritual(
+        RitualKind.B2B_MEETUP, months=(4,), weekdays=(0, 1), week_of_month=1, max_shift_days=-1
+    )
+    assert reasons(plan([meetup])) == {
+        "b2b_meetup:territory:2026-04": "2026-04-06 is closed (holiday: Lundi de Pâques)"
+    }
+    shifted = dataclasses.replace(meetup, max_shift_days=1)
+    assert local_days(plan([shifted]))["b2b_meetup:territory:2026-04"] == date(2026, 4, 7)
+
+
+def test_themes_follow_one_another_month_after_month_counted_from_2000() -> None:
+    # January 2026 is cycle (2026 - 2000) * 12 = 312 of a monthly series; 312 % 7 == 4.
+    club = ritual(
+        RitualKind.BUYER_CLUB,
+        cadence=Cadence.MONTHLY,
+        weekdays=(1,),
+        themes=tuple("ABCDEFG"),
+    )
+    themes = {occ.key[-7:]: occ.theme for occ in plan([club], calendar=CalendarRules()).occurrences}
+    assert [themes[f"2026-{month:02}"] for month in range(1, 6)] == ["E", "F", "G", "A", "B"]
+
+
+def test_review_themes_rotate_by_year_counted_from_2000() -> None:
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=WEEKDAYS, themes=("A", "B", "C"))
+    result = plan([review], buyers=[buyer("ville-a")], horizon_end=date(2027, 12, 31))
+    assert [occ.theme for occ in result.occurrences] == ["C", "A"]  # 26 % 3, 27 % 3
+
+
 def test_themes_rotate_the_same_whatever_today_is() -> None:
     after_work = ritual(
         RitualKind.AFTER_WORK,
@@ -503,6 +551,33 @@ def test_a_territory_series_without_any_facilitator_is_reported() -> None:
             kind=RitualKind.BUYER_CLUB,
             buyer=None,
             reason="no facilitator to run it",
+        ),
+    )
+
+
+def test_daily_capacity_allows_exactly_its_count() -> None:
+    # A one-day window, 10 September 2026, three free start times, two meetings a day.
+    review = ritual(
+        RitualKind.PROGRAMMING_REVIEW,
+        weekdays=WEEKDAYS,
+        window_weeks=(3, 3),
+        times=(time(9, 0), time(11, 0), time(14, 0)),
+    )
+    two_a_day = (Capacity("camille", max_per_day=2, max_per_week=6),)
+    buyers = [buyer(f"acheteur-{n}") for n in range(3)]
+    result = plan([review], buyers=buyers, capacities=two_a_day)
+    assert len(result.occurrences) == 2
+    assert len(result.unplaced) == 1
+
+
+def test_a_rule_without_start_times_is_reported() -> None:
+    club = ritual(RitualKind.BUYER_CLUB, months=(3,), times=())
+    assert plan([club]).unplaced == (
+        Unplaced(
+            key="buyer_club:territory:2026-03",
+            kind=RitualKind.BUYER_CLUB,
+            buyer=None,
+            reason="no start time configured",
         ),
     )
 
@@ -875,3 +950,10 @@ def buyer_windows(rule: RitualRule, profile: BuyerProfile) -> dict[str, tuple[da
         if window[0] <= window[1]:
             windows[f"{rule.kind}:{profile.slug}:{term.key}"] = window
     return windows
+
+
+def test_a_buyers_offset_never_changes_from_one_release_to_the_next() -> None:
+    # Where each buyer's search starts in its window: a new hash would move every review.
+    assert [spread_offset(f"acheteur-{n}", 36) for n in range(6)] == [24, 15, 12, 16, 16, 22]
+    assert {spread_offset(f"acheteur-{n}", 1) for n in range(20)} == {0}
+    assert spread_offset("ville-a", 0) == 0
