@@ -957,3 +957,23 @@ def test_a_buyers_offset_never_changes_from_one_release_to_the_next() -> None:
     assert [spread_offset(f"acheteur-{n}", 36) for n in range(6)] == [24, 15, 12, 16, 16, 22]
     assert {spread_offset(f"acheteur-{n}", 1) for n in range(20)} == {0}
     assert spread_offset("ville-a", 0) == 0
+
+
+def test_no_rule_no_meeting() -> None:
+    assert plan([], buyers=[buyer("ville-a")]) == Plan(occurrences=())
+
+
+def test_a_disabled_rule_does_not_stop_the_rules_after_it() -> None:
+    after_work = ritual(RitualKind.AFTER_WORK, cadence=Cadence.MONTHLY, enabled=False)
+    committee = ritual(RitualKind.STEERING_COMMITTEE, months=(3,), weekdays=(1,))
+    result = plan([after_work, committee])
+    assert [occ.key for occ in result.occurrences] == ["steering_committee:territory:2026-03"]
+
+
+def test_a_window_longer_than_a_year_reaching_into_the_horizon_is_planned() -> None:
+    # The February 2027 programming's window opens 60 weeks before: 21 December 2025.
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=WEEKDAYS, window_weeks=(1, 60))
+    buyers = [buyer(f"acheteur-{n}", programming_month=2) for n in range(4)]
+    roomy = (Capacity("camille", max_per_day=4, max_per_week=20),)
+    result = plan([review], buyers=buyers, capacities=roomy, calendar=CalendarRules())
+    assert {key[-4:] for key in local_days(result)} >= {"2027"}
