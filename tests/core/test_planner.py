@@ -977,3 +977,26 @@ def test_a_window_longer_than_a_year_reaching_into_the_horizon_is_planned() -> N
     roomy = (Capacity("camille", max_per_day=4, max_per_week=20),)
     result = plan([review], buyers=buyers, capacities=roomy, calendar=CalendarRules())
     assert {key[-4:] for key in local_days(result)} >= {"2027"}
+
+
+def test_today_and_the_horizon_end_are_both_within_the_plan() -> None:
+    # Second-week Tuesday of March 2026: the 10th; SKIP makes its window that one day.
+    committee = ritual(
+        RitualKind.STEERING_COMMITTEE, months=(3,), weekdays=(1,), on_conflict=OnConflict.SKIP
+    )
+    that_day = date(2026, 3, 10)
+    result = plan([committee], today=that_day, horizon_end=that_day)
+    assert list(local_days(result).values()) == [that_day]
+    announced = dataclasses.replace(result.occurrences[0], status=OccurrenceStatus.ANNOUNCED)
+    again = plan([committee], today=that_day, horizon_end=date(2026, 12, 31), fixed=[announced])
+    assert again.occurrences[0] == announced
+
+
+def test_a_meeting_that_cannot_be_placed_on_the_horizon_end_is_reported() -> None:
+    committee = ritual(
+        RitualKind.STEERING_COMMITTEE, months=(5,), weekdays=(3,), on_conflict=OnConflict.SKIP
+    )
+    result = plan([committee], today=date(2026, 5, 1), horizon_end=date(2026, 5, 14))
+    assert reasons(result) == {
+        "steering_committee:territory:2026-05": "2026-05-14 is closed (holiday: Ascension)"
+    }
