@@ -107,7 +107,9 @@ def report(fail_under: float) -> int:
             f"{module:<32} {killed:>7} {len(counted):>6} {percent(killed, len(counted)):>8}"
             f" {len(names) - len(counted):>7}"
         )
-    other = Counter(status for n, status in statuses.items() if status not in KILLED)
+    other = Counter(
+        status for n, status in statuses.items() if n not in equivalents and status not in KILLED
+    )
     if survivors:
         print(f"\nnot killed ({', '.join(f'{s}: {c}' for s, c in sorted(other.items()))}):")
         print("\n".join(f"  {line}" for line in sorted(survivors)))
@@ -151,7 +153,7 @@ def match_equivalents(
 
     def mutated_line(name: str) -> str:
         if name not in lines:
-            path = CORE / f"{name_module(name)}.py"
+            path = name_module(name)
             diff = get_diff_for_mutant(name, path=path).splitlines()
             added = [line[1:].strip() for line in diff if line.startswith("+") and line[1:2] != "+"]
             lines[name] = " ".join(added)

@@ -502,12 +502,15 @@ def test_weekly_capacity_holds_across_kinds() -> None:
 
 
 def test_weekly_capacity_allows_exactly_its_count() -> None:
-    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=(1, 2, 3), window_weeks=(3, 4))
-    three_a_week = (Capacity("camille", max_per_day=1, max_per_week=3),)
-    buyers = [buyer(f"acheteur-{n}") for n in range(4)]
-    result = plan([review], buyers=buyers, capacities=three_a_week)
-    weeks = Counter(day.isocalendar()[:2] for day in local_days(result).values())
-    assert sorted(weeks.values()) == [1, 3]
+    # Window 3-10 September 2026: Thursday and Friday of one week, Monday to Thursday of the next.
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=WEEKDAYS, window_weeks=(3, 4))
+    buyers = [buyer(f"acheteur-{n}") for n in range(7)]
+    for per_week, placed in ((2, [2, 2]), (3, [2, 3])):
+        capacity = (Capacity("camille", max_per_day=1, max_per_week=per_week),)
+        result = plan([review], buyers=buyers, capacities=capacity)
+        weeks = Counter(day.isocalendar()[:2] for day in local_days(result).values())
+        assert sorted(weeks.values()) == placed
+        assert len(result.unplaced) == 7 - sum(placed)
 
 
 @pytest.mark.parametrize(
