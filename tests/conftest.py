@@ -38,7 +38,8 @@ settings.register_profile(
     phases=(Phase.explicit, Phase.reuse, Phase.generate),  # a failure is a kill: no shrinking
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+if "HYPOTHESIS_PROFILE" in os.environ:
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
 
 def parse_with_python(path: Path) -> None:
