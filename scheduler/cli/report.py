@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from scheduler.cli.app import (
@@ -47,8 +48,7 @@ def report(
     config: ConfigOption = None,
     now: NowOption = None,
 ) -> None:
-    """The year's report for the annual restitution, compared with the year before: French HTML
-    or A4 PDF with charts, or an XLSX workbook."""
+    """The year's report for the annual restitution (HTML, A4 PDF or XLSX)."""
     ctx = open_context(config, now)
     path = out or default_path(year, fmt)
     with DelayedProgress(f"report {year}", total=STEPS[fmt]) as step:
@@ -60,14 +60,20 @@ class DelayedProgress:
     """A progress bar on stderr that appears only when the work lasts more than a second, and
     only on a terminal; calling it with a step's name advances it."""
 
-    def __init__(self, title: str, total: int, delay: float = SHOW_AFTER_SECONDS) -> None:
+    def __init__(
+        self,
+        title: str,
+        total: int,
+        delay: float = SHOW_AFTER_SECONDS,
+        console: Console = err_console,
+    ) -> None:
         self._progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
             TimeElapsedColumn(),
-            console=err_console,
+            console=console,
             transient=True,
-            disable=not err_console.is_terminal,
+            disable=not console.is_terminal,
         )
         self._task: TaskID = self._progress.add_task(title, total=total)
         self._timer = threading.Timer(delay, self._progress.start)
@@ -98,8 +104,10 @@ def import_results_command(
     now: NowOption = None,
     dry_run: DryRunOption = False,
 ) -> None:
-    """The scheme's results per buyer and year, from the guichet's monitoring tool: buyer, year,
-    contracts with a social clause, insertion hours, participants, companies."""
+    """The scheme's results per buyer and year, from the guichet's monitoring tool.
+
+    Columns: buyer, year, contracts with a social clause, insertion hours, participants,
+    companies."""
     ctx = open_context(config, now)
     found = import_results(ctx.engine, _read(file), file=str(file), now=ctx.now(), dry_run=dry_run)
     _print_report(found)

@@ -26,8 +26,8 @@ from scheduler.imports.values import parse_text
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
-_DIGIT_GROUPS = re.compile(r"\d{1,3}(?:[  \u202f.]\d{3})+|\d+", re.ASCII)
-_SPACES = str.maketrans("", "", "  \u202f")
+_DIGIT_GROUPS = re.compile(r"\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+", re.ASCII)
+_SPACES = str.maketrans("", "", " \u00a0\u202f")
 
 RESULT_COLUMNS = _aliases(
     {
