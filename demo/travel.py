@@ -41,6 +41,7 @@ PARIS = ZoneInfo("Europe/Paris")
 START = datetime(2026, 9, 7, 8, 0, tzinfo=PARIS)
 END = datetime(2028, 1, 10, 8, 0, tzinfo=PARIS)
 REPORT_AT = "2028-01-10T09:00"
+PUBLIC_AT = "2027-09-01T09:00"
 CANCELLED_AFTER_WORK_MONTH = 5
 PUBLIC = {
     "ville-de-lisiere": "Nous réservons une part de nos marchés de travaux à l'insertion.",
@@ -207,6 +208,33 @@ def cancel_one_after_work(engine, config: str, now: datetime) -> bool:
     return True
 
 
+def public_screenshots(config: Path, folder: Path) -> list[Path]:
+    """/territoire and /engagements as a visitor sees them, in headless Chromium."""
+    from selenium.webdriver.common.by import By
+
+    from scheduler.web import create_app
+    from tests.web.browser import chromium
+    from tests.web_server import serving
+
+    settings = load_settings(config)
+    engine = open_database(settings.database_url)
+    at = datetime.fromisoformat(PUBLIC_AT).replace(tzinfo=PARIS)
+    shots = []
+    try:
+        app = create_app(settings, engine, clock=lambda: at)
+        with serving(app) as base, chromium() as driver:
+            for page in ("territoire", "engagements"):
+                driver.get(f"{base}/{page}")
+                height = driver.find_element(By.TAG_NAME, "body").size["height"]
+                driver.set_window_size(1000, min(height + 160, 1800))
+                path = folder / f"public-{page}.png"
+                path.write_bytes(driver.get_screenshot_as_png())
+                shots.append(path)
+    finally:
+        engine.dispose()
+    return shots
+
+
 def screenshots(pdf: Path, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("report-2027-page-*.png"):
@@ -225,4 +253,6 @@ if __name__ == "__main__":
     print(f"report: {pdf}")
     if arguments.screenshots:
         for page in screenshots(pdf, arguments.screenshots):
+            print(f"page: {page}")
+        for page in public_screenshots(arguments.folder / "config.toml", arguments.screenshots):
             print(f"page: {page}")

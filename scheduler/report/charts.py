@@ -47,7 +47,7 @@ def meetings_by_month(report: YearReport) -> str:
     if any(previous):
         axes.plot(
             x,
-            previous,
+            [count or float("nan") for count in previous],  # no mark where none was held
             linestyle="none",
             marker="_",
             markersize=16,
