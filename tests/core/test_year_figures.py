@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scheduler.core.figures import (
     Answers,
@@ -301,3 +303,42 @@ def test_an_empty_year_has_no_rate() -> None:
     assert empty.answers.answer_rate is None
     assert empty.buyers == ()
     assert not empty.has_results
+
+
+# --- properties ----------------------------------------------------------------------------------
+
+invitations = st.builds(
+    InvitationFact,
+    contact=st.integers(1, 30),
+    organisation=st.sampled_from([None, VILLE, METROPOLE, JARDINS, FRANCE_TRAVAIL]),
+    partstat=st.sampled_from(list(PartStat)),
+    attended=st.sampled_from([None, True, False]),
+)
+meetings = st.builds(
+    MeetingFact,
+    uid=st.uuids().map(str),
+    kind=st.sampled_from(list(RitualKind)),
+    buyer=st.sampled_from([None, VILLE, METROPOLE]),
+    start=st.datetimes(
+        min_value=datetime(2026, 6, 1), max_value=datetime(2028, 6, 1), timezones=st.just(UTC)
+    ),
+    status=st.sampled_from(list(OccurrenceStatus)),
+    invitations=st.lists(invitations, max_size=6, unique_by=lambda i: i.contact).map(tuple),
+    walk_ins=st.integers(0, 3),
+)
+
+
+@given(st.lists(meetings, max_size=25, unique_by=lambda m: m.uid))
+def test_every_meeting_of_the_year_is_counted_once_everywhere(year_meetings) -> None:
+    figures = year_figures(Facts(ORGANISATIONS, tuple(year_meetings)), 2027, NOW, PARIS)
+    assert figures.meetings.total == len(figures.lines)
+    assert sum(figures.by_month, Tally()) == figures.meetings
+    assert sum(figures.by_kind.values(), Tally()) == figures.meetings
+    assert sum(figures.answers_by_kind.values(), Answers()) == figures.answers
+    answers = figures.answers
+    assert answers.accepted + answers.declined + answers.tentative == answers.answered
+    assert answers.present <= answers.invited_to_held <= answers.invited
+    for rate in (answers.answer_rate, answers.acceptance_rate, answers.attendance_rate):
+        assert rate is None or 0 <= rate <= 1
+    held_present = sum(line.present or 0 for line in figures.lines)
+    assert held_present == answers.people_present

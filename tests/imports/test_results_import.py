@@ -8,6 +8,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from babel.numbers import format_decimal
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -96,6 +99,20 @@ def test_numbers_as_french_spreadsheets_write_them() -> None:
     assert parse_hours("4\u202f520,5") == parse_hours("4520.5") == 4520.5
     with pytest.raises(ValueError, match="not a whole number"):
         parse_count("12,5")
+
+
+@given(st.integers(0, 10**9), st.sampled_from(["fr_FR", "de_DE", None]))
+def test_a_count_reads_back_whatever_groups_its_digits(count: int, locale: str | None) -> None:
+    """French (narrow no-break space) or German (dot) grouping, or none; never the comma, which
+    is the French decimal mark."""
+    written = str(count) if locale is None else format_decimal(count, locale=locale)
+    assert parse_count(written) == count
+
+
+@given(st.integers(0, 10**7), st.integers(0, 9))
+def test_hours_read_back_as_french_excel_writes_them(whole: int, tenth: int) -> None:
+    written = format_decimal(whole + tenth / 10, format="#,##0.#", locale="fr_FR")
+    assert parse_hours(written) == pytest.approx(whole + tenth / 10)
 
 
 def test_an_import_stores_each_buyers_year_and_mends_it_on_a_second_import(

@@ -158,3 +158,16 @@ def test_a_commitment_is_confidential_until_published(tmp_path: Path) -> None:
         assert [c.name for c in commitments(engine, MARCH.date())] == [shown.name]
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "origin", ["www.ville.example", "https://www.ville.example/page", "javascript:alert(1)", "*"]
+)
+def test_an_embedding_site_must_be_an_origin(tmp_path: Path, origin: str) -> None:
+    from scheduler.config import load_settings
+    from scheduler.errors import ConfigError
+    from tests.factories import write_config
+
+    path = write_config(tmp_path, f'\n[web]\nembed_origins = ["{origin}"]\n')
+    with pytest.raises(ConfigError, match=r"\[web\] embed_origins.*is not a site's origin"):
+        load_settings(path)
