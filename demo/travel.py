@@ -2,7 +2,9 @@
 to the end of 2027 the service runs one cycle (plan, invitations, reminders, feeds) at that
 instant, invitees answer through their RSVP links, the facilitator records who came after each
 meeting, one after-work is cancelled, and the results of the monitoring tool are imported.
-Then `rituel report 2027` is written in each format, and the PDF's pages as PNG images.
+Then `rituel report 2027` is written in each format (the PDF and HTML to hand out, naming only
+the buyers that made their commitment public; the workbook naming every buyer), and the PDF's
+pages as PNG images.
 
     .venv/bin/python demo/travel.py /tmp/demo-year [--screenshots docs/screenshots]
 

@@ -45,6 +45,14 @@ def report(
             dir_okay=False,
         ),
     ] = None,
+    internal: Annotated[
+        bool,
+        typer.Option(
+            "--internal",
+            help="Name every buyer (the guichet's own copy); by default only the buyers that "
+            "made their commitment public are named, the others summed on one line.",
+        ),
+    ] = False,
     config: ConfigOption = None,
     now: NowOption = None,
 ) -> None:
@@ -52,7 +60,9 @@ def report(
     ctx = open_context(config, now)
     path = out or default_path(year, fmt)
     with DelayedProgress(f"report {year}", total=STEPS[fmt]) as step:
-        written = write_report(ctx.settings, ctx.engine, year, ctx.now(), fmt, path, step)
+        written = write_report(
+            ctx.settings, ctx.engine, year, ctx.now(), fmt, path, step, every_buyer=internal
+        )
     console.print(f"Report {year} ({fmt.value}) written to {written}", markup=False)
 
 

@@ -194,6 +194,7 @@ class MeetingLine:
 
     uid: str
     kind: RitualKind
+    buyer_id: int | None
     buyer: str | None
     start: datetime
     status: OccurrenceStatus
@@ -508,6 +509,7 @@ def _line(meeting: MeetingFact, outcome: Outcome, names: Mapping[int, Party]) ->
     return MeetingLine(
         uid=meeting.uid,
         kind=meeting.kind,
+        buyer_id=meeting.buyer,
         buyer=buyer.name if buyer else None,
         start=meeting.start,
         status=meeting.status,

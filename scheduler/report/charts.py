@@ -98,41 +98,53 @@ def attendance_by_ritual(report: YearReport) -> str:
 
 
 def buyers_participation(report: YearReport) -> str:
-    """Horizontal bars: the held meetings each buyer's people came to."""
-    buyers = list(report.current.buyers)
-    figure, axes = _figure(0.6 + 0.34 * max(len(buyers), 1))
-    if not buyers:
-        return _empty(figure, axes, "Aucun acheteur cette année")
-    y = list(range(len(buyers)))
-    counts = [buyer.meetings_attended for buyer in buyers]
-    axes.barh(y, counts, height=0.6, color=HELD, zorder=2)
-    for i, count in zip(y, counts, strict=True):
-        axes.text(count + 0.05, i, number(count), va="center", fontsize=7.5, color=INK)
-    axes.set_yticks(y, [buyer.name for buyer in buyers])
-    axes.invert_yaxis()
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_xlim(0, max([*counts, 1]) * 1.15)
-    axes.set_xlabel("rencontres tenues auxquelles l'acheteur a participé", fontsize=8)
-    _style(axes, horizontal=True)
-    return _svg(figure)
+    """Horizontal bars: the held meetings each named buyer's people came to, and the others'
+    average."""
+    bars = [(buyer.name, float(buyer.meetings_attended)) for buyer in report.buyers]
+    others = report.others
+    if others is not None:
+        bars.append((f"{others.label}, en moyenne", others.meetings_attended / others.count))
+    return _bars(
+        bars, HELD, "rencontres tenues auxquelles l'acheteur a participé", "Aucun acheteur"
+    )
 
 
 def results_by_buyer(report: YearReport) -> str:
-    """Horizontal bars: the insertion hours carried out for each buyer."""
-    lines = [buyer for buyer in report.current.buyers if buyer.result is not None]
-    figure, axes = _figure(0.6 + 0.34 * max(len(lines), 1))
-    if not lines:
-        return _empty(figure, axes, "Aucun résultat importé pour cette année")
-    y = list(range(len(lines)))
-    hours = [buyer.result.insertion_hours if buyer.result else 0.0 for buyer in lines]
-    axes.barh(y, hours, height=0.6, color="#3d6fa8", zorder=2)
-    for i, value in zip(y, hours, strict=True):
-        axes.text(value * 1.01 + 1, i, number(round(value)), va="center", fontsize=7.5)
-    axes.set_yticks(y, [buyer.name for buyer in lines])
+    """Horizontal bars: the insertion hours carried out for each named buyer, and for the
+    others together."""
+    bars = [
+        (buyer.name, buyer.result.insertion_hours)
+        for buyer in report.buyers
+        if buyer.result is not None
+    ]
+    others = report.others
+    if others is not None and others.results.buyers:
+        bars.append(
+            (
+                f"Autres acheteurs partenaires ({others.results.buyers}), ensemble",
+                others.results.insertion_hours,
+            )
+        )
+    return _bars(bars, "#3d6fa8", "heures d'insertion réalisées", "Aucun résultat importé")
+
+
+def _bars(bars: list[tuple[str, float]], colour: str, axis: str, empty: str) -> str:
+    figure, axes = _figure(0.6 + 0.34 * max(len(bars), 1))
+    if not bars:
+        return _empty(figure, axes, empty)
+    y = list(range(len(bars)))
+    values = [value for _, value in bars]
+    axes.barh(y, values, height=0.6, color=colour, zorder=2)
+    top = max([*values, 1.0])
+    for i, value in zip(y, values, strict=True):
+        shown = number(round(value, 1)) if value < 10 else number(round(value))
+        axes.text(value + top * 0.01, i, shown, va="center", fontsize=7.5, color=INK)
+    axes.set_yticks(y, [label for label, _ in bars])
     axes.invert_yaxis()
-    axes.set_xlim(0, max([*hours, 1.0]) * 1.18)
+    axes.set_xlim(0, top * 1.18)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: number(round(v))))
-    axes.set_xlabel("heures d'insertion réalisées", fontsize=8)
+    axes.set_xlabel(axis, fontsize=8)
     _style(axes, horizontal=True)
     return _svg(figure)
 

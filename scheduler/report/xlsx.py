@@ -168,7 +168,7 @@ def _meetings(sheet: Worksheet, report: YearReport) -> None:
             [
                 line.start.astimezone(zone).replace(tzinfo=None),
                 report.title(line.kind),
-                line.buyer or "",
+                report.buyer_of(line),
                 french.STATUS[line.status],
                 line.invited,
                 line.accepted,
@@ -196,7 +196,7 @@ def _buyers(sheet: Worksheet, report: YearReport) -> None:
             "Participation financière (€)",
         ),
     )
-    for buyer in report.current.buyers:
+    for buyer in report.buyers:
         sheet.append(
             [
                 buyer.name,
@@ -214,6 +214,18 @@ def _buyers(sheet: Worksheet, report: YearReport) -> None:
         )
         for column in (2, 7, 8):
             sheet.cell(sheet.max_row, column).number_format = DATE
+    others = report.others
+    if others is not None:
+        sheet.append(
+            [
+                others.label,
+                None,
+                f"{others.reviews_held} sur {others.reviews}",
+                others.meetings_attended,
+                others.people_present,
+                "non publiée",
+            ]
+        )
     _widths(sheet, (34, 14, 12, 12, 12, 44, 14, 14, 16))
 
 
@@ -229,7 +241,7 @@ def _results(sheet: Worksheet, report: YearReport) -> None:
             "Entreprises",
         ),
     )
-    for buyer in report.current.buyers:
+    for buyer in report.buyers:
         if buyer.result is not None:
             result = buyer.result
             sheet.append(
@@ -242,6 +254,19 @@ def _results(sheet: Worksheet, report: YearReport) -> None:
                     result.companies,
                 ]
             )
+    others = report.others
+    if others is not None and others.results.buyers:
+        hidden = others.results
+        sheet.append(
+            [
+                f"Autres acheteurs partenaires ({hidden.buyers})",
+                report.year,
+                hidden.contracts,
+                hidden.insertion_hours,
+                hidden.participants,
+                hidden.companies,
+            ]
+        )
     totals = report.current.results
     sheet.append(
         [

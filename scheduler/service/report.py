@@ -7,7 +7,7 @@ Each step tells `progress` its name, so the command line can show a bar when it 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,7 +23,7 @@ from scheduler.report.xlsx import render_xlsx
 from scheduler.service.event_views import ritual_title
 from scheduler.service.feeds import write_if_changed
 from scheduler.store.db import read_session
-from scheduler.store.year_facts import year_facts
+from scheduler.store.year_facts import public_buyers, year_facts
 
 Progress = Callable[[str], None]
 STEPS = {ReportFormat.HTML: 4, ReportFormat.PDF: 5, ReportFormat.XLSX: 3}
@@ -35,9 +35,17 @@ def _silent(_step: str) -> None:
 
 
 def year_report(
-    settings: Settings, engine: Engine, year: int, now: datetime, progress: Progress = _silent
+    settings: Settings,
+    engine: Engine,
+    year: int,
+    now: datetime,
+    progress: Progress = _silent,
+    *,
+    every_buyer: bool = False,
 ) -> YearReport:
-    """The figures of `year` and of the year before, as known at `now`."""
+    """The figures of `year` and of the year before, as known at `now`. The report names only
+    the buyers that made their commitment public that year, unless `every_buyer` (the guichet's
+    own copy)."""
     zone = ZoneInfo(settings.organisation.timezone)
     progress("reading the facts")
     with read_session(engine) as session:
@@ -45,6 +53,9 @@ def year_report(
             session,
             datetime(year - 1, 1, 1, tzinfo=zone),
             datetime(year + 1, 1, 1, tzinfo=zone),
+        )
+        named = (
+            None if every_buyer else public_buyers(session, date(year, 1, 1), date(year, 12, 31))
         )
     progress("computing the figures")
     timezone = settings.organisation.timezone
@@ -55,6 +66,7 @@ def year_report(
         titles={kind: ritual_title(settings, kind, "fr") for kind in RitualKind},
         timezone=timezone,
         made_at=now.astimezone(zone),
+        named=named,
     )
 
 
@@ -83,9 +95,11 @@ def write_report(
     fmt: ReportFormat,
     out: Path,
     progress: Progress = _silent,
+    *,
+    every_buyer: bool = False,
 ) -> Path:
     """Compute and render the report of `year`, and write it to `out` (atomically)."""
-    report = year_report(settings, engine, year, now, progress)
+    report = year_report(settings, engine, year, now, progress, every_buyer=every_buyer)
     content = render_report(report, fmt, progress)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_if_changed(out, content)

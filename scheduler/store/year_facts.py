@@ -9,7 +9,7 @@ so the figures (scheduler.core.figures) stay a pure function.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlmodel import Session, col
@@ -107,3 +107,17 @@ def year_facts(session: Session, since: datetime, until: datetime) -> Facts:
         ).scalars()
     )
     return Facts(organisations, meetings, conventions, results)
+
+
+def public_buyers(session: Session, first_day: date, last_day: date) -> frozenset[int]:
+    """The buyers that made their commitment public on a convention in force between
+    `first_day` and `last_day`."""
+    return frozenset(
+        session.execute(
+            select(col(Convention.organisation_id)).where(
+                col(Convention.public).is_(True),
+                col(Convention.start_date) <= last_day,
+                col(Convention.end_date) >= first_day,
+            )
+        ).scalars()
+    )

@@ -1,4 +1,5 @@
-"""Report tests: a year of facts in a SQLite database, and the system tools that read a PDF back
+"""Report tests: a year of facts in a SQLite database (the Ville made its commitment public,
+the Métropole and the Hôpital did not), and the system tools that read a PDF back
 (poppler's pdftotext and pdftoppm) and print one (WeasyPrint's Pango). Outside CI a missing tool
 skips the test with the line that installs it; under CI (`CI` set) it fails the test."""
 
@@ -9,8 +10,9 @@ import shutil
 
 import pytest
 
+from scheduler.service.public import publish
 from tests.factories import settings_in
-from tests.year_world import YearWorld, build_year
+from tests.year_world import NOW, YearWorld, build_year
 
 POPPLER = "apt-get install -y poppler-utils"
 PANGO = "apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"
@@ -46,6 +48,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> YearWorld:
     folder = tmp_path_factory.mktemp("year")
     settings, engine = settings_in(folder)
     try:
-        yield build_year(settings, engine, folder)
+        world = build_year(settings, engine, folder)
+        publish(engine, "ville-de-lisiere", NOW, "Europe/Paris", "Nos chantiers insèrent.")
+        yield world
     finally:
         engine.dispose()

@@ -24,8 +24,8 @@ def report_of(world: YearWorld):
     return year_report(world.settings, world.engine, 2027, NOW)
 
 
-def written(world: YearWorld, fmt: str, capsys: pytest.CaptureFixture[str]) -> Path:
-    out = world.folder / f"bilan.{fmt}"
+def written(world: YearWorld, fmt: str, capsys: pytest.CaptureFixture[str], *more: str) -> Path:
+    out = world.folder / f"bilan{''.join(more)}.{fmt}"
     config = str(world.folder / "config.toml")
     status = main(
         [
@@ -39,6 +39,7 @@ def written(world: YearWorld, fmt: str, capsys: pytest.CaptureFixture[str]) -> P
             config,
             "--now",
             NOW.isoformat(),
+            *more,
         ]
     )
     assert status == 0
@@ -130,13 +131,13 @@ def test_the_buyers_and_results_sheets(world: YearWorld) -> None:
     book = load_workbook_of(world)
     buyers = list(book["Acheteurs"].iter_rows(values_only=True))
     assert [row[0] for row in buyers[1:]] == [
-        "Hôpital discret",
-        "Métropole de Lisière",
         "Ville de Lisière",
+        "Autres acheteurs partenaires (2)",
     ]
-    ville = buyers[3]
+    ville = buyers[1]
     assert ville[1] == datetime(2027, 9, 14)
     assert ville[2:5] == ("oui", 2, 2)
+    assert buyers[2][2:5] == ("0 sur 0", 1, 1)  # the Métropole's one meeting and one person
     results = list(book["Résultats"].iter_rows(values_only=True))
     assert results[1] == ("Ville de Lisière", 2027, 12, 4520.5, 37, 9)
     assert results[-1] == ("Total", 2027, 12, 4520.5, 37, 9)
@@ -156,6 +157,45 @@ def load_workbook_bytes(content: bytes, folder: Path):
     path = folder / "read-back.xlsx"
     path.write_bytes(content)
     return load_workbook(path)
+
+
+# --- confidentiality -------------------------------------------------------------------------
+
+
+HIDDEN = ("Métropole de Lisière", "Hôpital discret", "metropole", "hopital")
+
+
+def every_cell(path: Path) -> str:
+    book = load_workbook(path)
+    return "\n".join(
+        str(value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    )
+
+
+def test_a_handout_names_only_the_buyers_that_made_their_commitment_public(
+    world: YearWorld, capsys
+) -> None:
+    page = written(world, "html", capsys).read_text(encoding="utf-8")
+    cells = every_cell(written(world, "xlsx", capsys))
+    for text in (page, cells):
+        assert "Ville de Lisière" in text
+        assert not any(name in text for name in HIDDEN)
+        assert "Autres acheteurs partenaires (2)" in text
+    assert f"et 1{NBSP}autre acheteur partenaire" in page  # the Métropole took part
+    assert "Autre acheteur partenaire" not in cells  # its meetings were all territory ones
+
+
+def test_the_guichets_own_copy_names_every_buyer(world: YearWorld, capsys) -> None:
+    page = written(world, "html", capsys, "--internal").read_text(encoding="utf-8")
+    cells = every_cell(written(world, "xlsx", capsys, "--internal"))
+    for text in (page, cells):
+        assert "Métropole de Lisière" in text
+        assert "Hôpital discret" in text
+        assert "Autres acheteurs partenaires" not in text
 
 
 # --- HTML ----------------------------------------------------------------------------------------
