@@ -31,6 +31,8 @@ WIDTH_INCHES = 6.8
 def meetings_by_month(report: YearReport) -> str:
     """Stacked bars of the year's meetings by month and outcome, with last year's held ones."""
     figure, axes = _figure(2.9)
+    if not report.current.meetings.total and not report.previous.meetings.held:
+        return _empty(figure, axes, "Aucune rencontre cette année")
     current = report.current.by_month
     x = list(range(12))
     bottom = [0] * 12

@@ -247,3 +247,14 @@ def test_the_pdf_reads_back_in_french_and_its_pages_render(
     pages = sorted(world.folder.glob("page-*.png"))
     assert len(pages) >= 2
     assert all(page.read_bytes().startswith(b"\x89PNG") for page in pages)
+
+
+def test_a_year_without_facts_still_gives_a_report(world: YearWorld) -> None:
+    report = year_report(world.settings, world.engine, 2031, NOW)
+    page = render_report(report, ReportFormat.HTML).decode()
+    assert "Aucune invitation n'a été envoyée" in page
+    assert "Aucun acheteur cette année." in page
+    assert page.count("<svg") == 2  # no buyers chart, no results chart
+    book = load_workbook_bytes(render_report(report, ReportFormat.XLSX), world.folder)
+    assert book.sheetnames == ["Synthèse", "Rencontres", "Acheteurs"]
+    assert book["Rencontres"].max_row == 1
