@@ -23,7 +23,7 @@ from scheduler.core.kinds import OccurrenceStatus
 from scheduler.errors import InputError, NotFoundError
 from scheduler.i18n import format_day, format_time
 from scheduler.imports.values import parse_text
-from scheduler.service.event_views import Audience, event_view, meeting_of
+from scheduler.service.event_views import Audience, event_view, meeting_of, meeting_title
 from scheduler.store.db import read_session, session_scope
 from scheduler.store.public import (
     Commitment,
@@ -71,7 +71,7 @@ def public_agenda(settings: Settings, engine: Engine, now: datetime) -> list[Age
         entries.append(
             AgendaEntry(
                 key=meeting.uid.split("@", 1)[0],
-                title=view.summary.removeprefix("Annulé : "),
+                title=meeting_title(settings, meeting, "fr"),
                 day=format_day(meeting.start.astimezone(zone).date(), "fr"),
                 hours=f"de {start} à {end}",
                 place=view.location,
