@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench mutation clean
+.PHONY: run test lint typecheck unit bench mutation clean system
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ unit: $(STAMP)
 	$(BIN)/pytest -q
 
 test: lint typecheck unit
+
+# The system packages the PDF report and the browser tests need (Pango, poppler, Chromium),
+# installed when absent; needs root (CI runs it from .ci/run).
+system:
+	bash .ci/system-packages
 
 # Not part of `test`: minutes of work; writes bench/RESULTS.md.
 bench: $(STAMP)

@@ -410,6 +410,22 @@ class WebSettings(_Table):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
+    embed_origins: list[str] = Field(default_factory=list)
+    """Sites that may show /engagements?integration=1 in a frame (CSP frame-ancestors), such as
+    "https://www.ville-lisiere.example"; none by default."""
+
+    @field_validator("embed_origins")
+    @classmethod
+    def _origins(cls, origins: list[str]) -> list[str]:
+        for origin in origins:
+            if not _ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"{origin!r} is not a site's origin (write https://www.example.org)"
+                )
+        return origins
+
+
+_ORIGIN = re.compile(r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:(\d{1,5}|\*))?")
 
 
 class SmtpSettings(_Table):

@@ -134,7 +134,7 @@ class ContactRow:
     kinds: tuple[RitualKind, ...] | None = None
 
 
-RowT = TypeVar("RowT", OrganisationRow, ContactRow)
+RowT = TypeVar("RowT")
 ValueT = TypeVar("ValueT")
 
 

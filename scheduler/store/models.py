@@ -75,6 +75,10 @@ class Convention(SQLModel, table=True):
     confidential: bool = Field(default=True)
     renewal_notice_days: int = Field(default=120)
     status: str = Field(default="active", max_length=20)
+    public: bool = Field(default=False)
+    """The buyer makes its commitment public (/engagements); off unless it chose so."""
+    public_text: str | None = Field(default=None, max_length=400)
+    """A short text the buyer wants shown beside its name on /engagements."""
 
 
 class Ritual(SQLModel, table=True):
@@ -247,3 +251,24 @@ class MailboxStatus(SQLModel, table=True):
     ok_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     failing_since: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     error: str | None = Field(default=None, max_length=1000)
+
+
+class YearResult(SQLModel, table=True):
+    """The scheme's figures for one buyer and one calendar year, imported from the guichet's
+    monitoring tool (`rituel import results`)."""
+
+    __tablename__ = "year_result"
+    __table_args__ = (UniqueConstraint("organisation_id", "year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    year: int
+    contracts: int
+    """Contracts with a social clause."""
+    insertion_hours: float
+    """Insertion hours carried out."""
+    participants: int
+    """People who worked those hours."""
+    companies: int
+    """Companies that carried out the clauses."""
+    imported_at: datetime = Field(sa_column=utc_column())
