@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from scheduler.core.kinds import OccurrenceStatus, RitualKind
 from scheduler.errors import InputError, NotFoundError
+from scheduler.store import history
 from scheduler.store.db import session_scope
 from scheduler.store.models import Occurrence
 
@@ -104,6 +105,7 @@ def _record(
     occurrence.changed_at = now
     session.add(occurrence)
     session.flush()
+    history.record(session, occurrence, now, history.Source.HAND)
     if in_transaction is not None:
         in_transaction(session, occurrence)
     return OccurrenceChange(
