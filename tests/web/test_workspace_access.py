@@ -6,8 +6,8 @@ at its absolute end; tokens are hashed at rest and never logged."""
 from __future__ import annotations
 
 import email
-import html
 import hashlib
+import html
 import logging
 import re
 import time
@@ -23,8 +23,8 @@ from sqlalchemy import select, text
 
 from scheduler.config import load_settings
 from scheduler.service import signin
-from scheduler.store.models import SignInLink, WorkspaceSession
 from scheduler.store.db import read_session
+from scheduler.store.models import SignInLink, WorkspaceSession
 from scheduler.web import create_app
 from scheduler.web.workspace import ClientLimit
 from tests.web.workspace_world import CAMILLE, NOW, DemoWorld, demo_world
@@ -448,7 +448,7 @@ def test_tokens_are_stored_hashed_and_never_logged(
         dump = "\n".join(
             str(row)
             for table in ("sign_in_link", "workspace_session")
-            for row in session.execute(text(f"SELECT * FROM {table}"))  # noqa: S608
+            for row in session.execute(text(f"SELECT * FROM {table}"))
         )
     assert token not in dump
     assert session_token not in dump

@@ -114,7 +114,8 @@ def test_the_agenda_lists_a_month_in_french_with_a_grid(camille: httpx.Client) -
     assert "18 h 00" in text
     assert "annoncée" in text
     assert page.text.count('class="grid"') == 1
-    assert "lun." in text and "dim." in text
+    assert "lun." in text
+    assert "dim." in text
 
 
 def test_the_agenda_filters_by_kind_status_facilitator_and_buyer(camille: httpx.Client) -> None:
