@@ -30,7 +30,7 @@ from scheduler.i18n import format_time, format_when
 from scheduler.mail.mime import Envelope, Mailbox, build_message
 from scheduler.mail.templates import MailTemplates
 from scheduler.store import signin
-from scheduler.store.db import session_scope
+from scheduler.store.db import read_session, session_scope
 from scheduler.store.signin import LinkState
 
 LINK_MINUTES = 15
@@ -176,22 +176,22 @@ def sign_in(
 
 
 def current(settings: Settings, engine: Engine, cookie: str, now: datetime) -> SignedIn | None:
-    """The person signed in with the session cookie `cookie`, or None; notes the request."""
+    """The person signed in with the session cookie `cookie`, or None; notes the request (a
+    write at most every `TOUCH_EVERY`: reading a page takes no write lock)."""
     idle = timedelta(hours=settings.web.session_idle_hours)
-    with session_scope(engine) as session:
+    with read_session(engine) as session:
         live = signin.find_session(session, cookie, now, idle)
-        if live is None:
-            return None
-        person = person_of(settings, live.email)
-        if person is None:
-            return None
-        previous = live.previous_visit_at
-        if now - live.last_seen_at >= VISIT_GAP:
-            previous = live.last_seen_at
-        if now - live.last_seen_at >= TOUCH_EVERY or previous != live.previous_visit_at:
+    if live is None:
+        return None
+    person = person_of(settings, live.email)
+    if person is None:
+        return None
+    previous = live.previous_visit_at
+    if now - live.last_seen_at >= VISIT_GAP:
+        previous = live.last_seen_at
+    if now - live.last_seen_at >= TOUCH_EVERY or previous != live.previous_visit_at:
+        with session_scope(engine) as session:
             signin.touch(session, live.id, now, previous)
-        else:
-            session.rollback()
     return SignedIn(person, csrf_token(cookie), previous, live.expires_at)
 
 

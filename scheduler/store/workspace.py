@@ -194,6 +194,21 @@ class Reminder:
     when: date | datetime | None
 
 
+def _with_total(
+    session: Session, query: Query, limit: int, offset: int = 0
+) -> tuple[list[tuple[Any, ...]], int]:
+    """A page of `query`'s rows and how many rows the whole query has, in one statement (a
+    window count); a second one only for a page past the end."""
+    rows = session.execute(
+        query.add_columns(func.count().over().label("rows_in_all")).limit(limit).offset(offset)
+    ).all()
+    if rows:
+        return [tuple(row)[:-1] for row in rows], int(rows[0][-1])
+    if offset == 0:
+        return [], 0
+    return [], int(session.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+
+
 # --- meetings ------------------------------------------------------------------------------------
 
 _Buyer: Any = aliased(Organisation)
@@ -322,11 +337,8 @@ def unanswered_soon(
     )
     if facilitator_id is not None:
         base = base.where(col(Occurrence.facilitator_id) == facilitator_id)
-    total = int(session.execute(select(func.count()).select_from(base.subquery())).scalar_one())
-    counts: dict[int, int] = {
-        row[0]: int(row[1])
-        for row in session.execute(base.order_by(func.min(col(Occurrence.start))).limit(limit))
-    }
+    rows, total = _with_total(session, base.order_by(func.min(col(Occurrence.start))), limit)
+    counts: dict[int, int] = {row[0]: int(row[1]) for row in rows}
     meetings = meetings_by_id(session, counts)
     pending = [Pending(meetings[i], counts[i]) for i in counts if i in meetings]
     pending.sort(key=lambda p: (p.meeting.start, p.meeting.id))
@@ -355,10 +367,9 @@ def answers_since(
     )
     if facilitator_id is not None:
         base = base.where(col(Occurrence.facilitator_id) == facilitator_id)
-    total = int(session.execute(select(func.count()).select_from(base.subquery())).scalar_one())
-    rows = session.execute(
-        base.order_by(col(Invitation.responded_at).desc(), col(Invitation.id)).limit(limit)
-    ).all()
+    rows, total = _with_total(
+        session, base.order_by(col(Invitation.responded_at).desc(), col(Invitation.id)), limit
+    )
     meetings = meetings_by_id(session, (row[7] for row in rows))
     return [_answer(row, meetings.get(row[7])) for row in rows], total
 
@@ -602,11 +613,10 @@ def organisations(
     if facilitator_id is not None:
         query = query.where(col(Organisation.facilitator_id) == facilitator_id)
     query = _organisation_search(query, search)
-    total = int(session.execute(select(func.count()).select_from(query.subquery())).scalar_one())
-    rows = session.execute(
-        query.order_by(col(Organisation.name), col(Organisation.id)).limit(limit).offset(offset)
-    ).scalars()
-    return Page(tuple(map(_organisation, rows)), total, offset // limit + 1, limit)
+    rows, total = _with_total(
+        session, query.order_by(col(Organisation.name), col(Organisation.id)), limit, offset
+    )
+    return Page(tuple(_organisation(row[0]) for row in rows), total, offset // limit + 1, limit)
 
 
 def organisation_by_slug(session: Session, slug: str) -> OrganisationRow | None:
@@ -822,9 +832,8 @@ def contacts(
         )
     if unsubscribed_only:
         query = query.where(or_(col(Contact.unsubscribed), col(Contact.unsubscribed_kinds) != ""))
-    total = int(session.execute(select(func.count()).select_from(query.subquery())).scalar_one())
-    rows = session.execute(
-        query.order_by(col(Contact.name), col(Contact.id)).limit(limit).offset(offset)
+    rows, total = _with_total(
+        session, query.order_by(col(Contact.name), col(Contact.id)), limit, offset
     )
     return Page(tuple(map(_contact, rows)), total, offset // limit + 1, limit)
 
@@ -895,11 +904,10 @@ def _active_buyers(today: date, facilitator_id: str | None) -> Query:
 
 
 def _limited(session: Session, query: Query, limit: int) -> tuple[list[OrganisationRow], int]:
-    total = int(session.execute(select(func.count()).select_from(query.subquery())).scalar_one())
-    rows = session.execute(
-        query.order_by(col(Organisation.name), col(Organisation.id)).limit(limit)
-    ).scalars()
-    return [_organisation(row) for row in rows], total
+    rows, total = _with_total(
+        session, query.order_by(col(Organisation.name), col(Organisation.id)), limit
+    )
+    return [_organisation(row[0]) for row in rows], total
 
 
 def buyers_without_held_review(
@@ -952,8 +960,7 @@ def conventions_ending(
     )
     if facilitator_id is not None:
         query = query.where(col(Organisation.facilitator_id) == facilitator_id)
-    total = int(session.execute(select(func.count()).select_from(query.subquery())).scalar_one())
-    rows = session.execute(
-        query.order_by(col(Convention.end_date), col(Organisation.id)).limit(limit)
-    ).all()
+    rows, total = _with_total(
+        session, query.order_by(col(Convention.end_date), col(Organisation.id)), limit
+    )
     return [Reminder(_organisation(org), end) for org, end in rows], total

@@ -100,6 +100,11 @@ def _french_spacing(text: str) -> str:
     return text
 
 
+def _keep_time_together(text: str) -> str:
+    """« 10 h 00 » never broken across lines (no-break spaces around « h »)."""
+    return text.replace(" h ", "\u00a0h\u00a0")
+
+
 class Words:
     """Labels and dates for one reader: `locale` "fr" or "en", times in the guichet's zone."""
 
@@ -187,7 +192,7 @@ class Words:
 
     def when(self, moment: datetime | None) -> str:
         """« mardi 14 septembre 2027 à 10 h 00 »."""
-        return format_when(moment, self.locale, self.zone) if moment else "—"
+        return _keep_time_together(format_when(moment, self.locale, self.zone)) if moment else "—"
 
     def day(self, value: date | datetime | None) -> str:
         """« mardi 14 septembre 2027 »."""
@@ -199,7 +204,7 @@ class Words:
 
     def time(self, moment: datetime) -> str:
         """« 10 h 00 »."""
-        return format_time(moment, self.locale, self.zone)
+        return _keep_time_together(format_time(moment, self.locale, self.zone))
 
     def month(self, value: date) -> str:
         """« mars 2027 »."""
