@@ -400,5 +400,6 @@ ENGLISH: dict[str, str] = {
     "Rencontres": "Meetings",
     "en vigueur du": "in force from",
     "le": "on",
+    "Voir ces courriels dans la boîte d'envoi": "See these mails in the outbox",
     "rencontre fixée au": "meeting set for",
 }
