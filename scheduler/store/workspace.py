@@ -891,16 +891,28 @@ def feed_status(session: Session, kind: SubscriberKind, ref: str) -> FeedStatus:
 
 
 def _active_buyers(today: date, facilitator_id: str | None) -> Query:
-    active = exists().where(
-        col(Convention.organisation_id) == col(Organisation.id),
+    """Buyers with a convention in force on `today` (uncorrelated subqueries: SQLite runs each
+    once, not once per buyer)."""
+    active = select(col(Convention.organisation_id)).where(
         col(Convention.status) == "active",
         col(Convention.start_date) <= today,
         col(Convention.end_date) >= today,
     )
-    query = select(Organisation).where(col(Organisation.role) == OrganisationRole.BUYER, active)
+    query = select(Organisation).where(
+        col(Organisation.role) == OrganisationRole.BUYER, col(Organisation.id).in_(active)
+    )
     if facilitator_id is not None:
         query = query.where(col(Organisation.facilitator_id) == facilitator_id)
     return query
+
+
+def _reviewed(*conditions: Any) -> Query:
+    """The buyers with a programming review matching `conditions`."""
+    return select(col(Occurrence.organisation_id)).where(
+        col(Occurrence.organisation_id).is_not(None),
+        col(Occurrence.kind) == RitualKind.PROGRAMMING_REVIEW.value,
+        *conditions,
+    )
 
 
 def _limited(session: Session, query: Query, limit: int) -> tuple[list[OrganisationRow], int]:
@@ -914,13 +926,11 @@ def buyers_without_held_review(
     session: Session, today: date, since: datetime, facilitator_id: str | None, limit: int
 ) -> tuple[list[OrganisationRow], int]:
     """Buyers with an active convention and no programming review held since `since`."""
-    held = exists().where(
-        col(Occurrence.organisation_id) == col(Organisation.id),
-        col(Occurrence.kind) == RitualKind.PROGRAMMING_REVIEW.value,
-        col(Occurrence.status) == OccurrenceStatus.HELD.value,
-        col(Occurrence.start) >= since,
+    held = _reviewed(
+        col(Occurrence.status) == OccurrenceStatus.HELD.value, col(Occurrence.start) >= since
     )
-    return _limited(session, _active_buyers(today, facilitator_id).where(~held), limit)
+    query = _active_buyers(today, facilitator_id).where(col(Organisation.id).not_in(held))
+    return _limited(session, query, limit)
 
 
 def buyers_without_planned_review(
@@ -928,13 +938,11 @@ def buyers_without_planned_review(
 ) -> tuple[list[OrganisationRow], int]:
     """Buyers with an active convention and no programming review ahead: the planner found no
     room for it in its window (or it was cancelled)."""
-    ahead = exists().where(
-        col(Occurrence.organisation_id) == col(Organisation.id),
-        col(Occurrence.kind) == RitualKind.PROGRAMMING_REVIEW.value,
-        col(Occurrence.status).in_([s.value for s in OPEN_STATUSES]),
-        col(Occurrence.start) >= now,
+    ahead = _reviewed(
+        col(Occurrence.status).in_([s.value for s in OPEN_STATUSES]), col(Occurrence.start) >= now
     )
-    return _limited(session, _active_buyers(today, facilitator_id).where(~ahead), limit)
+    query = _active_buyers(today, facilitator_id).where(col(Organisation.id).not_in(ahead))
+    return _limited(session, query, limit)
 
 
 def conventions_ending(
