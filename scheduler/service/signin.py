@@ -156,7 +156,7 @@ def sign_in_mail(settings: Settings, issued: IssuedLink, now: datetime) -> MailM
 
 def link_state(engine: Engine, token: str, now: datetime) -> LinkState:
     """What the link `token` would do now; changes nothing."""
-    with session_scope(engine) as session:
+    with read_session(engine) as session:
         state, _ = signin.link_state(session, token, now)
         return state
 

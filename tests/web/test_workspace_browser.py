@@ -45,6 +45,7 @@ def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]
     _needs_chromium()
     monkeypatch.setenv("SE_OFFLINE", "true")
     from selenium import webdriver
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
@@ -67,7 +68,14 @@ def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]
     options.add_experimental_option(
         "prefs", {"profile.managed_default_content_settings.javascript": 2}
     )
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    try:
+        driver = webdriver.Chrome(
+            service=Service(executable_path=str(CHROMEDRIVER)), options=options
+        )
+    except WebDriverException:  # a driver that did not start in time on a busy machine: once more
+        driver = webdriver.Chrome(
+            service=Service(executable_path=str(CHROMEDRIVER)), options=options
+        )
     driver.set_page_load_timeout(30)
     try:
         yield driver
@@ -115,6 +123,28 @@ def mailed_link(world: DemoWorld, before: set[Path]) -> str:
     raise AssertionError("the sign-in mail has no text part")
 
 
+def follow(driver: object, how: str, what: str) -> None:
+    """Click the element found by (`how`, `what`) and wait until the next page has replaced this
+    one and finished loading; a click that lands while the page is still settling is tried
+    again with the element found afresh."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(driver, 20)
+    for attempt in range(3):
+        try:
+            old = driver.find_element("tag name", "html")  # type: ignore[attr-defined]
+            driver.find_element(how, what).click()  # type: ignore[attr-defined]
+            wait.until(expected_conditions.staleness_of(old))
+            break
+        except WebDriverException:
+            if attempt == 2:
+                raise
+            time.sleep(0.2)
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def text_of(driver: object) -> str:
     body = driver.find_element("tag name", "body").text  # type: ignore[attr-defined]
     return " ".join(str(body).replace("\u00a0", " ").split())
@@ -136,16 +166,16 @@ def test_a_facilitator_signs_in_by_mail_and_walks_home_agenda_meeting_buyer(
     screenshot(driver, "connexion")
     before = set(world.outbox.glob("*.eml"))
     field.send_keys(CAMILLE)
-    driver.find_element(by, "form button[type=submit]").click()  # type: ignore[attr-defined]
+    follow(driver, by, "form button[type=submit]")
     assert "Vérifiez votre messagerie" in text_of(driver)
 
     driver.get(base + mailed_link(world, before))  # type: ignore[attr-defined]
     assert "Ce lien ouvre votre session." in text_of(driver)
-    driver.find_element(by, "main form button").click()  # type: ignore[attr-defined]
+    follow(driver, by, "main form button")
     assert driver.current_url == base + "/"  # type: ignore[attr-defined]
     home = text_of(driver)
     assert "Bonjour Camille Roussel" in home
-    driver.find_element("link text", "Voir tout le guichet").click()  # type: ignore[attr-defined]
+    follow(driver, "link text", "Voir tout le guichet")
     home = text_of(driver)
     assert "Cette semaine" in home
     assert "mardi 9 mars 2027 à 10 h 00" in home
@@ -154,20 +184,20 @@ def test_a_facilitator_signs_in_by_mail_and_walks_home_agenda_meeting_buyer(
     assert BOUNCED in home
     screenshot(driver, "accueil")
 
-    driver.find_element("link text", "Agenda").click()  # type: ignore[attr-defined]
+    follow(driver, "link text", "Agenda")
     agenda = text_of(driver)
     assert "Agenda — mars 2027" in agenda
     assert "annoncée" in agenda
     assert driver.find_elements(by, "table.grid a.chip")  # type: ignore[attr-defined]
     screenshot(driver, "agenda")
 
-    review = driver.find_element(  # type: ignore[attr-defined]
+    follow(
+        driver,
         "xpath",
         "//table[not(contains(@class,'grid'))]"
         "//tr[td[contains(., 'Ville de Saint-Aubin-sur-Lisière')]]"
         "//a[starts-with(@href, '/rencontres/')]",
     )
-    review.click()
     meeting = text_of(driver)
     title = "Rendez-vous annuel sur la programmation des achats — Ville de Saint-Aubin-sur-Lisière"
     assert title in meeting
@@ -179,7 +209,7 @@ def test_a_facilitator_signs_in_by_mail_and_walks_home_agenda_meeting_buyer(
     assert "en échec" in meeting
     screenshot(driver, "rencontre")
 
-    driver.find_element("link text", "Ville de Saint-Aubin-sur-Lisière").click()  # type: ignore[attr-defined]
+    follow(driver, "link text", "Ville de Saint-Aubin-sur-Lisière")
     buyer = text_of(driver)
     assert driver.current_url.endswith("/acheteurs/ville-de-saint-aubin-sur-lisiere")  # type: ignore[attr-defined]
     assert "Nathalie Roux" in buyer
@@ -198,7 +228,7 @@ def test_a_facilitator_signs_in_by_mail_and_walks_home_agenda_meeting_buyer(
         assert "Page introuvable" not in text_of(driver)
         screenshot(driver, name)
 
-    driver.find_element(by, "form.signout button").click()  # type: ignore[attr-defined]
+    follow(driver, by, "form.signout button")
     assert "Vous êtes déconnecté." in text_of(driver)
     driver.get(base + "/acheteurs")  # type: ignore[attr-defined]
     assert driver.current_url.startswith(base + "/connexion")  # type: ignore[attr-defined]

@@ -6,8 +6,9 @@ Rules (scheduler.service.signin has the rest):
   bound to a random `rituel_form` cookie (HttpOnly, SameSite=Lax, path /connexion). A missing or
   wrong token gets 403 and changes nothing;
 - the session cookie is HttpOnly, SameSite=Lax, Secure when `[feeds] base_url` is https;
-- the answer to a link request is the same page whether the address is known or not, and the
-  mail leaves after the answer (a background task), so timing says nothing either;
+- the answer to a link request is the same page whether the address is known or not; the
+  address is looked up and the mail sent after the answer (a background task), so timing says
+  nothing either;
 - per client (its IP address as the server sees it), at most `CLIENT_REQUESTS` link requests
   per `CLIENT_WINDOW` seconds, counted in this process; per address, the service's limit;
 - a page asked for without a live session redirects to `/connexion`; a POST gets 403.
@@ -36,7 +37,7 @@ from scheduler.config import Settings
 from scheduler.errors import RituelError
 from scheduler.mail.transport import Transport
 from scheduler.service import signin
-from scheduler.service.signin import IssuedLink, SignedIn
+from scheduler.service.signin import SignedIn
 from scheduler.store.signin import LinkState
 from scheduler.web.pages import read_form
 from scheduler.web.workspace.render import HEADERS, render
@@ -178,17 +179,19 @@ class Gate:
                 self.settings, "signin.html", locale=self.locale, status=429, page="busy", csrf=""
             )
         email = (fields or {}).get("email", [""])[0][:254]
-        now = self.clock()
+        response = render(self.settings, "signin.html", locale=self.locale, page="sent", csrf="")
+        response.background = BackgroundTask(self._issue_and_mail, email, self.clock())
+        return response
+
+    async def _issue_and_mail(self, email: str, now: datetime) -> None:
+        """After the answer (so neither its content nor its timing says whether the address
+        is known): make the link if the address is known and under its limit, and mail it. A
+        failure is logged, never the link."""
         issued = await run_in_threadpool(
             signin.request_link, self.settings, self.engine, email, now
         )
-        task = BackgroundTask(self._mail, issued, now) if issued is not None else None
-        response = render(self.settings, "signin.html", locale=self.locale, page="sent", csrf="")
-        response.background = task
-        return response
-
-    async def _mail(self, issued: IssuedLink, now: datetime) -> None:
-        """Send the link; a failure is logged (never the link), the visitor already answered."""
+        if issued is None:
+            return
         transport = self.transport()
         try:
             message = signin.sign_in_mail(self.settings, issued, now)
