@@ -37,7 +37,7 @@ from scheduler.store.workspace import (
 
 HOME_LIMIT = 10
 """Items shown per list on the home page (each says how many there are in all)."""
-WEEK_LIMIT = 100
+WEEK_LIMIT = 50
 PAGE_SIZE = 50
 AGENDA_PAGE = 100
 GRID_PER_DAY = 4
@@ -74,8 +74,8 @@ class HomeView:
 
     everyone: bool
     week_start: date
-    this_week: tuple[MeetingRow, ...]
-    next_week: tuple[MeetingRow, ...]
+    this_week: Capped[MeetingRow]
+    next_week: Capped[MeetingRow]
     unanswered: Capped[Pending]
     answers_since: datetime
     answers: Capped[AnswerRow]
@@ -113,13 +113,13 @@ def home(
     narrow = MeetingFilter(facilitator_id=facilitator_id)
     answers_from = since or now - ANSWERS_FALLBACK
     with read_session(engine) as session:
-        this_week = store.meetings_between(session, week, following, narrow, limit=WEEK_LIMIT)
-        next_week = store.meetings_between(session, following, after, narrow, limit=WEEK_LIMIT)
+        this_week = store.meetings_between_capped(session, week, following, narrow, WEEK_LIMIT)
+        next_week = store.meetings_between_capped(session, following, after, narrow, WEEK_LIMIT)
         return HomeView(
             everyone=facilitator_id is None,
             week_start=monday,
-            this_week=tuple(this_week),
-            next_week=tuple(next_week),
+            this_week=_capped(this_week),
+            next_week=_capped(next_week),
             unanswered=_capped(
                 store.unanswered_soon(
                     session,

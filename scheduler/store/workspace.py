@@ -294,6 +294,23 @@ def meetings_between(
     return [_meeting(row) for row in session.execute(query)]
 
 
+def meetings_between_capped(
+    session: Session,
+    start: datetime,
+    end: datetime,
+    narrow: MeetingFilter,
+    limit: int,
+) -> tuple[list[MeetingRow], int]:
+    """The first `limit` meetings starting in [start, end), in order, and how many there are."""
+    query = narrow.apply(_meeting_query()).where(
+        col(Occurrence.start) >= start, col(Occurrence.start) < end
+    )
+    rows, total = _with_total(
+        session, query.order_by(col(Occurrence.start), col(Occurrence.id)), limit
+    )
+    return [_meeting(row) for row in rows], total
+
+
 def count_meetings_between(
     session: Session, start: datetime, end: datetime, narrow: MeetingFilter = MeetingFilter()
 ) -> int:
@@ -392,20 +409,14 @@ def past_not_held(
 ) -> tuple[list[MeetingRow], int]:
     """Meetings that ended before `now` and are neither held nor cancelled: the latest first."""
     query = _meeting_query().where(
-        col(Occurrence.end) <= now, col(Occurrence.status).in_([s.value for s in OPEN_STATUSES])
-    )
-    count = (
-        select(func.count())
-        .select_from(Occurrence)
-        .where(
-            col(Occurrence.end) <= now, col(Occurrence.status).in_([s.value for s in OPEN_STATUSES])
-        )
+        col(Occurrence.start) <= now,  # what the index on start can narrow
+        col(Occurrence.end) <= now,
+        col(Occurrence.status).in_([s.value for s in OPEN_STATUSES]),
     )
     if facilitator_id is not None:
         query = query.where(col(Occurrence.facilitator_id) == facilitator_id)
-        count = count.where(col(Occurrence.facilitator_id) == facilitator_id)
-    rows = session.execute(query.order_by(col(Occurrence.start).desc()).limit(limit))
-    return [_meeting(row) for row in rows], int(session.execute(count).scalar_one())
+    rows, total = _with_total(session, query.order_by(col(Occurrence.start).desc()), limit)
+    return [_meeting(row) for row in rows], total
 
 
 def invitees(

@@ -8,6 +8,7 @@ Statuses, kinds, answers and roles never reach a reader as codes: `Words` names 
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -105,6 +106,22 @@ def _keep_time_together(text: str) -> str:
     return text.replace(" h ", "\u00a0h\u00a0")
 
 
+@lru_cache(maxsize=16_384)
+def _when(moment: datetime, locale: str, zone: str) -> str:
+    """format_when, memoised: a page shows the same meetings request after request."""
+    return _keep_time_together(format_when(moment, locale, zone))
+
+
+@lru_cache(maxsize=16_384)
+def _time(moment: datetime, locale: str, zone: str) -> str:
+    return _keep_time_together(format_time(moment, locale, zone))
+
+
+@lru_cache(maxsize=4_096)
+def _day(value: date, locale: str) -> str:
+    return format_day(value, locale)
+
+
 class Words:
     """Labels and dates for one reader: `locale` "fr" or "en", times in the guichet's zone."""
 
@@ -192,7 +209,7 @@ class Words:
 
     def when(self, moment: datetime | None) -> str:
         """« mardi 14 septembre 2027 à 10 h 00 »."""
-        return _keep_time_together(format_when(moment, self.locale, self.zone)) if moment else "—"
+        return _when(moment, self.locale, self.zone) if moment else "—"
 
     def day(self, value: date | datetime | None) -> str:
         """« mardi 14 septembre 2027 »."""
@@ -200,11 +217,11 @@ class Words:
             return "—"
         if isinstance(value, datetime):
             value = value.astimezone(ZoneInfo(self.zone)).date()
-        return format_day(value, self.locale)
+        return _day(value, self.locale)
 
     def time(self, moment: datetime) -> str:
         """« 10 h 00 »."""
-        return _keep_time_together(format_time(moment, self.locale, self.zone))
+        return _time(moment, self.locale, self.zone)
 
     def month(self, value: date) -> str:
         """« mars 2027 »."""
