@@ -1,4 +1,4 @@
-"""workspace: sign-in links, sessions, meeting history
+"""workspace: sign-in links, sessions, meeting history, answers by date
 
 Revision ID: 0004_workspace
 Revises: 0003
@@ -40,6 +40,9 @@ def upgrade() -> None:
         "SELECT id, sequence, status, start, changed_at, 'plan' FROM occurrence"
     )
 
+    with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_invitation_responded_at'), ['responded_at'], unique=False)
+
     op.create_table('sign_in_link',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -76,6 +79,8 @@ def downgrade() -> None:
     with op.batch_alter_table('sign_in_link', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sign_in_link_email'))
     op.drop_table('sign_in_link')
+    with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_invitation_responded_at'))
     with op.batch_alter_table('occurrence_history', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_occurrence_history_occurrence_id'))
     op.drop_table('occurrence_history')

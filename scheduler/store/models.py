@@ -116,7 +116,9 @@ class Invitation(SQLModel, table=True):
     contact_id: int = Field(foreign_key="contact.id", index=True)
     partstat: PartStat = Field(default=PartStat.NEEDS_ACTION, sa_type=String(20))
     rsvp_token_hash: str | None = Field(default=None, max_length=64, index=True)
-    responded_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    responded_at: datetime | None = Field(
+        default=None, sa_column=utc_column(nullable=True, index=True)
+    )
     attended: bool | None = Field(default=None)
 
 
