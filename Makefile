@@ -18,6 +18,7 @@ run: $(STAMP)
 	$(BIN)/rituel import buyers demo/buyers.csv --config config.toml
 	$(BIN)/rituel import contacts demo/contacts.csv --config config.toml
 	$(BIN)/rituel feeds links --config config.toml
+	$(BIN)/rituel web link camille.roussel@guichet-lisiere.example --config config.toml
 	$(BIN)/rituel run --config config.toml
 
 lint: $(STAMP)

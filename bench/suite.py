@@ -1,5 +1,6 @@
-"""`make bench`: the plan, feed, dispatch and idle benchmarks at 1,000 and 10,000 buyers, each
-figure beside the bare library's measured in the same run, and the 3-instance PostgreSQL run;
+"""`make bench`: the plan, feed, dispatch, idle and workspace benchmarks at 1,000 and 10,000
+buyers, each figure beside the bare library's measured in the same run, and the 3-instance
+PostgreSQL run;
 prints one table and writes bench/RESULTS.md with the machine it ran on.
 
 Each benchmark runs in a process of its own (bench/<name>.py --buyers N --json), so memory
@@ -62,6 +63,7 @@ def measure(buyers: int, idle_seconds: float) -> list[Figure]:
         *run_bench("feeds", "--buyers", size, "--repeat", "3", "--requests", "300"),
         *run_bench("dispatch", "--buyers", size),
         *run_bench("idle", "--buyers", size, "--seconds", str(idle_seconds)),
+        *run_bench("workspace", "--buyers", size, "--requests", "200"),
     ]
 
 

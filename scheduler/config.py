@@ -235,6 +235,8 @@ class FacilitatorSettings(_Table):
     email: EmailAddress
     max_per_day: int = Field(default=2, ge=1)
     max_per_week: int = Field(default=6, ge=1)
+    locale: Literal["fr", "en"] = "fr"
+    """The language of their workspace pages and sign-in mails."""
 
     @field_validator("id")
     @classmethod
@@ -242,6 +244,14 @@ class FacilitatorSettings(_Table):
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", value):
             raise ValueError(f"{value!r} is not an identifier (lower-case letters, digits, - or _)")
         return value
+
+
+class AdminSettings(_Table):
+    """A person of the guichet who signs in to the workspace without running meetings."""
+
+    name: str
+    email: EmailAddress
+    locale: Literal["fr", "en"] = "fr"
 
 
 class RitualSettings(_Table):
@@ -410,6 +420,10 @@ class WebSettings(_Table):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
+    session_idle_hours: float = Field(default=12.0, gt=0)
+    """A workspace session ends after this long without a request."""
+    session_max_days: float = Field(default=30.0, gt=0)
+    """A workspace session ends this long after sign-in, however active."""
     embed_origins: list[str] = Field(default_factory=list)
     """Sites that may show /engagements?integration=1 in a frame (CSP frame-ancestors), such as
     "https://www.ville-lisiere.example"; none by default."""
@@ -541,6 +555,7 @@ class Settings(_Table):
     storage: StorageSettings = StorageSettings()
     planning: PlanningSettings = PlanningSettings()
     facilitators: list[FacilitatorSettings] = Field(min_length=1)
+    admins: list[AdminSettings] = Field(default_factory=list)
     rituals: dict[Annotated[RitualKind, Named], RitualSettings] = Field(default_factory=dict)
     feeds: FeedSettings = FeedSettings()
     web: WebSettings = WebSettings()

@@ -20,6 +20,7 @@ from scheduler.cli import attendance as attendance  # isort: skip
 from scheduler.cli import outbox as outbox  # isort: skip
 from scheduler.cli import replies as replies  # isort: skip
 from scheduler.cli import report as report  # isort: skip
+from scheduler.cli import web as web  # isort: skip
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -155,17 +155,19 @@ def serve(
         str | None, typer.Option(help="Address to listen on (default: [web] host).")
     ] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: [web] port).")] = None,
+    now: NowOption = None,
 ) -> None:
-    """Serve the feeds over HTTP (and /healthz) until interrupted; no planning, no mail."""
+    """Serve the feeds, the token pages and the workspace over HTTP (and /healthz) until
+    interrupted; no planning, no mail (but sign-in links)."""
     import uvicorn
 
     from scheduler.web import create_app
 
-    ctx = open_context(config)
+    ctx = open_context(config, now)
     web = ctx.settings.web
-    # No access log: the path of a private feed carries its token.
+    # No access log: the path of a private feed (and of a sign-in link) carries its token.
     uvicorn.run(
-        create_app(ctx.settings, ctx.engine),
+        create_app(ctx.settings, ctx.engine, clock=ctx.clock),
         host=host or web.host,
         port=port if port is not None else web.port,
         access_log=False,

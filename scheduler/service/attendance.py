@@ -27,6 +27,7 @@ from scheduler.errors import InputError, NotFoundError
 from scheduler.i18n import format_when, supported
 from scheduler.service.event_views import meeting_of, meeting_title
 from scheduler.service.signing import Signer, signer
+from scheduler.store import history
 from scheduler.store.db import session_scope
 from scheduler.store.models import Contact, Invitation, Occurrence, Organisation
 
@@ -89,7 +90,7 @@ def record_attendance(
                 f"not invited to {occurrence.uid}: " + ", ".join(strangers),
                 problems=[f"invitees: {', '.join(sorted(invited))}"],
             )
-        _mark(session, occurrence, [(i, c, c.email.lower() in wanted) for i, c in rows])
+        _mark(session, occurrence, [(i, c, c.email.lower() in wanted) for i, c in rows], now)
         return _report(occurrence, rows)
 
 
@@ -122,13 +123,18 @@ def _check_recordable(settings: Settings, occurrence: Occurrence, now: datetime)
 
 
 def _mark(
-    session: Session, occurrence: Occurrence, marks: list[tuple[Invitation, Contact, bool]]
+    session: Session,
+    occurrence: Occurrence,
+    marks: list[tuple[Invitation, Contact, bool]],
+    now: datetime,
 ) -> None:
     for invitation, _, came in marks:
         invitation.attended = came
         session.add(invitation)
-    occurrence.status = OccurrenceStatus.HELD
-    session.add(occurrence)
+    if occurrence.status != OccurrenceStatus.HELD:
+        occurrence.status = OccurrenceStatus.HELD
+        session.add(occurrence)
+        history.record(session, occurrence, now, history.Source.ATTENDANCE)
 
 
 def _invitations(session: Session, occurrence: Occurrence) -> list[tuple[Invitation, Contact]]:
@@ -220,7 +226,7 @@ def record_sheet(
         strangers = came - {contact.id for _, contact in rows}
         if strangers:
             raise InputError(f"not invited to {occurrence.uid}: contact ids {sorted(strangers)}")
-        _mark(session, occurrence, [(i, c, c.id in came) for i, c in rows])
+        _mark(session, occurrence, [(i, c, c.id in came) for i, c in rows], now)
         session.flush()
         return _sheet(session, settings, opened, now, recorded=True)
 

@@ -31,6 +31,7 @@ from scheduler.core.policy import (
     due_messages,
 )
 from scheduler.service.outbox import cancel_pending, enqueue
+from scheduler.store import history
 from scheduler.store.db import session_scope
 from scheduler.store.models import (
     Contact,
@@ -175,6 +176,7 @@ def _invite_audiences(
         if occurrence.status == OccurrenceStatus.PLANNED:
             occurrence.status = OccurrenceStatus.ANNOUNCED
             session.add(occurrence)
+            history.record(session, occurrence, now, history.Source.MAIL)
     session.flush()
     return added
 

@@ -25,6 +25,7 @@ from scheduler.core.values import (
     PlannedOccurrence,
     Unplaced,
 )
+from scheduler.store import history
 from scheduler.store.db import read_session, session_scope
 from scheduler.store.locks import LockKey, try_transaction_lock
 from scheduler.store.models import Convention, Occurrence, Organisation, Ritual
@@ -274,6 +275,7 @@ def write_changes(
     for start in range(0, len(fresh), WRITE_BATCH):
         batch = fresh[start : start + WRITE_BATCH]
         session.execute(insert(Occurrence), batch)
+        history.record_keys(session, [row["key"] for row in batch], now, history.Source.PLAN)
         done += len(batch)
         if progress:
             progress("writing", done, total)
@@ -324,6 +326,7 @@ def _change(session: Session, stored: StoredOccurrence, now: datetime, **values:
         .where(col(Occurrence.key) == stored.key)
         .values(sequence=stored.sequence + 1, changed_at=now, **values)
     )
+    history.record_keys(session, [stored.key], now, history.Source.PLAN)
 
 
 def ritual_key(kind: RitualKind, buyer: str | None) -> str:

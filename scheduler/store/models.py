@@ -127,7 +127,9 @@ class Invitation(SQLModel, table=True):
     contact_id: int = Field(foreign_key="contact.id", index=True)
     partstat: PartStat = Field(default=PartStat.NEEDS_ACTION, sa_type=String(20))
     rsvp_token_hash: str | None = Field(default=None, max_length=64, index=True)
-    responded_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    responded_at: datetime | None = Field(
+        default=None, sa_column=utc_column(nullable=True, index=True)
+    )
     attended: bool | None = Field(default=None)
     answer_source: str | None = Field(default=None, max_length=20)
     """Where the current answer came from (an `AnswerSource`); None while nobody answered."""
@@ -272,3 +274,50 @@ class YearResult(SQLModel, table=True):
     companies: int
     """Companies that carried out the clauses."""
     imported_at: datetime = Field(sa_column=utc_column())
+
+
+class OccurrenceHistory(SQLModel, table=True):
+    """One step in a meeting's life (planned, announced, moved, held, cancelled…): what it
+    became, at which SEQUENCE and start, and when."""
+
+    __tablename__ = "occurrence_history"
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
+    sequence: int
+    status: OccurrenceStatus = Field(sa_type=String(20))
+    start: datetime = Field(sa_column=utc_column())
+    at: datetime = Field(sa_column=utc_column())
+    source: str = Field(default="plan", max_length=20)
+    """Who made the change: "plan", "hand" (the CLI or the workspace), "mail", "attendance"."""
+
+
+class SignInLink(SQLModel, table=True):
+    """A one-time workspace sign-in link: only its SHA-256 is stored; it opens once, before
+    `expires_at`."""
+
+    __tablename__ = "sign_in_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    email: str = Field(max_length=254, index=True)
+    created_at: datetime = Field(sa_column=utc_column())
+    expires_at: datetime = Field(sa_column=utc_column())
+    used_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class WorkspaceSession(SQLModel, table=True):
+    """A signed-in browser: only the SHA-256 of its cookie is stored; it ends when idle too
+    long, at `expires_at`, or at sign-out (`ended_at`)."""
+
+    __tablename__ = "workspace_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    email: str = Field(max_length=254, index=True)
+    created_at: datetime = Field(sa_column=utc_column())
+    last_seen_at: datetime = Field(sa_column=utc_column())
+    expires_at: datetime = Field(sa_column=utc_column())
+    ended_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    previous_visit_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    """When the person's previous visit ended: the home page shows the answers since then."""

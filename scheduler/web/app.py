@@ -1,5 +1,5 @@
 """The HTTP application (Starlette): feeds behind their tokens, the public feed, RSVP,
-attendance and unsubscribe pages, and health.
+attendance and unsubscribe pages, health, and the facilitator's workspace.
 
 It needs no lifespan events, so the daemon can serve it with `lifespan="off"`.
 """
@@ -24,6 +24,7 @@ from scheduler.web.feeds import FeedEndpoints, not_found
 from scheduler.web.public import public_routes
 from scheduler.web.rsvp import rsvp_routes
 from scheduler.web.unsubscribe import unsubscribe_routes
+from scheduler.web.workspace import ClientLimit, TransportFactory, workspace_routes
 
 
 def create_app(
@@ -32,9 +33,12 @@ def create_app(
     *,
     extra_routes: Sequence[BaseRoute] = (),
     clock: Clock = system_clock,
+    transport: TransportFactory | None = None,
+    sign_in_limit: ClientLimit | None = None,
 ) -> Starlette:
-    """The web app over `engine`, serving the feeds written under `settings.feeds.dir`, and the
-    RSVP, attendance and unsubscribe pages, which answer at `clock`'s instant."""
+    """The web app over `engine`, serving the feeds written under `settings.feeds.dir`, the
+    RSVP, attendance and unsubscribe pages, and the facilitator's workspace, which answer at
+    `clock`'s instant (sign-in mails leave through `transport`, default the configured one)."""
     feeds = FeedEndpoints(engine, settings.resolve(settings.feeds.dir))
 
     async def healthz(_request: Request) -> Response:
@@ -54,6 +58,7 @@ def create_app(
         *attendance_routes(settings, engine, clock=clock),
         *unsubscribe_routes(settings, engine, clock=clock),
         *public_routes(settings, engine, clock=clock),
+        *workspace_routes(settings, engine, clock, transport, sign_in_limit),
         *extra_routes,
     ]
     return Starlette(routes=routes, exception_handlers={404: missing})
