@@ -268,6 +268,18 @@ class RitualSettings(_Table):
     invite_days_before: int = Field(default=30, ge=0)
     reminders_days_before: list[Annotated[int, Field(ge=0)]] = Field(default_factory=lambda: [7, 1])
     alarm_minutes_before: int | None = Field(default=None, ge=0)
+    booking: Literal["choose", "impose"] = "impose"
+    """Per-buyer kinds: "choose" sends the buyer dates to choose from (a proposal) at the
+    invitation's lead time instead of the invitation; "impose" invites to the planner's date."""
+    slots: int = Field(default=4, ge=3, le=5)
+    """How many dates a proposal offers, the planner's default one included."""
+    choice_deadline_days: int = Field(default=21, ge=1)
+    """A proposal's deadline: this many days before its first date; then the default date
+    is confirmed."""
+    proposal_reminders_days: list[Annotated[int, Field(ge=0)]] = Field(
+        default_factory=lambda: [7, 2]
+    )
+    """Reminders of an unanswered proposal, in days before its deadline."""
 
     @model_validator(mode="before")
     @classmethod

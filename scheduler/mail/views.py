@@ -130,3 +130,17 @@ class DigestView:
     horizon_end: date | None = None
     """The last day planned: `reviews_missing` lists the buyers without a review until then."""
     past_week: tuple[PastMeeting, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalView:
+    """The dates a buyer may choose its meeting from, as the proposal mail shows them."""
+
+    meeting: MeetingView
+    """The meeting, at its default date."""
+    slots: tuple[datetime, ...]
+    """The starts of the dates offered, in order."""
+    deadline: datetime
+    url: str
+    """The reader's own link to the page where they choose."""
+    reminder: bool = False

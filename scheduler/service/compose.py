@@ -32,9 +32,11 @@ from scheduler.mail.views import (
     FailedDelivery,
     MeetingView,
     Person,
+    ProposalView,
     ReviewGapView,
     ReviewLag,
 )
+from scheduler.service import proposals
 from scheduler.service.digest import past_week
 from scheduler.service.enqueue import reader_of
 from scheduler.service.event_views import (
@@ -48,6 +50,7 @@ from scheduler.service.event_views import (
 )
 from scheduler.service.outbox import Composed, Verdict
 from scheduler.service.planning import horizon, missing_reviews
+from scheduler.service.proposals import proposal_of, proposal_url, slots_of
 from scheduler.service.rsvp import PURPOSE as RSVP_PURPOSE
 from scheduler.service.signing import Signer, signer
 from scheduler.store.models import (
@@ -135,6 +138,8 @@ class StoreComposer:
             return self._renewal_notice(session, message, now)
         if kind is MessageKind.DIGEST:
             return self._digest(session, message, now)
+        if kind is MessageKind.PROPOSAL:
+            return self._proposal(session, message, now)
         return self._about_meeting(session, message, kind, now)
 
     def unsubscribe_url(self, message: Message) -> str:
@@ -259,6 +264,39 @@ class StoreComposer:
             .where(col(Invitation.occurrence_id) == occurrence_id)
             .where(col(Invitation.contact_id) == contact_id)
         ).first()
+
+    def _proposal(self, session: Session, message: Message, now: datetime) -> Composed | Verdict:
+        """The dates a buyer may choose from, with the reader's own link; a reminder says so."""
+        proposal = proposal_of(session, message.occurrence_id or 0)
+        if proposal is None or proposal.state != proposals.OPEN or proposal.id is None:
+            return Verdict(MessageState.CANCELLED, "the date is decided (the proposal is closed)")
+        if proposal.deadline <= now:
+            return Verdict(MessageState.SKIPPED, "the choice deadline has passed")
+        if message.offset_days is not None and proposal.none_suits_at is not None:
+            return Verdict(MessageState.SKIPPED, "the buyer answered that no date suits them")
+        contact = self._contact(session, self._batch, message.contact_id)
+        if contact is None or contact.id is None or contact.unsubscribed:
+            return Verdict(MessageState.CANCELLED, "the reader is gone or stopped every mail")
+        occurrence = self._occurrence(session, self._batch, message.occurrence_id)
+        assert occurrence is not None
+        about = self._about(session, _Batch(), occurrence, message.locale)
+        yours = _works_for(contact, occurrence.organisation_id)
+        meeting = replace(
+            about.view,
+            yours=yours,
+            ritual=speak_of_buyer(about.view.ritual, about.view.buyer, yours=yours),
+            location=speak_of_buyer(about.view.location, about.view.buyer, yours=yours),
+        )
+        view = ProposalView(
+            meeting=meeting,
+            slots=tuple(slot.start for slot in slots_of(session, proposal.id)),
+            deadline=proposal.deadline,
+            url=proposal_url(self.settings, proposal.id, contact.id, proposal.deadline),
+            reminder=message.offset_days is not None,
+        )
+        recipient = Person(message.recipient_name or message.recipient, message.recipient)
+        context = {"proposal": view, "meeting": meeting}
+        return self._build(message, recipient, about.reply_to, context, now, occurrence.kind)
 
     # --- conventions and digests ---------------------------------------------------------------
 
