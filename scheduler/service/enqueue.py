@@ -33,7 +33,7 @@ from scheduler.core.policy import (
 )
 from scheduler.core.proposals import ProposalFacts, proposal_messages
 from scheduler.service.outbox import cancel_pending, enqueue
-from scheduler.service.proposals import hold_back, open_proposals, settle_proposals
+from scheduler.service.proposals import booked_at, hold_back, open_proposals, settle_proposals
 from scheduler.store.db import session_scope
 from scheduler.store.models import (
     Contact,
@@ -153,13 +153,18 @@ def _invite_audiences(
 ) -> int:
     """Create the Invitation rows of meetings whose invitation is due soon: the audience is
     fixed when people are invited."""
+    ids = [occurrence.id for occurrence in occurrences if occurrence.id is not None]
+    booked = booked_at(session, ids)
     due = [
         occurrence
         for occurrence in occurrences
         if occurrence.status in INVITABLE
         and occurrence.start > now
-        and occurrence.start - timedelta(days=rules.invite_days(RitualKind(occurrence.kind)))
-        <= now + LOOKAHEAD
+        and (
+            occurrence.start - timedelta(days=rules.invite_days(RitualKind(occurrence.kind)))
+            <= now + LOOKAHEAD
+            or occurrence.id in booked
+        )
     ]
     due = hold_back(session, settings, due, now)
     if not due:
@@ -270,6 +275,7 @@ def _meeting_facts(session: Session, occurrences: Sequence[Occurrence]) -> list[
     for invitation, contact in _in_chunks(session, pairs, col(Invitation.occurrence_id), ids):
         invitees[invitation.occurrence_id].append((invitation, contact))
     facts = []
+    booked = booked_at(session, ids)
     for occurrence in occurrences:
         assert occurrence.id is not None
         rows = sorted(invitees.get(occurrence.id, []), key=lambda pair: pair[1].id or 0)
@@ -290,6 +296,7 @@ def _meeting_facts(session: Session, occurrences: Sequence[Occurrence]) -> list[
                     )
                     for invitation, contact in rows
                 ),
+                booked_at=booked.get(occurrence.id),
             )
         )
     return facts

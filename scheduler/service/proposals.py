@@ -235,6 +235,18 @@ def settle_proposals(session: Session, now: datetime) -> list[int]:
     return confirmed
 
 
+def booked_at(session: Session, occurrence_ids: Sequence[int]) -> dict[int, datetime]:
+    """When the buyer booked the date of each of these meetings, for those booked."""
+    if not occurrence_ids:
+        return {}
+    rows = session.execute(
+        select(col(Proposal.occurrence_id), col(Proposal.decided_at))
+        .where(col(Proposal.state) == BOOKED)
+        .where(col(Proposal.occurrence_id).in_(list(occurrence_ids)))
+    )
+    return {occurrence_id: at for occurrence_id, at in rows if at is not None}
+
+
 def open_proposals(session: Session) -> list[Proposal]:
     """Every open proposal (for the message policy and the daemon's next instant)."""
     return list(session.execute(select(Proposal).where(col(Proposal.state) == OPEN)).scalars())

@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 from scheduler.clock import Clock, system_clock
 from scheduler.config import Settings
 from scheduler.web.attendance import attendance_routes
+from scheduler.web.booking import booking_routes
 from scheduler.web.feeds import FeedEndpoints, not_found
 from scheduler.web.rsvp import rsvp_routes
 from scheduler.web.unsubscribe import unsubscribe_routes
@@ -52,6 +53,7 @@ def create_app(
         *rsvp_routes(settings, engine, clock=clock),
         *attendance_routes(settings, engine, clock=clock),
         *unsubscribe_routes(settings, engine, clock=clock),
+        *booking_routes(settings, engine, clock=clock),
         *extra_routes,
     ]
     return Starlette(routes=routes, exception_handlers={404: missing})
