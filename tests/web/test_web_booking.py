@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from email.header import decode_header, make_header
 from email.message import Message as Message_
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -336,3 +337,42 @@ def test_invitations_wait_for_the_buyers_choice(guichet: Guichet) -> None:
         assert not session.execute(
             select(Invitation).where(col(Invitation.occurrence_id) == review.id)
         ).first()
+
+
+def feeds(guichet: Guichet, buyer_slug: str) -> tuple[bytes, bytes]:
+    """The facilitator's (camille) and the buyer's feeds, rendered now."""
+    from scheduler.service.feeds import buyer_feed, facilitator_feed, load_directory
+    from scheduler.store.models import Organisation
+
+    with session_scope(guichet.engine) as session:  # type: ignore[arg-type]
+        buyer = session.execute(
+            select(Organisation).where(col(Organisation.slug) == buyer_slug)
+        ).scalar_one()
+        directory = load_directory(session, guichet.settings, guichet.clock.now)
+        return (
+            facilitator_feed(guichet.settings, directory, "camille").render(),
+            buyer_feed(guichet.settings, directory, buyer.id or 0).render(),
+        )
+
+
+def test_open_proposals_are_tentative_holds_for_the_facilitator_and_hidden_from_the_buyer(
+    guichet: Guichet, ics_check: Callable[..., None], tmp_path: Path
+) -> None:
+    review = proposal_due(guichet, "ville-a", "elise@ville-a.example")
+    facilitator, buyer = feeds(guichet, "ville-a")
+    assert review.uid not in buyer.decode()
+    text = facilitator.decode().replace("\r\n ", "")
+    with session_scope(guichet.engine) as session:  # type: ignore[arg-type]
+        offered = proposals.slots_of(session, guichet.proposal(review.id or 0).id or 0)
+    for slot in offered:
+        local = slot.start.astimezone(ZoneInfo("Europe/Paris"))
+        assert f"DTSTART;TZID=Europe/Paris:{local:%Y%m%dT%H%M%S}" in text
+    assert text.count("STATUS:TENTATIVE") >= len(offered)
+    path = tmp_path / "facilitator.ics"
+    path.write_bytes(facilitator)
+    ics_check(path)
+    url = link_of(guichet.compose(guichet.outbox(MessageKind.PROPOSAL)[0]))
+    guichet.client.post(path_of(guichet, url), data={"slot": review.start.isoformat()})
+    facilitator, buyer = feeds(guichet, "ville-a")
+    assert review.uid in buyer.decode()
+    assert "Date proposée" not in facilitator.decode().replace("\r\n ", "")
