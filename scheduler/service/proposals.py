@@ -27,7 +27,7 @@ from scheduler.core.kinds import OccurrenceStatus, RitualKind, Scope
 from scheduler.core.placement import Booked
 from scheduler.core.planner import meeting_window
 from scheduler.core.policy import MessageRules
-from scheduler.core.proposals import choice_deadline
+from scheduler.core.proposals import ProposalFacts, choice_deadline, next_instant
 from scheduler.core.slots import Slot, candidate_slots
 from scheduler.core.values import Capacity, PlannedOccurrence
 from scheduler.service.signing import signer
@@ -295,3 +295,28 @@ def proposal_url(settings: Settings, proposal_id: int, contact_id: int, deadline
 def unseal(sealed_id: int) -> tuple[int, int]:
     """The proposal and the contact a link's sealed id names."""
     return sealed_id >> _CONTACT_BITS, sealed_id & ((1 << _CONTACT_BITS) - 1)
+
+
+def next_proposal_instant(session: Session, settings: Settings, now: datetime) -> datetime | None:
+    """The next instant after `now` something is due for an open proposal (a reminder, or a
+    deadline that confirms a default date): a wake-up for the daemon."""
+    zone = ZoneInfo(settings.organisation.timezone)
+    send_time = MessageRules().send_time
+    instants = []
+    for proposal in open_proposals(session):
+        occurrence = session.get(Occurrence, proposal.occurrence_id)
+        if occurrence is None or proposal.id is None:
+            continue
+        facts = ProposalFacts(
+            proposal_id=proposal.id,
+            occurrence_id=proposal.occurrence_id,
+            opened_at=proposal.created_at,
+            deadline=proposal.deadline,
+            is_open=True,
+            answered=proposal.none_suits_at is not None,
+        )
+        days = settings.rituals[RitualKind(occurrence.kind)].proposal_reminders_days
+        found = next_instant([facts], days, send_time, zone, now)
+        if found is not None:
+            instants.append(found)
+    return min(instants, default=None)

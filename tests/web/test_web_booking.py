@@ -376,3 +376,26 @@ def test_open_proposals_are_tentative_holds_for_the_facilitator_and_hidden_from_
     facilitator, buyer = feeds(guichet, "ville-a")
     assert review.uid in buyer.decode()
     assert "Date proposée" not in facilitator.decode().replace("\r\n ", "")
+
+
+def test_reminders_of_an_unanswered_proposal_and_the_daemons_next_instant(
+    guichet: Guichet,
+) -> None:
+    review = proposal_due(guichet, "ville-a", "elise@ville-a.example")
+    deadline = guichet.proposal(review.id or 0).deadline
+    first_reminder = datetime.combine(
+        deadline.astimezone(ZoneInfo("Europe/Paris")).date() - timedelta(days=7),
+        datetime.min.time().replace(hour=9),
+        ZoneInfo("Europe/Paris"),
+    )
+    with session_scope(guichet.engine) as session:  # type: ignore[arg-type]
+        assert (
+            proposals.next_proposal_instant(session, guichet.settings, guichet.clock.now)
+            == first_reminder
+        )
+    guichet.clock.now = first_reminder
+    enqueue_due(guichet.engine, guichet.settings, guichet.clock.now)  # type: ignore[arg-type]
+    sent, reminder = guichet.outbox(MessageKind.PROPOSAL)
+    assert (sent.offset_days, reminder.offset_days) == (None, 7)
+    subject = str(make_header(decode_header(guichet.compose(reminder)["Subject"])))
+    assert subject.startswith("Rappel : choisissez la date de notre rendez-vous annuel avant le ")
