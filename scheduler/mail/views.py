@@ -130,6 +130,20 @@ class DigestView:
     horizon_end: date | None = None
     """The last day planned: `reviews_missing` lists the buyers without a review until then."""
     past_week: tuple[PastMeeting, ...] = ()
+    none_suits: tuple[NoneSuits, ...] = ()
+    """Buyers who answered a proposal that none of its dates suits them."""
+
+
+@dataclass(frozen=True, slots=True)
+class NoneSuits:
+    """A buyer for whom none of the dates offered suits: who wrote what, and when."""
+
+    buyer: str
+    title: str
+    contact: str
+    message: str
+    at: datetime
+    deadline: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from scheduler.mail.views import (
     DigestView,
     FailedDelivery,
     MeetingView,
+    NoneSuits,
     Person,
     ProposalView,
     ReviewGapView,
@@ -60,6 +61,7 @@ from scheduler.store.models import (
     Message,
     Occurrence,
     Organisation,
+    Proposal,
 )
 
 DIGEST_WEEKS = 2
@@ -348,6 +350,7 @@ class StoreComposer:
             past_week=past_week(self.settings, session, facilitator.id, now, message.locale),
             reviews_missing=_reviews_missing(self.settings, session, facilitator.id, now),
             horizon_end=horizon(self.settings, now)[1],
+            none_suits=_none_suits(self.settings, session, facilitator.id),
         )
         recipient = Person(facilitator.name, facilitator.email)
         return self._build(message, recipient, None, {"digest": view}, now)
@@ -604,3 +607,31 @@ def _reviews_missing(
 
 def _day_of(moment: datetime, zone: ZoneInfo) -> date:
     return moment.astimezone(zone).date()
+
+
+def _none_suits(settings: Settings, session: Session, facilitator_id: str) -> tuple[NoneSuits, ...]:
+    """The open proposals of the facilitator's buyers for which none of the dates suits."""
+    rows = session.exec(
+        select(Proposal, Occurrence, Contact)
+        .join(Occurrence, col(Occurrence.id) == col(Proposal.occurrence_id))
+        .join(Contact, col(Contact.id) == col(Proposal.none_suits_by))
+        .where(col(Proposal.state) == proposals.OPEN)
+        .where(col(Occurrence.facilitator_id) == facilitator_id)
+        .order_by(col(Proposal.deadline))
+    ).all()
+    found = []
+    for proposal, occurrence, contact in rows:
+        buyer = _organisation_name(session, occurrence.organisation_id)
+        found.append(
+            NoneSuits(
+                buyer=buyer if buyer is not None else "?",
+                title=ritual_title(
+                    settings, RitualKind(occurrence.kind), settings.organisation.locale
+                ),
+                contact=contact.name,
+                message=proposal.none_suits_message or "",
+                at=proposal.none_suits_at or proposal.created_at,
+                deadline=proposal.deadline,
+            )
+        )
+    return tuple(found)

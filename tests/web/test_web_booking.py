@@ -399,3 +399,20 @@ def test_reminders_of_an_unanswered_proposal_and_the_daemons_next_instant(
     assert (sent.offset_days, reminder.offset_days) == (None, 7)
     subject = str(make_header(decode_header(guichet.compose(reminder)["Subject"])))
     assert subject.startswith("Rappel : choisissez la date de notre rendez-vous annuel avant le ")
+
+
+def test_none_suits_shows_in_the_facilitators_digest(guichet: Guichet) -> None:
+    proposal_due(guichet, "ville-a", "elise@ville-a.example")
+    url = link_of(guichet.compose(guichet.outbox(MessageKind.PROPOSAL)[0]))
+    guichet.client.post(path_of(guichet, url), data={"slot": "none", "message": "Plutôt en mars"})
+    guichet.clock.now += timedelta(days=7)
+    enqueue_due(guichet.engine, guichet.settings, guichet.clock.now)  # type: ignore[arg-type]
+    digest = next(m for m in guichet.outbox(MessageKind.DIGEST) if m.facilitator_id == "camille")
+    mail = guichet.compose(digest)
+    [body] = [p for p in mail.walk() if p.get_content_type() == "text/plain"]
+    payload = body.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    text = payload.decode("utf-8")
+    assert "aucune des dates proposées ne convient" in text
+    assert "Plutôt en mars" in text
+    assert "Contact ville-a a écrit le" in text
