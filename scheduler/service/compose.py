@@ -291,7 +291,7 @@ class StoreComposer:
         )
         view = ProposalView(
             meeting=meeting,
-            slots=tuple(slot.start for slot in slots_of(session, proposal.id)),
+            slots=tuple(sorted(slot.start for slot in slots_of(session, proposal.id))),
             deadline=proposal.deadline,
             url=proposal_url(self.settings, proposal.id, contact.id, proposal.deadline),
             reminder=message.offset_days is not None,
