@@ -37,7 +37,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from scheduler.core.french import FrenchName
-from scheduler.core.kinds import Cadence, OnConflict, RitualKind
+from scheduler.core.kinds import Cadence, OnConflict, RitualKind, Scope
 from scheduler.core.text import is_email
 from scheduler.core.values import (
     Blackout,
@@ -513,6 +513,12 @@ class Settings(_Table):
         ids = [f.id for f in self.facilitators]
         if len(set(ids)) != len(ids):
             raise ValueError("two facilitators share an id")
+        for kind, ritual in self.rituals.items():
+            if ritual.booking == "choose" and kind.scope is not Scope.BUYER:
+                raise ValueError(
+                    f'[rituals.{kind.value}] booking: "choose" is for a buyer\'s own meetings '
+                    "(programming_review, internal_awareness, convention_renewal)"
+                )
         return self
 
     # --- views for the core --------------------------------------------------------------
