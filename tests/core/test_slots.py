@@ -214,3 +214,38 @@ def test_whatever_the_buyers_choose_no_facilitator_is_over_capacity(
 
 def _span(chosen: Slot) -> tuple[datetime, datetime]:
     return chosen.start, chosen.end
+
+
+def test_the_planner_treats_held_dates_as_taken() -> None:
+    from scheduler.core.planner import plan_rituals
+    from scheduler.core.values import occurrence_uid
+
+    after_work = ritual(RitualKind.AFTER_WORK, weekdays=(3,), times=(time(18, 0),), months=(10,))
+    calendar = CalendarRules(blackouts=(AUGUST, CHRISTMAS))
+    capacity = (Capacity("camille", max_per_day=1, max_per_week=6),)
+
+    def plan_with(held: tuple[PlannedOccurrence, ...]) -> date:
+        result = plan_rituals(
+            [after_work],
+            calendar,
+            capacity,
+            [],
+            today=date(2027, 1, 1),
+            horizon_end=date(2027, 12, 31),
+            uid_domain="test.example",
+            held=held,
+        )
+        [occurrence] = result.occurrences
+        return occurrence.start.astimezone(PARIS).date()
+
+    anchor = plan_with(())
+    hold = PlannedOccurrence(
+        key="programming_review:ville:2027#hold",
+        uid=occurrence_uid("hold", "test.example"),
+        kind=RitualKind.PROGRAMMING_REVIEW,
+        buyer=None,
+        facilitator="camille",
+        start=local(f"{anchor} 10:00"),
+        end=local(f"{anchor} 12:00"),
+    )
+    assert plan_with((hold,)) == anchor + timedelta(days=7)
