@@ -416,3 +416,16 @@ def test_none_suits_shows_in_the_facilitators_digest(guichet: Guichet) -> None:
     assert "aucune des dates proposées ne convient" in text
     assert "Plutôt en mars" in text
     assert "Contact ville-a a écrit le" in text
+
+
+def test_too_late_for_a_proposal_the_default_date_is_invited(guichet: Guichet) -> None:
+    add_buyer(guichet.engine, "ville-a", programming_month=3, contact_email="elise@ville-a.example")  # type: ignore[arg-type]
+    plan_and_store(guichet.settings, guichet.engine, guichet.clock.now)  # type: ignore[arg-type]
+    review = guichet.review("ville-a")
+    guichet.clock.now = review.start - timedelta(days=20)  # after downtime: no week to answer
+    enqueue_due(guichet.engine, guichet.settings, guichet.clock.now)  # type: ignore[arg-type]
+    assert not guichet.outbox(MessageKind.PROPOSAL)
+    [invite] = guichet.outbox(MessageKind.INVITE)
+    assert invite.recipient == "elise@ville-a.example"
+    with session_scope(guichet.engine) as session:  # type: ignore[arg-type]
+        assert proposals.proposal_of(session, review.id or 0) is None
