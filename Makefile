@@ -1,5 +1,7 @@
 # Two commands for a newcomer: `make run` and `make test`. Each creates .venv when missing.
 PYTHON ?= python3
+NOW    ?=
+# `make run NOW=2026-12-14T09:30:00+01:00` runs the demo at that instant (a fixed clock).
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -18,8 +20,8 @@ run: $(STAMP)
 	$(BIN)/rituel import buyers demo/buyers.csv --config config.toml
 	$(BIN)/rituel import contacts demo/contacts.csv --config config.toml
 	$(BIN)/rituel feeds links --config config.toml
-	$(BIN)/rituel web link camille.roussel@guichet-lisiere.example --config config.toml
-	$(BIN)/rituel run --config config.toml
+	$(BIN)/rituel web link camille.roussel@guichet-lisiere.example --config config.toml $(if $(NOW),--now $(NOW))
+	$(BIN)/rituel run --config config.toml $(if $(NOW),--now $(NOW))
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -37,7 +37,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from scheduler.core.french import FrenchName
-from scheduler.core.kinds import Cadence, OnConflict, RitualKind
+from scheduler.core.kinds import Cadence, OnConflict, RitualKind, Scope
 from scheduler.core.text import is_email
 from scheduler.core.values import (
     Blackout,
@@ -278,6 +278,18 @@ class RitualSettings(_Table):
     invite_days_before: int = Field(default=30, ge=0)
     reminders_days_before: list[Annotated[int, Field(ge=0)]] = Field(default_factory=lambda: [7, 1])
     alarm_minutes_before: int | None = Field(default=None, ge=0)
+    booking: Literal["choose", "impose"] = "impose"
+    """Per-buyer kinds: "choose" sends the buyer dates to choose from (a proposal) at the
+    invitation's lead time instead of the invitation; "impose" invites to the planner's date."""
+    slots: int = Field(default=4, ge=3, le=5)
+    """How many dates a proposal offers, the planner's default one included."""
+    choice_deadline_days: int = Field(default=21, ge=1)
+    """A proposal's deadline: this many days before its first date; then the default date
+    is confirmed."""
+    proposal_reminders_days: list[Annotated[int, Field(ge=0)]] = Field(
+        default_factory=lambda: [7, 2]
+    )
+    """Reminders of an unanswered proposal, in days before its deadline."""
 
     @model_validator(mode="before")
     @classmethod
@@ -594,6 +606,12 @@ class Settings(_Table):
         ids = [f.id for f in self.facilitators]
         if len(set(ids)) != len(ids):
             raise ValueError("two facilitators share an id")
+        for kind, ritual in self.rituals.items():
+            if ritual.booking == "choose" and kind.scope is not Scope.BUYER:
+                raise ValueError(
+                    f'[rituals.{kind.value}] booking: "choose" is for a buyer\'s own meetings '
+                    "(programming_review, internal_awareness, convention_renewal)"
+                )
         return self
 
     # --- views for the core --------------------------------------------------------------

@@ -14,6 +14,8 @@ class MessageKind(StrEnum):
     REMINDER = "reminder"
     RENEWAL_NOTICE = "renewal_notice"
     DIGEST = "digest"
+    PROPOSAL = "proposal"
+    """The dates a buyer may choose its meeting from (and its reminders: `offset_days`)."""
 
     @property
     def carries_invitation(self) -> bool:

@@ -106,14 +106,19 @@ def plan_rituals(
     fixed: Sequence[PlannedOccurrence] = (),
     past: Collection[str] = (),
     uid_domain: str,
+    held: Sequence[PlannedOccurrence] = (),
 ) -> Plan:
     """The occurrences that should exist from `today` to `horizon_end`, those that cannot, and
     the buyers left without a programming review; `past` are the keys of meetings that already
-    started, which are never placed again."""
+    started, which are never placed again; `held` are the candidate slots of open proposals
+    (scheduler.core.slots), which take their facilitator's capacity like meetings and are not
+    returned."""
     _check_unique(rule.kind for rule in rules)
     _check_unique(buyer.slug for buyer in buyers)
     working = WorkingCalendar(calendar)
     bookings = _Bookings(working, capacities)
+    for hold in held:
+        bookings.add(hold)
     fixed_days = [working.local_day(occurrence.start) for occurrence in fixed]
     reach = max([horizon_end, *fixed_days])
     years = _years(rules, min([today, *fixed_days]), reach)
@@ -156,6 +161,18 @@ def plan_rituals(
         horizon_end,
     )
     return Plan(occurrences=tuple(occurrences), unplaced=tuple(unplaced), missing_reviews=missing)
+
+
+def meeting_window(
+    rule: RitualRule, buyer: BuyerProfile, key: str, around: date
+) -> tuple[date, date] | None:
+    """The window (first and last day) the per-buyer meeting `key` of `buyer` is placed in,
+    looked for among the cycles of the years around `around`; None when no cycle has that key."""
+    years = range(around.year - 2, around.year + 3)
+    for candidate in _candidates([rule], [buyer], years, buyer.facilitator):
+        if candidate.key == key:
+            return candidate.first, candidate.last
+    return None
 
 
 def spread_offset(slug: str, days: int) -> int:

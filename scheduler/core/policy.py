@@ -111,6 +111,9 @@ class MeetingFacts:
     sequence: int
     changed_at: datetime
     invitees: tuple[Invitee, ...] = ()
+    booked_at: datetime | None = None
+    """When the buyer booked this meeting's date from a proposal: its invitation goes then,
+    not only at lead time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +190,8 @@ def meeting_messages(
 
 def _invitations(meeting: MeetingFacts, rules: MessageRules, now: datetime) -> list[MessageIntent]:
     due = min(_at_send_time(meeting.start, rules.invite_days(meeting.kind), rules), meeting.start)
+    if meeting.booked_at is not None:
+        due = min(due, meeting.booked_at)
     late = "the meeting had started" if meeting.start <= now else None
     return [
         _about(meeting, MessageKind.INVITE, invitee.reader, due, skip_reason=late)

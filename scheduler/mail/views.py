@@ -149,3 +149,31 @@ class DigestView:
     mailbox_problem: str | None = None
     """Why the replies mailbox cannot be read, when it cannot."""
     mailbox_failing_since: datetime | None = None
+    none_suits: tuple[NoneSuits, ...] = ()
+    """Buyers who answered a proposal that none of its dates suits them."""
+
+
+@dataclass(frozen=True, slots=True)
+class NoneSuits:
+    """A buyer for whom none of the dates offered suits: who wrote what, and when."""
+
+    buyer: str
+    title: str
+    contact: str
+    message: str
+    at: datetime
+    deadline: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalView:
+    """The dates a buyer may choose its meeting from, as the proposal mail shows them."""
+
+    meeting: MeetingView
+    """The meeting, at its default date."""
+    slots: tuple[datetime, ...]
+    """The starts of the dates offered, in order."""
+    deadline: datetime
+    url: str
+    """The reader's own link to the page where they choose."""
+    reminder: bool = False

@@ -31,10 +31,13 @@ from scheduler.mail.views import (
     DigestView,
     FailedDelivery,
     MeetingView,
+    NoneSuits,
     Person,
+    ProposalView,
     ReviewGapView,
     ReviewLag,
 )
+from scheduler.service import proposals
 from scheduler.service.digest import mailbox_trouble, past_week, reply_notes
 from scheduler.service.enqueue import reader_of
 from scheduler.service.event_views import (
@@ -48,6 +51,7 @@ from scheduler.service.event_views import (
 )
 from scheduler.service.outbox import Composed, Verdict
 from scheduler.service.planning import horizon, missing_reviews
+from scheduler.service.proposals import proposal_of, proposal_url, slots_of
 from scheduler.service.rsvp import PURPOSE as RSVP_PURPOSE
 from scheduler.service.signing import Signer, signer
 from scheduler.store.models import (
@@ -57,6 +61,7 @@ from scheduler.store.models import (
     Message,
     Occurrence,
     Organisation,
+    Proposal,
 )
 
 DIGEST_WEEKS = 2
@@ -135,6 +140,8 @@ class StoreComposer:
             return self._renewal_notice(session, message, now)
         if kind is MessageKind.DIGEST:
             return self._digest(session, message, now)
+        if kind is MessageKind.PROPOSAL:
+            return self._proposal(session, message, now)
         return self._about_meeting(session, message, kind, now)
 
     def unsubscribe_url(self, message: Message) -> str:
@@ -260,6 +267,39 @@ class StoreComposer:
             .where(col(Invitation.contact_id) == contact_id)
         ).first()
 
+    def _proposal(self, session: Session, message: Message, now: datetime) -> Composed | Verdict:
+        """The dates a buyer may choose from, with the reader's own link; a reminder says so."""
+        proposal = proposal_of(session, message.occurrence_id or 0)
+        if proposal is None or proposal.state != proposals.OPEN or proposal.id is None:
+            return Verdict(MessageState.CANCELLED, "the date is decided (the proposal is closed)")
+        if proposal.deadline <= now:
+            return Verdict(MessageState.SKIPPED, "the choice deadline has passed")
+        if message.offset_days is not None and proposal.none_suits_at is not None:
+            return Verdict(MessageState.SKIPPED, "the buyer answered that no date suits them")
+        contact = self._contact(session, self._batch, message.contact_id)
+        if contact is None or contact.id is None or contact.unsubscribed:
+            return Verdict(MessageState.CANCELLED, "the reader is gone or stopped every mail")
+        occurrence = self._occurrence(session, self._batch, message.occurrence_id)
+        assert occurrence is not None
+        about = self._about(session, _Batch(), occurrence, message.locale)
+        yours = _works_for(contact, occurrence.organisation_id)
+        meeting = replace(
+            about.view,
+            yours=yours,
+            ritual=speak_of_buyer(about.view.ritual, about.view.buyer, yours=yours),
+            location=speak_of_buyer(about.view.location, about.view.buyer, yours=yours),
+        )
+        view = ProposalView(
+            meeting=meeting,
+            slots=tuple(sorted(slot.start for slot in slots_of(session, proposal.id))),
+            deadline=proposal.deadline,
+            url=proposal_url(self.settings, proposal.id, contact.id, proposal.deadline),
+            reminder=message.offset_days is not None,
+        )
+        recipient = Person(message.recipient_name or message.recipient, message.recipient)
+        context = {"proposal": view, "meeting": meeting}
+        return self._build(message, recipient, about.reply_to, context, now, occurrence.kind)
+
     # --- conventions and digests ---------------------------------------------------------------
 
     def _renewal_notice(
@@ -314,6 +354,7 @@ class StoreComposer:
             replies=reply_notes(self.settings, session, facilitator.id, now, message.locale),
             mailbox_problem=trouble.error if trouble is not None else None,
             mailbox_failing_since=trouble.failing_since if trouble is not None else None,
+            none_suits=_none_suits(self.settings, session, facilitator.id),
         )
         recipient = Person(facilitator.name, facilitator.email)
         return self._build(message, recipient, None, {"digest": view}, now)
@@ -570,3 +611,31 @@ def _reviews_missing(
 
 def _day_of(moment: datetime, zone: ZoneInfo) -> date:
     return moment.astimezone(zone).date()
+
+
+def _none_suits(settings: Settings, session: Session, facilitator_id: str) -> tuple[NoneSuits, ...]:
+    """The open proposals of the facilitator's buyers for which none of the dates suits."""
+    rows = session.exec(
+        select(Proposal, Occurrence, Contact)
+        .join(Occurrence, col(Occurrence.id) == col(Proposal.occurrence_id))
+        .join(Contact, col(Contact.id) == col(Proposal.none_suits_by))
+        .where(col(Proposal.state) == proposals.OPEN)
+        .where(col(Occurrence.facilitator_id) == facilitator_id)
+        .order_by(col(Proposal.deadline))
+    ).all()
+    found = []
+    for proposal, occurrence, contact in rows:
+        buyer = _organisation_name(session, occurrence.organisation_id)
+        found.append(
+            NoneSuits(
+                buyer=buyer if buyer is not None else "?",
+                title=ritual_title(
+                    settings, RitualKind(occurrence.kind), settings.organisation.locale
+                ),
+                contact=contact.name,
+                message=proposal.none_suits_message or "",
+                at=proposal.none_suits_at or proposal.created_at,
+                deadline=proposal.deadline,
+            )
+        )
+    return tuple(found)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, or_
 from sqlalchemy.engine import Engine
@@ -30,7 +31,9 @@ from scheduler.core.policy import (
     Reader,
     due_messages,
 )
+from scheduler.core.proposals import ProposalFacts, proposal_messages
 from scheduler.service.outbox import cancel_pending, enqueue
+from scheduler.service.proposals import booked_at, hold_back, open_proposals, settle_proposals
 from scheduler.store import history
 from scheduler.store.db import session_scope
 from scheduler.store.models import (
@@ -88,6 +91,8 @@ def enqueue_messages(
     """Write the messages due soon for the meetings named (all ahead when None; conventions and
     digests only then), in `session`'s transaction."""
     rules = message_rules(settings)
+    if occurrence_ids is None:
+        settle_proposals(session, now)
     occurrences = _occurrences(session, now, occurrence_ids, rules)
     invited = _invite_audiences(session, settings, rules, occurrences, now)
     meetings = _meeting_facts(session, occurrences)
@@ -95,6 +100,8 @@ def enqueue_messages(
     conventions = _convention_facts(session, settings, now, rules) if everything else []
     facilitators = _facilitator_readers(settings) if everything else []
     intents = due_messages(meetings, conventions, facilitators, rules, now)
+    if everything:
+        intents += _proposal_intents(session, settings, rules, now)
     cancelled = _cancel_unwanted(session, [o.id for o in occurrences if o.id], intents, now)
     soon = now + LOOKAHEAD
     domain = settings.organisation.uid_domain
@@ -147,14 +154,20 @@ def _invite_audiences(
 ) -> int:
     """Create the Invitation rows of meetings whose invitation is due soon: the audience is
     fixed when people are invited."""
+    ids = [occurrence.id for occurrence in occurrences if occurrence.id is not None]
+    booked = booked_at(session, ids)
     due = [
         occurrence
         for occurrence in occurrences
         if occurrence.status in INVITABLE
         and occurrence.start > now
-        and occurrence.start - timedelta(days=rules.invite_days(RitualKind(occurrence.kind)))
-        <= now + LOOKAHEAD
+        and (
+            occurrence.start - timedelta(days=rules.invite_days(RitualKind(occurrence.kind)))
+            <= now + LOOKAHEAD
+            or occurrence.id in booked
+        )
     ]
+    due = hold_back(session, settings, due, now)
     if not due:
         return 0
     directory = _Directory.load(session)
@@ -264,6 +277,7 @@ def _meeting_facts(session: Session, occurrences: Sequence[Occurrence]) -> list[
     for invitation, contact in _in_chunks(session, pairs, col(Invitation.occurrence_id), ids):
         invitees[invitation.occurrence_id].append((invitation, contact))
     facts = []
+    booked = booked_at(session, ids)
     for occurrence in occurrences:
         assert occurrence.id is not None
         rows = sorted(invitees.get(occurrence.id, []), key=lambda pair: pair[1].id or 0)
@@ -284,6 +298,7 @@ def _meeting_facts(session: Session, occurrences: Sequence[Occurrence]) -> list[
                     )
                     for invitation, contact in rows
                 ),
+                booked_at=booked.get(occurrence.id),
             )
         )
     return facts
@@ -352,6 +367,39 @@ def _facilitator_reader(settings: Settings, facilitator_id: str) -> Reader:
         locale=settings.organisation.locale,
         facilitator_id=facilitator.id,
     )
+
+
+def _proposal_intents(
+    session: Session, settings: Settings, rules: MessageRules, now: datetime
+) -> list[MessageIntent]:
+    """The proposal mails and their reminders, to the buyer's contacts (never the guichet's
+    people: the facilitator sees the proposal in the feed and the digest)."""
+    proposals = open_proposals(session)
+    if not proposals:
+        return []
+    directory = _Directory.load(session)
+    zone = ZoneInfo(rules.timezone)
+    intents: list[MessageIntent] = []
+    for proposal in proposals:
+        occurrence = session.get(Occurrence, proposal.occurrence_id)
+        assert occurrence is not None
+        assert proposal.id is not None
+        contacts = [session.get(Contact, i) for i in directory.audience(settings, occurrence)]
+        readers = tuple(
+            reader_of(c) for c in contacts if c is not None and not settings.is_staff(c.email)
+        )
+        facts = ProposalFacts(
+            proposal_id=proposal.id,
+            occurrence_id=proposal.occurrence_id,
+            opened_at=proposal.created_at,
+            deadline=proposal.deadline,
+            is_open=True,
+            answered=proposal.none_suits_at is not None,
+            readers=readers,
+        )
+        days = settings.rituals[RitualKind(occurrence.kind)].proposal_reminders_days
+        intents += proposal_messages(facts, days, rules.send_time, zone, now)
+    return intents
 
 
 def _cancel_unwanted(

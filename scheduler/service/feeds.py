@@ -20,7 +20,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, PartStat
 from scheduler.errors import ExportError, InputError, NotFoundError
 from scheduler.service.event_views import Audience, Meeting, event_view, meeting_of
+from scheduler.service.proposals import OPEN as OPEN_PROPOSAL
 from scheduler.store import feed_tokens
 from scheduler.store.db import read_session, session_scope
 from scheduler.store.feed_tokens import (
@@ -44,7 +45,14 @@ from scheduler.store.feed_tokens import (
     Subscriber,
     SubscriberKind,
 )
-from scheduler.store.models import Contact, Invitation, Occurrence, Organisation
+from scheduler.store.models import (
+    Contact,
+    Invitation,
+    Occurrence,
+    Organisation,
+    Proposal,
+    ProposalSlot,
+)
 
 PAST_DAYS = 365
 _PRIVATE_FILE = re.compile(r"[0-9a-f]{32}\.ics")
@@ -95,6 +103,10 @@ class Directory:
     """Occurrence id → (contact id, answer), by contact id."""
     views: dict[tuple[int, str, Audience], EventView] = field(default_factory=dict)
     """Views built so far in this export, shared by every feed."""
+    proposed: dict[int, list[tuple[int, datetime, datetime]]] = field(default_factory=dict)
+    """Occurrence id → the other dates its open proposal offers (proposal id, start, end):
+    the buyer's feed shows nothing of it until a date is booked, the facilitator's shows every
+    date as a TENTATIVE hold."""
 
     def contacts_by_email(self) -> dict[str, Person]:
         """Contacts by lower-case address."""
@@ -140,7 +152,23 @@ def load_directory(session: Session, settings: Settings, now: datetime) -> Direc
     )
     for occurrence_id, contact_id, partstat in rows:
         invitations.setdefault(occurrence_id, []).append((contact_id, PartStat(partstat)))
-    return Directory(occurrences, organisations, contacts, invitations)
+    directory = Directory(occurrences, organisations, contacts, invitations)
+    for occurrence_id, proposal_id, start, end, is_default in session.execute(
+        select(
+            col(Proposal.occurrence_id),
+            col(ProposalSlot.proposal_id),
+            col(ProposalSlot.start),
+            col(ProposalSlot.end),
+            col(ProposalSlot.is_default),
+        )
+        .join(Proposal, col(Proposal.id) == col(ProposalSlot.proposal_id))
+        .where(col(Proposal.state) == OPEN_PROPOSAL)
+        .order_by(col(ProposalSlot.start))
+    ):
+        held = directory.proposed.setdefault(occurrence_id, [])
+        if not is_default:
+            held.append((proposal_id, start, end))
+    return directory
 
 
 _MEETING_COLUMNS = (
@@ -200,7 +228,7 @@ def buyer_feed(settings: Settings, directory: Directory, organisation_id: int) -
     events = [
         _view(settings, directory, listed, locale, Audience.PRIVATE)
         for listed in directory.occurrences
-        if listed.organisation_id == organisation_id
+        if (listed.organisation_id == organisation_id and listed.id not in directory.proposed)
         or (
             listed.organisation_id is None
             and (
@@ -222,7 +250,37 @@ def facilitator_feed(settings: Settings, directory: Directory, facilitator_id: s
         for listed in directory.occurrences
         if listed.meeting.facilitator_id == facilitator_id
     ]
+    events += _holds(settings, directory, facilitator_id)
     return _feed(settings, _private_name(facilitator.name, settings.organisation.locale), events)
+
+
+def _holds(settings: Settings, directory: Directory, facilitator_id: str) -> list[EventView]:
+    """The other dates of the facilitator's open proposals, as TENTATIVE events (the meeting
+    itself stands at its default date, TENTATIVE too until a date is decided)."""
+    locale = settings.organisation.locale
+    holds = []
+    for listed in directory.occurrences:
+        if listed.meeting.facilitator_id != facilitator_id:
+            continue
+        for proposal_id, start, end in directory.proposed.get(listed.id, ()):
+            view = _view(settings, directory, listed, locale, Audience.SCHEDULING)
+            label = "Date proposée" if locale == "fr" else "Date offered"
+            holds.append(
+                replace(
+                    view,
+                    uid=f"proposal-{proposal_id}-{int(start.timestamp())}@"
+                    f"{settings.organisation.uid_domain}",
+                    start=start,
+                    end=end,
+                    status=OccurrenceStatus.PLANNED,
+                    summary=f"{label} : {view.summary}"
+                    if locale == "fr"
+                    else f"{label}: {view.summary}",
+                    attendees=(),
+                    alarm_minutes=None,
+                )
+            )
+    return holds
 
 
 def contact_feed(settings: Settings, directory: Directory, contact_id: int) -> Feed:

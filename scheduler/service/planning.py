@@ -25,6 +25,7 @@ from scheduler.core.values import (
     PlannedOccurrence,
     Unplaced,
 )
+from scheduler.service.proposals import holds
 from scheduler.store import history
 from scheduler.store.db import read_session, session_scope
 from scheduler.store.locks import LockKey, try_transaction_lock
@@ -96,7 +97,10 @@ def plan_and_store(
         buyers = load_buyer_profiles(session, settings)
         stored, cancelled_by_hand = load_stored(session, now)
         past = load_past_keys(session, now)
-        plan = compute_plan(settings, buyers, stored, today, horizon_end, now, past)
+        held, proposed = holds(session, settings.organisation.uid_domain)
+        plan = compute_plan(
+            settings, buyers, stored, today, horizon_end, now, past, held=held, proposed=proposed
+        )
         changes = _keep_cancelled_by_hand(reconcile(plan, stored, now), cancelled_by_hand)
         refused = None if force else mass_cancellation(changes, stored)
         if not dry_run and refused is None:
@@ -135,7 +139,10 @@ def missing_reviews(
     buyers = load_buyer_profiles(session, settings)
     stored, _ = load_stored(session, now)
     past = load_past_keys(session, now)
-    plan = compute_plan(settings, buyers, stored, today, horizon_end, now, past)
+    held, proposed = holds(session, settings.organisation.uid_domain)
+    plan = compute_plan(
+        settings, buyers, stored, today, horizon_end, now, past, held=held, proposed=proposed
+    )
     return plan.missing_reviews
 
 
@@ -147,9 +154,25 @@ def compute_plan(
     horizon_end: date,
     now: datetime,
     past: Collection[str] = (),
+    *,
+    held: Sequence[PlannedOccurrence] = (),
+    proposed: Collection[str] = (),
 ) -> Plan:
     """Run the pure planner on the configuration, the buyers, what is already fixed and the
-    keys of the meetings that already started."""
+    keys of the meetings that already started; `held` are the dates open proposals offer and
+    `proposed` the keys of their meetings, kept at their default date while the buyer
+    chooses (scheduler.service.proposals)."""
+    fixed = fixed_from_stored(stored, now)
+    kept = {occurrence.key for occurrence in fixed}
+    waiting = fixed_from_stored(
+        {
+            key: replace(stored[key], status=OccurrenceStatus.ANNOUNCED)
+            for key in proposed
+            if key in stored and key not in kept
+        },
+        now,
+    )
+    waiting = tuple(replace(occurrence, status=OccurrenceStatus.PLANNED) for occurrence in waiting)
     return plan_rituals(
         settings.ritual_rules(),
         settings.calendar_rules(),
@@ -157,9 +180,10 @@ def compute_plan(
         buyers,
         today=today,
         horizon_end=horizon_end,
-        fixed=fixed_from_stored(stored, now),
+        fixed=(*fixed, *waiting),
         past=past,
         uid_domain=settings.organisation.uid_domain,
+        held=held,
     )
 
 

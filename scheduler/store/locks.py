@@ -23,6 +23,8 @@ class LockKey(IntEnum):
 
     PLANNING = 0x7269_0001
     MIGRATION = 0x7269_0002
+    BOOKING = 0x7269_0003
+    """A buyer booking a date from a proposal (scheduler.service.booking)."""
 
 
 _SCHEMA = "hashtext(coalesce(current_schema(), ''))"

@@ -321,3 +321,39 @@ class WorkspaceSession(SQLModel, table=True):
     ended_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     previous_visit_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     """When the person's previous visit ended: the home page shows the answers since then."""
+
+
+class Proposal(SQLModel, table=True):
+    """For a meeting the buyer chooses (`booking = "choose"`): the dates offered, until the
+    buyer books one, the deadline confirms the default, or the meeting goes. While open, its
+    slots hold the facilitator's capacity (scheduler.core.slots)."""
+
+    __tablename__ = "proposal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurrence_id: int = Field(foreign_key="occurrence.id", unique=True)
+    state: str = Field(default="open", max_length=20, index=True)
+    """"open", "booked" (the buyer chose), "confirmed" (the deadline kept the default slot) or
+    "withdrawn" (the meeting was cancelled)."""
+    deadline: datetime = Field(sa_column=utc_column())
+    """When the default slot is confirmed if nobody chose; the link works until then."""
+    created_at: datetime = Field(sa_column=utc_column())
+    decided_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    chosen_by: int | None = Field(default=None, foreign_key="contact.id")
+    none_suits_message: str | None = Field(default=None, max_length=2000)
+    """What the buyer wrote when none of the dates suited them (shown to the facilitator)."""
+    none_suits_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    none_suits_by: int | None = Field(default=None, foreign_key="contact.id")
+
+
+class ProposalSlot(SQLModel, table=True):
+    """One date offered by a proposal; the default one is the planner's own."""
+
+    __tablename__ = "proposal_slot"
+    __table_args__ = (UniqueConstraint("proposal_id", "start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    start: datetime = Field(sa_column=utc_column(index=True))
+    end: datetime = Field(sa_column=utc_column())
+    is_default: bool = Field(default=False)

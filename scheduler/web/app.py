@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 from scheduler.clock import Clock, system_clock
 from scheduler.config import Settings
 from scheduler.web.attendance import attendance_routes
+from scheduler.web.booking import booking_routes
 from scheduler.web.feeds import FeedEndpoints, not_found
 from scheduler.web.public import public_routes
 from scheduler.web.rsvp import rsvp_routes
@@ -57,6 +58,7 @@ def create_app(
         *rsvp_routes(settings, engine, clock=clock),
         *attendance_routes(settings, engine, clock=clock),
         *unsubscribe_routes(settings, engine, clock=clock),
+        *booking_routes(settings, engine, clock=clock),
         *public_routes(settings, engine, clock=clock),
         *workspace_routes(settings, engine, clock, transport, sign_in_limit),
         *extra_routes,

@@ -203,3 +203,18 @@ def test_any_text_is_a_time_or_a_clear_refusal(text: str) -> None:
     except ValueError as exc:
         message = str(exc)
     assert message in ("", f"{text!r} is not a time of day")
+
+
+def test_booking_is_imposed_unless_a_buyer_ritual_says_choose(tmp_path: Path) -> None:
+    settings = load_settings(
+        write(tmp_path, '[rituals.programming_review]\nbooking = "choose"\nslots = 5\n')
+    )
+    review = settings.rituals[RitualKind.PROGRAMMING_REVIEW]
+    assert (review.booking, review.slots, review.choice_deadline_days) == ("choose", 5, 21)
+    assert settings.rituals[RitualKind.CONVENTION_RENEWAL].booking == "impose"
+
+
+def test_a_territory_ritual_cannot_be_chosen_by_a_buyer(tmp_path: Path) -> None:
+    error = error_of(tmp_path, '[rituals.after_work]\nbooking = "choose"\n')
+    assert '[rituals.after_work] booking: "choose" is for a buyer' in error
+    assert "slots" in error_of(tmp_path, "[rituals.programming_review]\nslots = 9\n")

@@ -269,6 +269,7 @@ def mail_context(kind: str, *, theme: str | None = "Les marchés réservés") ->
         MeetingView,
         PastMeeting,
         Person,
+        ProposalView,
         ReviewGapView,
         ReviewLag,
     )
@@ -321,6 +322,13 @@ def mail_context(kind: str, *, theme: str | None = "Les marchés réservés") ->
         "convention": convention,
         "digest": digest,
         "sent_at": MEETING_START,
+        "proposal": ProposalView(
+            meeting=meeting,
+            slots=(MEETING_START, MEETING_START + timedelta(days=8)),
+            deadline=MEETING_START - timedelta(days=21),
+            url="https://rituel.example/rdv/abc",
+            reminder=kind == "proposal_reminder",
+        ),
     }
 
 
