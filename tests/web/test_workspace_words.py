@@ -14,7 +14,14 @@ from scheduler.web.workspace.render import TEMPLATES, render
 from scheduler.web.workspace.words import ENGLISH, Words
 
 LITERAL = re.compile(r"""_\("((?:[^"\\]|\\.)*)"\)""")
-SETTINGS = Settings()
+SETTINGS = Settings.model_validate(
+    {
+        "organisation": {"name": "Guichet de test", "uid_domain": "test.example"},
+        "facilitators": [
+            {"id": "camille", "name": "Camille Roussel", "email": "camille@guichet.example"}
+        ],
+    }
+)
 
 
 def template_texts() -> set[str]:
