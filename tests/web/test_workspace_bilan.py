@@ -21,9 +21,9 @@ from scheduler.service import signin
 from scheduler.service.public import publish
 from scheduler.service.report import default_year
 from scheduler.web import create_app
-from tests.factories import settings_in
+from tests.factories import add_buyer, settings_in
 from tests.report.conftest import PANGO, POPPLER, require
-from tests.web.test_workspace_pages import CSRF, shown
+from tests.web.test_workspace_pages import CSRF, queries_per_page, shown
 from tests.web_server import serving
 from tests.year_world import NOW, YearWorld, build_year
 
@@ -51,14 +51,20 @@ def base(world: YearWorld) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def camille(world: YearWorld, base: str) -> Iterator[httpx.Client]:
+def signed_in(world: YearWorld, base: str) -> httpx.Client:
+    """A browser signed in as Camille at NOW."""
     browser = httpx.Client(base_url=base, follow_redirects=False, timeout=60)
     issued = signin.mint_link(world.settings, world.engine, CAMILLE, NOW)
     path = issued.url.removeprefix(world.settings.feeds.base_url)
     found = CSRF.search(browser.get(path).text)
     assert found
     assert browser.post(path, data={"csrf": found[1]}).status_code == 303
+    return browser
+
+
+@pytest.fixture(scope="module")
+def camille(world: YearWorld, base: str) -> Iterator[httpx.Client]:
+    browser = signed_in(world, base)
     yield browser
     browser.close()
 
@@ -207,3 +213,22 @@ def test_the_pdf_download_reads_back_in_french(
 )
 def test_the_page_opens_on_the_year_just_ended_until_march(today: date, year: int) -> None:
     assert default_year(today) == year
+
+
+def test_the_page_and_a_download_run_as_many_queries_with_300_more_buyers(
+    tmp_path: Path,
+) -> None:
+    settings, engine = settings_in(tmp_path)
+    world = build_year(settings, engine, tmp_path)
+    paths = ["/bilan", "/bilan?interne=1", "/bilan/bilan-2027.xlsx"]
+    with serving(create_app(settings, engine, clock=lambda: NOW)) as url:
+        browser = signed_in(world, url)
+        browser.get("/")
+        before = queries_per_page(world, browser, paths)  # type: ignore[arg-type]
+        for n in range(300):
+            add_buyer(engine, f"commune-{n:03d}", contact_email=f"achats@commune-{n:03d}.example")
+        after = queries_per_page(world, browser, paths)  # type: ignore[arg-type]
+        browser.close()
+    engine.dispose()
+    assert after == before
+    assert max(after.values()) <= 12  # 9 today: the session, the year's facts, the public buyers
