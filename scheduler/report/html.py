@@ -56,6 +56,17 @@ class Charts:
 
 def render_html(report: YearReport, progress: Callable[[str], None] | None = None) -> str:
     """The report's HTML page; `progress` is told each step."""
+    return _pages.get_template("report.html").render(_context(report, progress))
+
+
+def render_sections(report: YearReport) -> Markup:
+    """The report's content without its page (no <html>, no styles), for the workspace's
+    « Bilan » page: the same sections as the report, from the same template."""
+    body = _pages.get_template("report_body.html").render(_context(report, None))
+    return Markup(body)  # noqa: S704 (rendered by our own autoescaping template)
+
+
+def _context(report: YearReport, progress: Callable[[str], None] | None) -> dict[str, object]:
     step = progress or (lambda _: None)
     step("charts")
     drawn = Charts(
@@ -67,17 +78,17 @@ def render_html(report: YearReport, progress: Callable[[str], None] | None = Non
         else None,
     )
     step("page")
-    return _pages.get_template("report.html").render(
-        report=report,
-        now=report.current,
-        before=report.previous,
-        kinds=kind_rows(report),
-        charts=drawn,
-        roles=[(french.ROLES[role], *report.taking_part(role)) for role in OrganisationRole],
-        convention=french.convention,
-        plural=french.plural,
-        made_on=report.made_at.date(),
-    )
+    return {
+        "report": report,
+        "now": report.current,
+        "before": report.previous,
+        "kinds": kind_rows(report),
+        "charts": drawn,
+        "roles": [(french.ROLES[role], *report.taking_part(role)) for role in OrganisationRole],
+        "convention": french.convention,
+        "plural": french.plural,
+        "made_on": report.made_at.date(),
+    }
 
 
 def kind_rows(report: YearReport) -> list[KindRow]:

@@ -104,3 +104,16 @@ def write_report(
     out.parent.mkdir(parents=True, exist_ok=True)
     write_if_changed(out, content)
     return out
+
+
+def default_year(today: date) -> int:
+    """The year a facilitator most likely wants to look at on `today`: until the end of
+    February the year just ended (the restitution meeting is held early in the year), from
+    March the current one."""
+    return today.year - 1 if today.month < 3 else today.year
+
+
+def file_name(year: int, fmt: ReportFormat, *, internal: bool) -> str:
+    """The downloaded file's name: bilan-2027.pdf, or bilan-2027-interne.pdf for the guichet's
+    own copy, so that a copy naming every buyer says so wherever it is saved."""
+    return f"bilan-{year}{'-interne' if internal else ''}.{fmt.value}"

@@ -7,16 +7,20 @@ import re
 
 import pytest
 
-from scheduler.config import FacilitatorSettings, OrganisationSettings, Settings
+from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind
 from scheduler.core.messages import MessageKind, MessageState
 from scheduler.web.workspace.render import TEMPLATES, render
 from scheduler.web.workspace.words import ENGLISH, Words
 
 LITERAL = re.compile(r"""_\("((?:[^"\\]|\\.)*)"\)""")
-SETTINGS = Settings(
-    organisation=OrganisationSettings(name="Guichet de test"),
-    facilitators=[FacilitatorSettings(id="camille", name="Camille", email="c@guichet.example")],
+SETTINGS = Settings.model_validate(
+    {
+        "organisation": {"name": "Guichet de test", "uid_domain": "test.example"},
+        "facilitators": [
+            {"id": "camille", "name": "Camille Roussel", "email": "camille@guichet.example"}
+        ],
+    }
 )
 
 
