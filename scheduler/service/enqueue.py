@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, or_
+from sqlalchemy import exists, func, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -56,6 +57,9 @@ class EnqueueReport:
     invited: int = 0
     added: int = 0
     cancelled: int = 0
+    next_due: datetime | None = None
+    """After a full pass, the earliest instant at which another full pass could write
+    something new (None: nothing is ever due again, as things stand)."""
 
 
 def message_rules(settings: Settings) -> MessageRules:
@@ -78,6 +82,14 @@ def enqueue_due(engine: Engine, settings: Settings, now: datetime) -> EnqueueRep
         return enqueue_messages(session, settings, now)
 
 
+def enqueue_for(
+    engine: Engine, settings: Settings, now: datetime, occurrence_ids: Sequence[int]
+) -> EnqueueReport:
+    """What changed meetings need (an answer, a move): their rows only, not the whole pass."""
+    with session_scope(engine) as session:
+        return enqueue_messages(session, settings, now, occurrence_ids)
+
+
 def enqueue_messages(
     session: Session,
     settings: Settings,
@@ -98,7 +110,78 @@ def enqueue_messages(
     soon = now + LOOKAHEAD
     domain = settings.organisation.uid_domain
     added = enqueue(session, intents, now, domain, insert_until=soon)
-    return EnqueueReport(invited=invited, added=added, cancelled=cancelled)
+    next_due = (
+        _next_full_pass(session, rules, now, intents, bool(facilitators)) if everything else None
+    )
+    return EnqueueReport(invited=invited, added=added, cancelled=cancelled, next_due=next_due)
+
+
+# --- when a full pass has something new to write -----------------------------------------------
+
+
+def _next_full_pass(
+    session: Session,
+    rules: MessageRules,
+    now: datetime,
+    intents: Iterable[MessageIntent],
+    digests: bool,
+) -> datetime | None:
+    """The earliest instant after `now` at which a full pass would write what this one could
+    not: a message the policy wants but not yet within LOOKAHEAD, a meeting whose audience is
+    to be invited, a convention coming into the notices' reach, next week's digest. Each comes
+    from an indexed query or from the facts this pass already read: never the whole horizon."""
+    soon = now + LOOKAHEAD
+    candidates = [intent.due_at - LOOKAHEAD for intent in intents if intent.due_at > soon]
+    candidates += _next_invitations(session, rules, now)
+    candidates += _next_notice_reach(session, rules, now)
+    if digests:
+        candidates.append(next_digest(rules, now))
+    return min((at for at in candidates if at > now), default=None)
+
+
+def _next_invitations(session: Session, rules: MessageRules, now: datetime) -> list[datetime]:
+    """For each kind, when the next meeting not yet in reach gets its audience invited."""
+    found = []
+    for kind in RitualKind:
+        before = timedelta(days=rules.invite_days(kind))
+        first = session.exec(
+            select(func.min(col(Occurrence.start)))
+            .where(col(Occurrence.kind) == kind.value)
+            .where(col(Occurrence.status).in_([s.value for s in INVITABLE]))
+            .where(col(Occurrence.start) > now + before + LOOKAHEAD)
+        ).one()
+        if first is not None:
+            found.append(_aware(first) - before - LOOKAHEAD)
+    return found
+
+
+def _next_notice_reach(session: Session, rules: MessageRules, now: datetime) -> list[datetime]:
+    """When the next active convention beyond the notices' reach comes into it."""
+    longest = timedelta(days=max(rules.renewal_notice_days, default=0))
+    reach = (now + longest + LOOKAHEAD * 2).date()
+    first = session.exec(
+        select(func.min(col(Convention.end_date)))
+        .where(col(Convention.status) == "active")
+        .where(col(Convention.end_date) > reach)
+    ).one()
+    if first is None:
+        return []
+    return [datetime.combine(first, time(0, 0), UTC) - longest - LOOKAHEAD * 2]
+
+
+def next_digest(rules: MessageRules, now: datetime) -> datetime:
+    """The first weekly digest time after `now`."""
+    zone = ZoneInfo(rules.timezone)
+    local = now.astimezone(zone)
+    day = local.date() + timedelta(days=(rules.digest_weekday - local.weekday()) % 7)
+    due = datetime.combine(day, rules.digest_time, zone)
+    if due <= now:
+        due = datetime.combine(day + timedelta(weeks=1), rules.digest_time, zone)
+    return due
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def on_occurrence_change(

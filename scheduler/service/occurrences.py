@@ -25,6 +25,7 @@ from scheduler.core.kinds import OccurrenceStatus, RitualKind
 from scheduler.core.placement import Booked, BrokenRule, broken_rules
 from scheduler.core.values import Capacity
 from scheduler.errors import InputError, NotFoundError, PlacementError
+from scheduler.service import wake
 from scheduler.store.db import read_session, session_scope
 from scheduler.store.models import Occurrence
 
@@ -168,6 +169,8 @@ def _record(
     occurrence.changed_at = now
     session.add(occurrence)
     session.flush()
+    assert occurrence.id is not None
+    wake.on_commit(session, "occurrence", [occurrence.id])
     if in_transaction is not None:
         in_transaction(session, occurrence)
     return OccurrenceChange(

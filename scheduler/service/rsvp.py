@@ -33,6 +33,7 @@ from scheduler.core.french import speak_of_buyer
 from scheduler.core.kinds import OccurrenceStatus, PartStat
 from scheduler.errors import InputError
 from scheduler.i18n import format_time, format_when, supported
+from scheduler.service import wake
 from scheduler.service.event_views import meeting_of, meeting_title
 from scheduler.service.signing import Sealed, Signer, signer
 from scheduler.store.db import session_scope
@@ -168,6 +169,7 @@ def answer(
         occurrence.changed_at = max(occurrence.changed_at, now)
         session.add(invitation)
         session.add(occurrence)
+        wake.on_commit(session, "rsvp", [invitation.occurrence_id])
         return replace(view, partstat=partstat, changed=True)
 
 
