@@ -10,15 +10,12 @@ the message policy next has something new to write (an invitation's time, a remi
 notice, the digest; see `enqueue._next_full_pass`). In between the daemon does nothing. A change
 re-arms it at once: in this process through `scheduler.service.wake` (a plan, the web app's
 RSVPs, unsubscriptions and attendance sheets, a reply read from the mailbox, SIGHUP); from
-another process (the operator's CLI, `rituel serve`) by the SQLite file changing, watched once a
-second with a stat. A change naming its meetings enqueues for those only; any other runs one
-full pass. A slow safety tick (`[mail] dispatch_interval_seconds`) runs a full pass anyway, for
-what another instance changed on a shared PostgreSQL database.
-SIGTERM/SIGINT stop taking work: the current step may finish within the grace period
-(`[daemon] stop_grace_seconds`; the mail step claims no further batch), then it is cancelled, and
-a cancelled dispatch records the sends that completed and puts the others back in `pending`.
-SIGHUP reloads config.toml, keeping the old settings when the new file is invalid or incomplete,
-or when planning with it would cancel more than half of the planned meetings at once.
+another process (the operator's CLI, `rituel serve`) by the SQLite file changing, watched twice
+a second with a stat, or on PostgreSQL by a `NOTIFY` it listens for. A change naming its
+meetings enqueues for those only; any other runs one full pass. A slow safety tick (`[mail]
+dispatch_interval_seconds`) runs a full pass anyway, for what another instance changed.
+At start, a plan and an export whose inputs did not change since they last ran are skipped
+(`scheduler.service.inputs`).
 """
 
 from __future__ import annotations
@@ -27,6 +24,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import threading
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -126,6 +124,13 @@ class Daemon:
             log.info("started: jobs %s", ", ".join(sorted(self.job_ids())))
             unsubscribe = wake.subscribe(self._on_change)
             watch = asyncio.create_task(self._watch_store())
+            if self.engine.dialect.name == "postgresql":
+                threading.Thread(
+                    target=wake.listen,
+                    args=(self.engine, self._on_change, self._stop.is_set),
+                    name="rituel-listen",
+                    daemon=True,
+                ).start()
             web = asyncio.create_task(self._serve()) if self.serve_web else None
             await self._stop.wait()
             unsubscribe()

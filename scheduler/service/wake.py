@@ -12,7 +12,9 @@ file, and on PostgreSQL `changed()` also sends a `NOTIFY` the daemon listens for
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -84,10 +86,32 @@ def on_commit(session: Session, what: str, occurrence_ids: Iterable[int] = ()) -
 
 
 def _notify(engine: Engine, what: str) -> None:
+    payload = f"{os.getpid()}:{what}"
     try:
         with engine.begin() as connection:
             connection.execute(
-                text("SELECT pg_notify(:channel, :what)"), {"channel": CHANNEL, "what": what}
+                text("SELECT pg_notify(:channel, :what)"), {"channel": CHANNEL, "what": payload}
             )
     except Exception:  # the change is stored: the safety tick will find it
         log.warning("could not notify other instances of %s", what, exc_info=True)
+
+
+def listen(engine: Engine, listener: Listener, stopped: Callable[[], bool]) -> None:
+    """On PostgreSQL, call `listener` for every change another process announced with
+    `changed()`, until `stopped()` (checked every second); run it in a thread of its own. A lost
+    connection is opened again after a pause; changes missed meanwhile wait for the safety tick."""
+    import psycopg
+
+    conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    own = f"{os.getpid()}:"
+    while not stopped():
+        try:
+            with psycopg.connect(conninfo, autocommit=True) as connection:
+                connection.execute(f"LISTEN {CHANNEL}")
+                while not stopped():
+                    for notice in connection.notifies(timeout=1.0):
+                        if not notice.payload.startswith(own):
+                            listener(Change(notice.payload.partition(":")[2] or "elsewhere"))
+        except psycopg.Error as exc:
+            log.warning("listening for other instances' changes failed: %s", exc)
+            time.sleep(5)

@@ -5,6 +5,7 @@ within a second, without waiting for the safety tick (ten minutes here)."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import sys
 import threading
 import time
@@ -15,7 +16,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
+from sqlalchemy.exc import OperationalError
 from sqlmodel import col
 
 from scheduler.clock import fixed_clock
@@ -29,6 +31,7 @@ from scheduler.service.signing import SECRET_ENV
 from scheduler.store.db import open_database, session_scope
 from scheduler.store.models import Invitation, Message, Occurrence
 from tests.daemon.process import free_port
+from tests.databases import POSTGRES_URL
 from tests.factories import BASE_CONFIG, settings_in
 from tests.feed_factories import RITUALS, World, at, make_world
 
@@ -202,3 +205,36 @@ def test_the_next_digest_is_the_coming_monday_morning(tmp_path: Path) -> None:
     rules = message_rules(settings)
     assert next_digest(rules, NOW) == at("2026-11-30 08:00")
     assert next_digest(rules, at("2026-11-30 08:00")) == at("2026-12-07 08:00")
+
+
+def test_on_postgresql_a_change_in_another_process_reaches_the_listener() -> None:
+    """Instances sharing a PostgreSQL database wake each other with LISTEN/NOTIFY."""
+    engine = create_engine(POSTGRES_URL)
+    try:
+        with engine.connect():
+            pass
+    except OperationalError:
+        engine.dispose()
+        pytest.skip(f"no PostgreSQL at {POSTGRES_URL}")
+    heard: list[wake.Change] = []
+    stop = threading.Event()
+    listening = threading.Thread(target=wake.listen, args=(engine, heard.append, stop.is_set))
+    listening.start()
+    try:
+        time.sleep(1.5)  # LISTEN is in place
+        script = (
+            "from sqlalchemy import create_engine; from scheduler.service import wake; "
+            f"wake.changed('import', engine=create_engine({POSTGRES_URL!r}))"
+        )
+        subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+        deadline = time.monotonic() + 5
+        while not heard and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert wake.Change("import") in heard
+        wake.changed("plan", engine=engine)  # our own notices are not news
+        time.sleep(1.5)
+        assert wake.Change("plan") not in heard
+    finally:
+        stop.set()
+        listening.join(10)
+        engine.dispose()
