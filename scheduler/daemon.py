@@ -241,8 +241,9 @@ class Daemon:
         log.info("configuration reloaded from %s", self.config_path)
         if interval_changed and self.scheduler is not None:
             self.scheduler.reschedule_job("safety", trigger=self._safety_trigger())
-        self._need_full = True
+        self._need_full = True  # the message rules may have changed
         self._kick("plan")
+        self._kick("cycle")
 
     def job_ids(self) -> list[str]:
         """The ids of the scheduled jobs."""
