@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, func, or_
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -340,10 +341,13 @@ def _meeting_facts(session: Session, occurrences: Sequence[Occurrence]) -> list[
     ):
         key = (occurrence_id, contact_id)
         sent_at[key] = max(sequence, sent_at.get(key, sequence))
-    invitees: dict[int, list[tuple[Invitation, Contact]]] = defaultdict(list)
-    pairs = select(Invitation, Contact).join(Contact, col(Contact.id) == col(Invitation.contact_id))
-    for invitation, contact in _in_chunks(session, pairs, col(Invitation.occurrence_id), ids):
-        invitees[invitation.occurrence_id].append((invitation, contact))
+    # Columns, not ORM objects: this reads every invitee of every meeting ahead.
+    invitees: dict[int, list[Any]] = defaultdict(list)
+    pairs = select(col(Invitation.occurrence_id), col(Invitation.partstat), *CONTACT_FIELDS).join(
+        Contact, col(Contact.id) == col(Invitation.contact_id)
+    )
+    for row in _in_chunks(session, pairs, col(Invitation.occurrence_id), ids):
+        invitees[row.occurrence_id].append((row, row))
     facts = []
     for occurrence in occurrences:
         assert occurrence.id is not None
@@ -370,7 +374,20 @@ def _meeting_facts(session: Session, occurrences: Sequence[Occurrence]) -> list[
     return facts
 
 
-def reader_of(contact: Contact) -> Reader:
+CONTACT_FIELDS: tuple[Any, ...] = (
+    col(Contact.id),
+    col(Contact.organisation_id),
+    col(Contact.email),
+    col(Contact.name),
+    col(Contact.locale),
+    col(Contact.unsubscribed_kinds),
+    col(Contact.unsubscribed_rituals),
+    col(Contact.unsubscribed),
+)
+"""What `reader_of` reads of a contact, for passes that read many as plain rows."""
+
+
+def reader_of(contact: Contact | Any) -> Reader:
     """What the message policy knows of a contact: address, language and what they stopped."""
     kinds = _listed(contact.unsubscribed_kinds)
     rituals = _listed(contact.unsubscribed_rituals)
@@ -398,10 +415,6 @@ def _convention_facts(
     ahead for any notice to fall due before the next ticks are left for later."""
     longest = max(rules.renewal_notice_days, default=0)
     horizon = (now + timedelta(days=longest) + LOOKAHEAD * 2).date()
-    contacts: dict[int, list[Contact]] = defaultdict(list)
-    for contact in session.exec(select(Contact).where(col(Contact.organisation_id).is_not(None))):
-        assert contact.organisation_id is not None
-        contacts[contact.organisation_id].append(contact)
     facts = []
     rows = session.exec(
         select(Convention, Organisation)
@@ -409,6 +422,13 @@ def _convention_facts(
         .where(col(Convention.status) == "active")
         .where(col(Convention.end_date) <= horizon)
     ).all()
+    # Only the contacts of the buyers whose conventions are in reach, as plain rows.
+    contacts: dict[int, list[Any]] = defaultdict(list)
+    buyers = sorted({organisation.id for _, organisation in rows if organisation.id is not None})
+    for contact in _in_chunks(
+        session, sa_select(*CONTACT_FIELDS), col(Contact.organisation_id), buyers
+    ):
+        contacts[contact.organisation_id].append(contact)
     for convention, organisation in rows:
         assert convention.id is not None
         readers = [
