@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit bench mutation clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,5 +36,14 @@ test: lint typecheck unit
 bench: $(STAMP)
 	$(BIN)/python bench/suite.py
 
+# Not part of `test`: minutes of work; mutates scheduler/core, kills the mutants with tests/core
+# and prints the score per module, last `mutation score: KILLED/TOTAL (P %)` (mutation/run.py).
+mutation: $(VENV)/.mutation
+	$(BIN)/python mutation/run.py
+
+$(VENV)/.mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,mutation]'
+	@touch $@
+
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis mutants

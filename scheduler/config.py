@@ -428,6 +428,67 @@ class SmtpSettings(_Table):
     self-signed certificate); relative to the configuration file. Verification stays on."""
 
 
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+class ImapSettings(_Table):
+    """The mailbox where invitees' calendar clients send their iTIP replies (`[mail.imap]`).
+
+    Unused while `host` is empty. `placement` says whose mailbox it is: `"organizer"`, a
+    mailbox rituel owns whose `address` the invitations name as ORGANIZER (with the
+    facilitator's name, Reply-To the facilitator); or `"facilitator"`, the facilitator's own
+    mailbox, read in place, where rituel only ever moves the replies it processed.
+    """
+
+    host: str = ""
+    port: int | None = Field(default=None, ge=1, le=65535)
+    """Default 993 with `tls`, 143 otherwise."""
+    security: Literal["tls", "starttls", "none"] = "tls"
+    username: str = ""
+    password_env: str = "RITUEL_IMAP_PASSWORD"  # noqa: S105 (a variable name, not a secret)
+    folder: str = "INBOX"
+    processed_folder: str = "Réponses rituel"
+    poll_interval: float = Field(default=300.0, gt=0)
+    """Seconds between two looks at the folder when the server offers no IDLE (and the longest
+    an IDLE waits before looking anyway)."""
+    timeout_seconds: float = Field(default=30.0, gt=0)
+    ca_file: str = ""
+    """A PEM file of certificates to trust instead of the system's; verification stays on."""
+    placement: Literal["organizer", "facilitator"] = "facilitator"
+    address: EmailAddress | None = Field(default=None, validate_default=True)
+    """With placement "organizer": the ORGANIZER address of every invitation."""
+
+    @field_validator("security")
+    @classmethod
+    def _clear_only_on_loopback(cls, value: str, info: ValidationInfo) -> str:
+        host = info.data.get("host", "")
+        if value == "none" and host and host not in LOOPBACK_HOSTS:
+            raise ValueError(
+                f"'none' sends the password in clear: only for a loopback host, not {host!r} "
+                "(use 'tls' or 'starttls')"
+            )
+        return value
+
+    @field_validator("address")
+    @classmethod
+    def _organizer_needs_address(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None and info.data.get("placement") == "organizer":
+            raise ValueError("placement 'organizer' needs the address invitations name")
+        return value
+
+    @property
+    def enabled(self) -> bool:
+        """True when a mailbox is configured to be read."""
+        return bool(self.host)
+
+    @property
+    def server_port(self) -> int:
+        """The port to connect to."""
+        if self.port is not None:
+            return self.port
+        return 993 if self.security == "tls" else 143
+
+
 class MailSettings(_Table):
     """How mail leaves: written as .eml files (the default) or sent over SMTP."""
 
@@ -448,6 +509,7 @@ class MailSettings(_Table):
     batch_size: int = Field(default=100, ge=1)
     """Messages claimed at once: at most this many may go twice after a crash."""
     smtp: SmtpSettings = SmtpSettings()
+    imap: ImapSettings = ImapSettings()
 
 
 class DaemonSettings(_Table):

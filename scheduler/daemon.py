@@ -3,6 +3,15 @@ loop.
 
 The database is the truth: the job store is in memory and rebuilt at start with fixed job ids
 (`replace_existing`), so restarts never pile up copies; no job is created per message.
+SIGTERM/SIGINT stop taking work: the current step may finish within the grace period
+(`[daemon] stop_grace_seconds`; the mail step claims no further batch), then it is cancelled, and
+a cancelled dispatch records the sends that completed and puts the others back in `pending`.
+SIGHUP reloads config.toml, keeping the old settings when the new file is invalid or incomplete,
+or when planning with it would cancel more than half of the planned meetings at once.
+
+When `[mail.imap]` names a mailbox, a thread reads the invitees' calendar replies from it
+(`ReplyWatcher`: IDLE or polling, failures logged once and retried with backoff, never stopping
+the daemon); an answer it records re-exports the feeds and re-runs the mail step.
 
 Idle by design: the mail step ("cycle") is one date job, re-armed after each run for the next
 instant something falls due — the earliest pending message or lease to expire, and the instant
@@ -56,6 +65,7 @@ from scheduler.service.instance import InstanceLock
 from scheduler.service.mailing import SendReport
 from scheduler.service.outbox import next_send
 from scheduler.service.planning import plan_and_store
+from scheduler.service.replies import ReplyWatcher
 from scheduler.service.signing import load_secret
 from scheduler.store.db import open_database
 
@@ -104,6 +114,8 @@ class Daemon:
         self._starting = True
         self.wakeups = 0
         """Mail steps run so far (the tests count them)."""
+        self._replies_stop = threading.Event()
+        self._replies: threading.Thread | None = None
 
     # --- one-shot ---------------------------------------------------------------------------
 
@@ -132,11 +144,13 @@ class Daemon:
                     daemon=True,
                 ).start()
             web = asyncio.create_task(self._serve()) if self.serve_web else None
+            self._start_replies()
             await self._stop.wait()
             unsubscribe()
             watch.cancel()
             # Pause, not shut down, first: shutting down cancels the running jobs at once.
             self.scheduler.pause()
+            await self._stop_replies()
             await self._finish_current_step()
             self.scheduler.shutdown(wait=False)
             if web is not None:
@@ -239,6 +253,7 @@ class Daemon:
         )
         self.settings = settings
         log.info("configuration reloaded from %s", self.config_path)
+        self._start_replies()
         if interval_changed and self.scheduler is not None:
             self.scheduler.reschedule_job("safety", trigger=self._safety_trigger())
         self._need_full = True  # the message rules may have changed
@@ -510,6 +525,40 @@ class Daemon:
         self._web = _Server(config)
         log.info("serving on http://%s:%d", self.settings.web.host, self.settings.web.port)
         await self._web.serve()
+
+    # --- the replies mailbox ----------------------------------------------------------------
+
+    def _start_replies(self) -> None:
+        """Read the replies mailbox in a thread of its own, when one is configured (and no
+        reader runs yet: a running one picks up reloaded settings itself)."""
+        if not self.settings.mail.imap.enabled or self._stop.is_set():
+            return
+        if self._replies is not None and self._replies.is_alive():
+            return
+        watcher = ReplyWatcher(
+            lambda: self.settings, self.engine, self.clock, on_applied=self._answers_arrived
+        )
+        self._replies_stop.clear()
+        self._replies = threading.Thread(
+            target=watcher.run, args=(self._replies_stop,), name="replies", daemon=True
+        )
+        self._replies.start()
+        log.info("reading replies from %s", self.settings.mail.imap.host)
+
+    def _answers_arrived(self) -> None:
+        """From the reader's thread: re-export the feeds and re-run the mail step (a decline
+        drops that person's pending reminders)."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._kick, "export")
+            self._loop.call_soon_threadsafe(self._kick, "cycle")
+
+    async def _stop_replies(self) -> None:
+        self._replies_stop.set()
+        thread = self._replies
+        if thread is not None:
+            await asyncio.to_thread(thread.join, RELEASE_SECONDS)
+            if thread.is_alive():
+                log.warning("the replies reader did not stop in time")
 
     def _install_signal_handlers(self) -> None:
         loop = asyncio.get_running_loop()

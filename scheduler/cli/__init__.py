@@ -18,6 +18,7 @@ from scheduler.cli import directory as directory  # isort: skip
 from scheduler.cli import service as service  # isort: skip
 from scheduler.cli import attendance as attendance  # isort: skip
 from scheduler.cli import outbox as outbox  # isort: skip
+from scheduler.cli import replies as replies  # isort: skip
 
 
 def main(argv: list[str] | None = None) -> int:

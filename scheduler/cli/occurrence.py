@@ -1,4 +1,5 @@
-"""`rituel occurrence move UID --to DATETIME` and `rituel occurrence cancel UID [--reason TEXT]`.
+"""`rituel occurrence move UID --to DATETIME`, `rituel occurrence cancel UID [--reason TEXT]` and
+`rituel occurrence show UID [--json]` (the invitees, their answers and attendance).
 
 Both keep the UID, raise the SEQUENCE and stamp the change, and in the same transaction write
 the update (or cancellation) mails to everyone already invited into the outbox, moving or
@@ -8,19 +9,32 @@ next dispatch (the daemon's tick, or `rituel outbox send`).
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
-from scheduler.cli.app import ConfigOption, NowOption, app, console, err_console, open_context
+from scheduler.cli.app import (
+    ConfigOption,
+    JsonOption,
+    NowOption,
+    app,
+    console,
+    err_console,
+    open_context,
+)
 from scheduler.clock import parse_instant
 from scheduler.i18n import format_when
+from scheduler.service.answers import meeting_answers
 from scheduler.service.enqueue import on_occurrence_change
 from scheduler.service.feeds import export_feeds
 from scheduler.service.occurrences import cancel_occurrence, move_occurrence
 
 occurrence_app = typer.Typer(
-    name="occurrence", help="Move or cancel one meeting by hand.", no_args_is_help=True
+    name="occurrence",
+    help="Show, move or cancel one meeting by hand.",
+    no_args_is_help=True,
 )
 app.add_typer(occurrence_app, name="occurrence")
 
@@ -102,3 +116,45 @@ def _print_next_step() -> None:
         "with the next dispatch.",
         highlight=False,
     )
+
+
+_ANSWER_WORDS = {
+    "needs-action": "no answer yet",
+    "accepted": "accepted",
+    "tentative": "tentative",
+    "declined": "declined",
+}
+
+
+@occurrence_app.command("show")
+def show(uid: UidArgument, config: ConfigOption = None, as_json: JsonOption = False) -> None:
+    """A meeting with its invitees: their answer, where it came from and when, attendance."""
+    ctx = open_context(config)
+    meeting = meeting_answers(ctx.engine, uid)
+    if as_json:
+        typer.echo(json.dumps(meeting.as_json(), ensure_ascii=False, indent=2))
+        return
+    zone = ctx.settings.organisation.timezone
+    console.print(
+        f"{meeting.uid}: {meeting.kind}, {format_when(meeting.start, 'en', zone)}; "
+        f"{meeting.status.value}, SEQUENCE {meeting.sequence}; "
+        f"facilitator {meeting.facilitator_id}",
+        highlight=False,
+    )
+    table = Table("invitee", "answer", "from", "when", "attended", "comment")
+    for invitee in meeting.invitees:
+        table.add_row(
+            f"{invitee.name} <{invitee.email}>",
+            _ANSWER_WORDS[invitee.answer.value.lower()],
+            invitee.source or "",
+            format_when(invitee.answered_at, "en", zone) if invitee.answered_at else "",
+            {None: "", True: "present", False: "absent"}[invitee.attended],
+            invitee.comment or "",
+        )
+    console.print(table)
+    for proposal in meeting.proposals:
+        when = (
+            format_when(proposal.start, "en", zone) if proposal.start is not None else "(no time)"
+        )
+        note = f": {proposal.comment}" if proposal.comment else ""
+        console.print(f"{proposal.email} proposes {when}{note}", markup=False, highlight=False)

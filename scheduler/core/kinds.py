@@ -91,6 +91,19 @@ class PartStat(StrEnum):
     TENTATIVE = "TENTATIVE"
 
 
+class AnswerSource(StrEnum):
+    """Where an invitee's answer came from."""
+
+    WEB = "web"
+    """The RSVP link in the invitation."""
+    CALENDAR = "calendar"
+    """Their calendar client's iTIP REPLY, read from the organizer's mailbox."""
+    FACILITATOR = "facilitator"
+    """The facilitator, on their behalf."""
+    SLOT = "slot"
+    """The page where a buyer picks a slot."""
+
+
 class OrganisationRole(StrEnum):
     """What an organisation is to the guichet."""
 

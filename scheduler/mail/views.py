@@ -116,6 +116,20 @@ class FailedDelivery:
 
 
 @dataclass(frozen=True, slots=True)
+class ReplyNote:
+    """What an invitee wrote back from their calendar: a comment with their answer, or a
+    proposal of another time (iTIP COUNTER), for the facilitator to read."""
+
+    meeting: MeetingView
+    person: Person
+    comment: str | None = None
+    answer: str | None = None
+    """accepted, tentative or declined, with a comment; None for a proposal."""
+    proposed_start: datetime | None = None
+    proposed_end: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DigestView:
     """A facilitator's week: what comes, what failed, what needs attention, and the meetings of
     the past week whose attendance to record."""
@@ -130,3 +144,8 @@ class DigestView:
     horizon_end: date | None = None
     """The last day planned: `reviews_missing` lists the buyers without a review until then."""
     past_week: tuple[PastMeeting, ...] = ()
+    replies: tuple[ReplyNote, ...] = ()
+    """Comments and proposals received from the invitees' calendars in the past week."""
+    mailbox_problem: str | None = None
+    """Why the replies mailbox cannot be read, when it cannot."""
+    mailbox_failing_since: datetime | None = None

@@ -35,7 +35,7 @@ from scheduler.mail.views import (
     ReviewGapView,
     ReviewLag,
 )
-from scheduler.service.digest import past_week
+from scheduler.service.digest import mailbox_trouble, past_week, reply_notes
 from scheduler.service.enqueue import reader_of
 from scheduler.service.event_views import (
     Audience,
@@ -298,6 +298,7 @@ class StoreComposer:
         if facilitator is None:
             return Verdict(MessageState.CANCELLED, "no such facilitator any more")
         today = self._today(now)
+        trouble = mailbox_trouble(self.settings, session)
         view = DigestView(
             period_start=today,
             period_end=today + timedelta(weeks=DIGEST_WEEKS, days=-1),
@@ -310,6 +311,9 @@ class StoreComposer:
             past_week=past_week(self.settings, session, facilitator.id, now, message.locale),
             reviews_missing=_reviews_missing(self.settings, session, facilitator.id, now),
             horizon_end=horizon(self.settings, now)[1],
+            replies=reply_notes(self.settings, session, facilitator.id, now, message.locale),
+            mailbox_problem=trouble.error if trouble is not None else None,
+            mailbox_failing_since=trouble.failing_since if trouble is not None else None,
         )
         recipient = Person(facilitator.name, facilitator.email)
         return self._build(message, recipient, None, {"digest": view}, now)

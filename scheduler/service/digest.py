@@ -1,6 +1,8 @@
 """Parts of the facilitator's weekly digest kept apart from the composer: the meetings of the
 past week, each with the signed link where the facilitator records who came
-(`scheduler.service.attendance.attendance_url`, valid until 30 days after the meeting's end).
+(`scheduler.service.attendance.attendance_url`, valid until 30 days after the meeting's end);
+the comments and proposals received from the invitees' calendars; and whether the replies
+mailbox can be read.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ from sqlmodel import Session, col, select
 
 from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus
-from scheduler.mail.views import MeetingView, PastMeeting, Person
+from scheduler.mail.views import MeetingView, PastMeeting, Person, ReplyNote
 from scheduler.service.attendance import attendance_url
 from scheduler.service.event_views import meeting_of, meeting_title, organizer_of
-from scheduler.store.models import Invitation, Occurrence, Organisation
+from scheduler.store.answers import mailbox_status, notes_since
+from scheduler.store.models import Invitation, MailboxStatus, Occurrence, Organisation
 
 PAST_DAYS = 7
 
@@ -70,3 +73,47 @@ def _recorded(session: Session, occurrence_ids: list[int]) -> set[int]:
         .distinct()
     )
     return set(found)
+
+
+def reply_notes(
+    settings: Settings, session: Session, facilitator_id: str, now: datetime, locale: str
+) -> tuple[ReplyNote, ...]:
+    """The comments and proposals received from invitees' calendars in the `PAST_DAYS` before
+    `now`, about the meetings of `facilitator_id`, oldest first."""
+    notes = []
+    for note in notes_since(session, facilitator_id, now - timedelta(days=PAST_DAYS)):
+        buyer = (
+            session.get(Organisation, note.occurrence.organisation_id)
+            if note.occurrence.organisation_id is not None
+            else None
+        )
+        meeting = meeting_of(note.occurrence, buyer.name if buyer is not None else None)
+        organizer = organizer_of(settings, meeting)
+        view = MeetingView(
+            uid=note.occurrence.uid,
+            kind=note.occurrence.kind,
+            title=meeting_title(settings, meeting, locale),
+            start=note.occurrence.start,
+            end=note.occurrence.end,
+            facilitator=Person(organizer.name, organizer.email),
+            buyer=meeting.buyer_name,
+        )
+        notes.append(
+            ReplyNote(
+                meeting=view,
+                person=Person(note.contact.name, note.contact.email),
+                comment=note.comment,
+                answer=note.partstat.lower() if note.partstat else None,
+                proposed_start=note.proposed_start,
+                proposed_end=note.proposed_end,
+            )
+        )
+    return tuple(notes)
+
+
+def mailbox_trouble(settings: Settings, session: Session) -> MailboxStatus | None:
+    """The replies mailbox's status when the daemon cannot read it, else None."""
+    if not settings.mail.imap.enabled:
+        return None
+    status = mailbox_status(session)
+    return status if status is not None and status.error else None

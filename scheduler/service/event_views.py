@@ -6,8 +6,8 @@ What a view shows depends on who reads it (`Audience`):
   cancellation reason — anyone with the URL reads it.
 - PRIVATE (a buyer's or a contact's feed): the video link and the reason of a cancellation, but
   no attendee list and no organizer, so no client offers to answer.
-- SCHEDULING (a facilitator's feed, and the iTIP objects the mail sends): ORGANIZER and the
-  ATTENDEEs given.
+- SCHEDULING (a facilitator's feed, and the iTIP objects the mail sends): ORGANIZER (see
+  `itip_organizer`) and the ATTENDEEs given.
 
 The mail side builds an invitation as
 `render_request(event_view(settings, meeting_of(row, buyer), locale=…, audience=SCHEDULING,
@@ -160,7 +160,7 @@ def event_view(
         description=_description(settings, meeting, loc, audience, video),
         location=place,
         url=video,
-        organizer=organizer_of(settings, meeting) if audience is Audience.SCHEDULING else None,
+        organizer=itip_organizer(settings, meeting) if audience is Audience.SCHEDULING else None,
         attendees=tuple(attendees) if audience is Audience.SCHEDULING else (),
         alarm_minutes=ritual.alarm_minutes_before,
     )
@@ -203,6 +203,18 @@ def organizer_of(settings: Settings, meeting: Meeting) -> Organizer:
     if facilitator is not None:
         return Organizer(facilitator.name, facilitator.email)
     return Organizer(settings.mail.sender_name, settings.mail.sender)
+
+
+def itip_organizer(settings: Settings, meeting: Meeting) -> Organizer:
+    """The ORGANIZER of the meeting's iCalendar objects: where the invitees' calendar clients
+    send their answers. The facilitator's own mailbox, or, with `[mail.imap] placement =
+    "organizer"`, the mailbox rituel reads, under the facilitator's name (the mails' Reply-To
+    stays the facilitator, so people's own replies still reach her)."""
+    organizer = organizer_of(settings, meeting)
+    imap = settings.mail.imap
+    if imap.placement == "organizer" and imap.address is not None:
+        return Organizer(organizer.name, imap.address)
+    return organizer
 
 
 def _description(

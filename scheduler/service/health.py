@@ -15,8 +15,11 @@ from sqlmodel import Session, col
 
 from scheduler.config import Settings
 from scheduler.core.kinds import OrganisationRole
+from scheduler.replies.imap import MailboxError
 from scheduler.service.planning import horizon, missing_reviews
+from scheduler.service.replies import check_mailbox, placement_warnings
 from scheduler.service.signing import secret_problem
+from scheduler.store.answers import mailbox_status
 from scheduler.store.db import MIGRATIONS, read_session
 from scheduler.store.models import Convention, Occurrence, Organisation
 
@@ -39,6 +42,39 @@ def run_checks(settings: Settings, engine: Engine, now: datetime) -> list[CheckR
     with read_session(engine) as session:
         results += _directory(session, settings, now)
         results.append(_reviews(session, settings, now))
+        results += _replies_mailbox(session, settings)
+    return results
+
+
+def _replies_mailbox(session: Session, settings: Settings) -> list[CheckResult]:
+    """Can rituel read the mailbox where calendar replies arrive, and could the daemon?"""
+    imap = settings.mail.imap
+    if not imap.enabled:
+        return [
+            CheckResult(
+                "replies mailbox", "ok", "not configured: answers come only from RSVP links"
+            )
+        ]
+    results = []
+    try:
+        name = check_mailbox(settings)
+    except MailboxError as exc:
+        results.append(CheckResult("replies mailbox", "error", str(exc)))
+    else:
+        results.append(CheckResult("replies mailbox", "ok", f"{name} ({imap.placement}'s)"))
+    status = mailbox_status(session)
+    if status is not None and status.error:
+        since = status.failing_since or status.checked_at
+        results.append(
+            CheckResult(
+                "replies reader",
+                "error",
+                f"the daemon cannot read it since {since:%Y-%m-%d %H:%M} UTC: {status.error}",
+            )
+        )
+    results += [
+        CheckResult("replies placement", "warning", w) for w in placement_warnings(settings)
+    ]
     return results
 
 

@@ -5,10 +5,12 @@ the invitation id and the meeting's end. The mail templates show `rsvp_page_url`
 the three answers) or the three `rsvp_links` (one per answer); both only ever open a
 confirmation page, since mail scanners follow links: the answer changes on the page's POST.
 
-An answer sets the invitation's PARTSTAT and `responded_at` and stamps the occurrence's
-`changed_at`, so the facilitator's feed shows it at the next export. It never changes the
-SEQUENCE: an attendee's reply is not a new version of the meeting (RFC 5546 §2.1.4). A decline
-is all the reminder policy needs: it skips those who declined.
+An answer is recorded by `scheduler.service.answers.record_answer` (source `web`), the function
+the calendar replies read from the mailbox go through too: it sets the invitation's PARTSTAT
+and `responded_at` and stamps the occurrence's `changed_at`, so the facilitator's feed shows it
+at the next export. It never changes the SEQUENCE: an attendee's reply is not a new version of
+the meeting (RFC 5546 §2.1.4). A decline is all the reminder policy needs: it skips those who
+declined.
 
 Who may answer, and what the web page answers:
 
@@ -30,10 +32,10 @@ from sqlmodel import Session, col
 
 from scheduler.config import Settings
 from scheduler.core.french import speak_of_buyer
-from scheduler.core.kinds import OccurrenceStatus, PartStat
+from scheduler.core.kinds import AnswerSource, OccurrenceStatus, PartStat
 from scheduler.errors import InputError
 from scheduler.i18n import format_time, format_when, supported
-from scheduler.service import wake
+from scheduler.service.answers import AnswerOutcome, record_answer
 from scheduler.service.event_views import meeting_of, meeting_title
 from scheduler.service.signing import Sealed, Signer, signer
 from scheduler.store.db import session_scope
@@ -162,14 +164,17 @@ def answer(
         if view.state is not RsvpState.OPEN or found is None:
             return view
         invitation, occurrence, _ = found.rows
-        if invitation.partstat == partstat:
+        outcome = record_answer(
+            session,
+            invitation,
+            occurrence,
+            partstat,
+            source=AnswerSource.WEB,
+            answered_at=now,
+            now=now,
+        )
+        if outcome is not AnswerOutcome.APPLIED:
             return view
-        invitation.partstat = partstat
-        invitation.responded_at = now
-        occurrence.changed_at = max(occurrence.changed_at, now)
-        session.add(invitation)
-        session.add(occurrence)
-        wake.on_commit(session, "rsvp", [invitation.occurrence_id])
         return replace(view, partstat=partstat, changed=True)
 
 

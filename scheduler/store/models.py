@@ -125,6 +125,8 @@ class Invitation(SQLModel, table=True):
     rsvp_token_hash: str | None = Field(default=None, max_length=64, index=True)
     responded_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     attended: bool | None = Field(default=None)
+    answer_source: str | None = Field(default=None, max_length=20)
+    """Where the current answer came from (an `AnswerSource`); None while nobody answered."""
 
 
 class FeedToken(SQLModel, table=True):
@@ -190,3 +192,58 @@ class Message(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     created_at: datetime = Field(sa_column=utc_column())
     updated_at: datetime = Field(sa_column=utc_column())
+
+
+class Answer(SQLModel, table=True):
+    """One answer an invitee gave, whatever its source: the history behind an invitation's
+    PARTSTAT. The invitation shows the answer with the latest `answered_at`; an answer for a
+    cancelled or past meeting is kept with `applied` false."""
+
+    __tablename__ = "answer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    invitation_id: int = Field(foreign_key="invitation.id", index=True)
+    partstat: PartStat = Field(sa_type=String(20))
+    source: str = Field(max_length=20)
+    """An `AnswerSource`."""
+    answered_at: datetime = Field(sa_column=utc_column())
+    """When the invitee answered: the reply's DTSTAMP, or the instant of the web form's POST."""
+    recorded_at: datetime = Field(sa_column=utc_column())
+    applied: bool = Field(default=True)
+    sequence: int | None = Field(default=None)
+    """The SEQUENCE the reply names, when it came from a calendar."""
+    comment: str | None = Field(default=None, max_length=2000)
+    message_id: str | None = Field(default=None, max_length=250)
+    """The Message-ID of the mail that carried it."""
+
+
+class CounterProposal(SQLModel, table=True):
+    """An invitee's proposal of another time (iTIP COUNTER): kept for the facilitator to decide,
+    never applied by itself."""
+
+    __tablename__ = "counter_proposal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    invitation_id: int = Field(foreign_key="invitation.id", index=True)
+    start: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    end: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    comment: str | None = Field(default=None, max_length=2000)
+    proposed_at: datetime = Field(sa_column=utc_column())
+    """The COUNTER's DTSTAMP."""
+    received_at: datetime = Field(sa_column=utc_column(index=True))
+    message_id: str | None = Field(default=None, max_length=250)
+
+
+class MailboxStatus(SQLModel, table=True):
+    """How reading the replies mailbox last went, written by the poller for `rituel check` and
+    the digest."""
+
+    __tablename__ = "mailbox_status"
+
+    id: int | None = Field(default=None, primary_key=True)
+    mailbox: str = Field(unique=True, max_length=400)
+    """`user@host:port/folder`."""
+    checked_at: datetime = Field(sa_column=utc_column())
+    ok_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    failing_since: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    error: str | None = Field(default=None, max_length=1000)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from scheduler.core.calendar_rules import WorkingCalendar, elapsed_end, public_holidays
 from scheduler.core.values import Blackout, CalendarRules, MonthDay
+from tests.core import french_holidays
 
 PARIS = ZoneInfo("Europe/Paris")
 AUGUST = Blackout(MonthDay(8, 1), MonthDay(8, 31))
@@ -135,9 +136,17 @@ def test_meeting_end_counts_elapsed_time_over_dst_night() -> None:
     # Subtracting two datetimes sharing a tzinfo compares wall clocks: go through UTC.
     assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(hours=4)
     assert end.astimezone(PARIS).time() == time(4, 0)
+    assert end.tzinfo is PARIS  # in the meeting's zone, with the summer offset
+    assert end.utcoffset() == timedelta(hours=2)
 
 
-@settings(max_examples=50, deadline=None)
+def test_the_local_day_of_a_moment_is_the_guichets() -> None:
+    calendar = working_calendar()
+    assert calendar.local_day(datetime(2026, 3, 28, 23, 30, tzinfo=UTC)) == date(2026, 3, 29)
+    assert calendar.local_day(datetime(2026, 3, 29, 21, 59, tzinfo=UTC)) == date(2026, 3, 29)
+
+
+@settings(max_examples=min(50, settings().max_examples), deadline=None)
 @given(
     day=st.dates(min_value=date(2024, 1, 1), max_value=date(2036, 12, 31)),
     subdivision=st.sampled_from([None, "57", "6AE"]),
@@ -146,9 +155,57 @@ def test_a_day_is_open_exactly_when_no_rule_closes_it(day: date, subdivision: st
     calendar = working_calendar(subdivision, (AUGUST, CHRISTMAS))
     closed = (
         day.weekday() >= 5
-        or day in public_holidays("FR", subdivision, day.year)
+        or day in french_holidays.by_rule(subdivision, day.year)
         or AUGUST.contains(day)
         or CHRISTMAS.contains(day)
     )
     assert calendar.is_open(day) is not closed
     assert (calendar.why_closed(day) is None) is not closed
+
+
+@pytest.mark.parametrize("subdivision", [None, "57", "6AE", "974"])
+@pytest.mark.parametrize("year", sorted(french_holidays.NATIONAL))
+def test_the_holidays_are_those_of_the_official_calendar(
+    subdivision: str | None, year: int
+) -> None:
+    calendar = working_calendar(subdivision)
+    expected = french_holidays.table(subdivision, year)
+    days = [date(year, 1, 1) + timedelta(days=n) for n in range(366)]
+    named = {day: calendar.holiday_name(day) for day in days if day.year == year}
+    assert {day: name for day, name in named.items() if name is not None} == expected
+    for day, name in expected.items():
+        reason = "weekend" if day.weekday() >= 5 else f"holiday: {name}"
+        assert calendar.why_closed(day) == reason
+
+
+def test_la_reunion_closes_on_20_december_and_metropolitan_france_does_not() -> None:
+    abolition = date(2027, 12, 20)  # a Monday
+    assert working_calendar("974").why_closed(abolition) == "holiday: Abolition de l'esclavage"
+    assert working_calendar().is_open(abolition)
+    assert working_calendar("57").is_open(abolition)
+
+
+def test_the_rule_used_by_properties_agrees_with_the_tables() -> None:
+    for subdivision in (None, "57", "6AE"):
+        for year in french_holidays.NATIONAL:
+            expected = set(french_holidays.table(subdivision, year))
+            assert french_holidays.by_rule(subdivision, year) == expected
+
+
+def test_a_guichet_closed_on_wednesdays() -> None:
+    rules = CalendarRules(working_weekdays=frozenset({0, 1, 3, 4}))
+    calendar = WorkingCalendar(rules)
+    wednesday, thursday = date(2026, 3, 11), date(2026, 3, 12)
+    assert calendar.why_closed(wednesday) == "not a working day"
+    assert not calendar.is_open(wednesday)
+    assert calendar.why_closed(thursday) is None
+    assert calendar.why_closed(date(2026, 3, 14)) == "weekend"
+    assert calendar.why_closed(date(2026, 3, 15)) == "weekend"
+
+
+def test_a_guichet_open_on_sundays_only_reports_other_days_as_not_working() -> None:
+    calendar = WorkingCalendar(CalendarRules(working_weekdays=frozenset({6})))
+    monday, saturday, sunday = date(2026, 3, 9), date(2026, 3, 14), date(2026, 3, 15)
+    assert calendar.why_closed(monday) == "not a working day"
+    assert calendar.why_closed(saturday) == "weekend"
+    assert calendar.is_open(sunday)

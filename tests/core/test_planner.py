@@ -15,9 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scheduler.core.calendar_rules import public_holidays
 from scheduler.core.kinds import Cadence, OccurrenceStatus, OnConflict, ReviewGap, RitualKind
-from scheduler.core.planner import anchor_day, plan_rituals, territory_months
+from scheduler.core.planner import anchor_day, plan_rituals, spread_offset, territory_months
 from scheduler.core.values import (
     Blackout,
     BuyerProfile,
@@ -29,8 +28,10 @@ from scheduler.core.values import (
     Plan,
     PlannedOccurrence,
     RitualRule,
+    Unplaced,
     occurrence_uid,
 )
+from tests.core import french_holidays
 
 PARIS = ZoneInfo("Europe/Paris")
 DOMAIN = "guichet-lisiere.example"
@@ -210,6 +211,54 @@ def test_anchor_is_the_first_preferred_weekday_of_the_week_of_month() -> None:
     assert anchor_day(2026, 2, 5, (0,)) is None
 
 
+def test_the_anchor_may_be_the_first_or_the_last_day_of_the_month() -> None:
+    assert anchor_day(2026, 9, 1, (1,)) == date(2026, 9, 1)  # Tuesday 1 September
+    assert anchor_day(2026, 2, 4, (5,)) == date(2026, 2, 28)  # Saturday 28 February
+
+
+def test_a_month_without_the_weekday_in_that_week_is_reported_as_soon_as_it_is_in_reach() -> None:
+    # Mondays of a fifth week: 30 March and 29 June 2026, none in February or April.
+    meetup = ritual(RitualKind.B2B_MEETUP, months=(2, 3, 4, 6), weekdays=(0,), week_of_month=5)
+    result = plan([meetup], calendar=CalendarRules())
+    assert sorted(local_days(result).values()) == [date(2026, 3, 30), date(2026, 6, 29)]
+    assert reasons(result) == {
+        "b2b_meetup:territory:2026-02": "no Mon in week 5 of 2026-02",
+        "b2b_meetup:territory:2026-04": "no Mon in week 5 of 2026-04",
+    }
+    early = plan([meetup], calendar=CalendarRules(), horizon_end=date(2026, 2, 1))
+    assert list(reasons(early)) == ["b2b_meetup:territory:2026-02"]
+
+
+def test_a_negative_shift_is_no_shift() -> None:
+    # The first-week Monday of April 2026 is Easter Monday; the Tuesday after is preferred too.
+    meetup = ritual(
+        RitualKind.B2B_MEETUP, months=(4,), weekdays=(0, 1), week_of_month=1, max_shift_days=-1
+    )
+    assert reasons(plan([meetup])) == {
+        "b2b_meetup:territory:2026-04": "2026-04-06 is closed (holiday: Lundi de Pâques)"
+    }
+    shifted = dataclasses.replace(meetup, max_shift_days=1)
+    assert local_days(plan([shifted]))["b2b_meetup:territory:2026-04"] == date(2026, 4, 7)
+
+
+def test_themes_follow_one_another_month_after_month_counted_from_2000() -> None:
+    # January 2026 is cycle (2026 - 2000) * 12 = 312 of a monthly series; 312 % 7 == 4.
+    club = ritual(
+        RitualKind.BUYER_CLUB,
+        cadence=Cadence.MONTHLY,
+        weekdays=(1,),
+        themes=tuple("ABCDEFG"),
+    )
+    themes = {occ.key[-7:]: occ.theme for occ in plan([club], calendar=CalendarRules()).occurrences}
+    assert [themes[f"2026-{month:02}"] for month in range(1, 6)] == ["E", "F", "G", "A", "B"]
+
+
+def test_review_themes_rotate_by_year_counted_from_2000() -> None:
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=WEEKDAYS, themes=("A", "B", "C"))
+    result = plan([review], buyers=[buyer("ville-a")], horizon_end=date(2027, 12, 31))
+    assert [occ.theme for occ in result.occurrences] == ["C", "A"]  # 26 % 3, 27 % 3
+
+
 def test_themes_rotate_the_same_whatever_today_is() -> None:
     after_work = ritual(
         RitualKind.AFTER_WORK,
@@ -377,6 +426,100 @@ def test_no_buyer_is_pointed_out_when_reviews_are_disabled() -> None:
     assert plan([review], buyers=[buyer("ville-a")]).missing_reviews == ()
 
 
+def test_no_awareness_session_before_the_convention_has_run_its_first_weeks() -> None:
+    awareness = ritual(RitualKind.INTERNAL_AWARENESS, window_weeks=(2, 6), weekdays=WEEKDAYS)
+    term = ConventionTerm("conv-2026", date(2026, 3, 2), date(2029, 3, 1))
+    buyers = [buyer(f"acheteur-{n}", conventions=(term,)) for n in range(12)]
+    roomy = (Capacity("camille", max_per_day=4, max_per_week=20),)
+    days = local_days(plan([awareness], buyers=buyers, capacities=roomy))
+    assert len(days) == 12
+    assert all(date(2026, 3, 16) <= day <= date(2026, 4, 13) for day in days.values())
+
+
+def test_a_one_day_window_still_gets_its_meeting_with_the_first_theme() -> None:
+    renewal = ritual(
+        RitualKind.CONVENTION_RENEWAL,
+        window_weeks=(3, 3),
+        weekdays=WEEKDAYS,
+        themes=("bilan", "perspectives"),
+    )
+    term = ConventionTerm("conv-2024", date(2024, 1, 1), date(2026, 12, 31))
+    result = plan([renewal], buyers=[buyer("ville-a", conventions=(term,))])
+    [occurrence] = result.occurrences
+    assert occurrence.start.astimezone(PARIS).date() == date(2026, 12, 10)
+    assert occurrence.theme == "bilan"
+    assert (occurrence.kind, occurrence.buyer) == (RitualKind.CONVENTION_RENEWAL, "ville-a")
+
+
+def test_a_buyers_meeting_that_cannot_be_placed_says_for_whom() -> None:
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=(3,), window_weeks=(3, 3))
+    result = plan([review], buyers=[buyer("ville-a")], capacities=(Capacity("camille", 0, 0),))
+    assert result.unplaced == (
+        Unplaced(
+            key="programming_review:ville-a:2026",
+            kind=RitualKind.PROGRAMMING_REVIEW,
+            buyer="ville-a",
+            reason="no open Thu with room for camille between 2026-09-10 and 2026-09-10",
+        ),
+    )
+
+
+def test_a_full_anchor_day_is_reported_as_full_not_closed() -> None:
+    committee = ritual(
+        RitualKind.STEERING_COMMITTEE, months=(9,), weekdays=(3,), on_conflict=OnConflict.SKIP
+    )
+    result = plan([committee], capacities=(Capacity("camille", 0, 0),))
+    assert reasons(result) == {
+        "steering_committee:territory:2026-09": "2026-09-10 is full for camille"
+    }
+    shifted = plan(
+        [dataclasses.replace(committee, on_conflict=OnConflict.SHIFT, max_shift_days=7)],
+        capacities=(Capacity("camille", 0, 0),),
+    )
+    assert reasons(shifted) == {
+        "steering_committee:territory:2026-09": (
+            "2026-09-10 is full for camille, and no open Thu with room until 2026-09-17"
+        )
+    }
+
+
+def test_each_buyer_starts_its_search_at_its_own_offset_in_the_window() -> None:
+    # Window of the March programming: 4 January to 8 February 2026 (36 days, no holiday), every
+    # day open and preferred, room and times for all: each review lands on its first day tried.
+    review = ritual(
+        RitualKind.PROGRAMMING_REVIEW, weekdays=tuple(range(7)), times=(time(9), time(11), time(14))
+    )
+    every_day = CalendarRules(working_weekdays=frozenset(range(7)))
+    buyers = [buyer(f"acheteur-{n}", programming_month=3) for n in range(10)]
+    roomy = (Capacity("camille", max_per_day=10, max_per_week=70),)
+    days = local_days(plan([review], buyers=buyers, calendar=every_day, capacities=roomy))
+    assert days == {
+        f"programming_review:{b.slug}:2026": date(2026, 1, 4) + timedelta(spread_offset(b.slug, 36))
+        for b in buyers
+    }
+    assert len(set(days.values())) > 5
+
+
+@pytest.mark.parametrize(
+    ("term", "reviewed"),
+    [
+        (ConventionTerm("from-the-first-day", date(2026, 8, 6), date(2028, 12, 31)), True),
+        (ConventionTerm("from-the-day-after", date(2026, 8, 7), date(2028, 12, 31)), False),
+        (ConventionTerm("to-the-first-day", date(2024, 1, 1), date(2026, 8, 6)), True),
+        (ConventionTerm("to-the-day-before", date(2024, 1, 1), date(2026, 8, 5)), False),
+    ],
+)
+def test_a_review_needs_a_convention_in_force_on_its_windows_first_day(
+    term: ConventionTerm, reviewed: bool
+) -> None:
+    # The October programming's window opens eight weeks before: 6 August 2026.
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=WEEKDAYS)
+    result = plan(
+        [review], buyers=[buyer("ville-a", conventions=(term,))], calendar=CalendarRules()
+    )
+    assert ("programming_review:ville-a:2026" in local_days(result)) is reviewed
+
+
 def test_second_start_time_is_used_when_the_first_is_taken() -> None:
     # A one-day window: 1 October 2026 minus three weeks, a Thursday.
     review = ritual(
@@ -391,6 +534,39 @@ def test_second_start_time_is_used_when_the_first_is_taken() -> None:
     assert {occ.start.date() for occ in result.occurrences} == {date(2026, 9, 10)}
     (missing,) = result.unplaced
     assert "no open Mon/Tue/Wed/Thu/Fri with room for camille" in missing.reason
+
+
+def test_meetings_may_follow_each_other_back_to_back() -> None:
+    # A one-day window, 10 September 2026; an announced meeting holds 12:00-14:00.
+    review = ritual(
+        RitualKind.PROGRAMMING_REVIEW,
+        weekdays=WEEKDAYS,
+        window_weeks=(3, 3),
+        times=(time(10, 0), time(14, 0)),
+    )
+    committee = PlannedOccurrence(
+        key="steering_committee:territory:2026-09",
+        uid="u@x",
+        kind=RitualKind.STEERING_COMMITTEE,
+        buyer=None,
+        facilitator="camille",
+        start=datetime(2026, 9, 10, 12, 0, tzinfo=PARIS),
+        end=datetime(2026, 9, 10, 14, 0, tzinfo=PARIS),
+        status=OccurrenceStatus.ANNOUNCED,
+    )
+    roomy = (Capacity("camille", max_per_day=3, max_per_week=6),)
+    result = plan(
+        [ritual(RitualKind.STEERING_COMMITTEE, months=(9,)), review],
+        buyers=[buyer("ville-a"), buyer("ville-b")],
+        capacities=roomy,
+        fixed=[committee],
+    )
+    assert [occ.start.astimezone(PARIS).time() for occ in result.occurrences] == [
+        time(10, 0),
+        time(12, 0),
+        time(14, 0),
+    ]
+    assert result.unplaced == ()
 
 
 def test_daily_capacity_spreads_meetings_over_days() -> None:
@@ -411,6 +587,90 @@ def test_weekly_capacity_holds_across_kinds() -> None:
     weeks = Counter(day.isocalendar()[:2] for day in local_days(result).values())
     assert set(weeks.values()) == {1}
     assert len(result.occurrences) + len(result.unplaced) == 5
+
+
+def test_weekly_capacity_allows_exactly_its_count() -> None:
+    # Window 3-10 September 2026: Thursday and Friday of one week, Monday to Thursday of the next.
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=WEEKDAYS, window_weeks=(3, 4))
+    buyers = [buyer(f"acheteur-{n}") for n in range(7)]
+    for per_week, placed in ((2, [2, 2]), (3, [2, 3])):
+        capacity = (Capacity("camille", max_per_day=1, max_per_week=per_week),)
+        result = plan([review], buyers=buyers, capacities=capacity)
+        weeks = Counter(day.isocalendar()[:2] for day in local_days(result).values())
+        assert sorted(weeks.values()) == placed
+        assert len(result.unplaced) == 7 - sum(placed)
+
+
+@pytest.mark.parametrize(
+    ("announced_day", "placed"),
+    [(date(2026, 9, 6), True), (date(2026, 9, 7), False), (date(2026, 9, 14), True)],
+)
+def test_the_week_of_weekly_capacity_runs_from_monday_to_sunday(
+    announced_day: date, placed: bool
+) -> None:
+    # A weekend club on Saturday 12 or Sunday 13 September 2026; one meeting a week at most.
+    club = ritual(
+        RitualKind.BUYER_CLUB, months=(9,), weekdays=(5, 6), week_of_month=2, max_shift_days=1
+    )
+    announced = PlannedOccurrence(
+        key="steering_committee:territory:2026-09",
+        uid="u@x",
+        kind=RitualKind.STEERING_COMMITTEE,
+        buyer=None,
+        facilitator="camille",
+        start=datetime.combine(announced_day, time(10), PARIS),
+        end=datetime.combine(announced_day, time(12), PARIS),
+        status=OccurrenceStatus.ANNOUNCED,
+    )
+    result = plan(
+        [ritual(RitualKind.STEERING_COMMITTEE, months=(9,)), club],
+        calendar=CalendarRules(working_weekdays=frozenset(range(7))),
+        capacities=(Capacity("camille", max_per_day=1, max_per_week=1),),
+        fixed=[announced],
+        today=date(2026, 9, 1),
+    )
+    assert ("buyer_club:territory:2026-09" in local_days(result)) is placed
+
+
+def test_a_territory_series_without_any_facilitator_is_reported() -> None:
+    club = ritual(RitualKind.BUYER_CLUB, months=(3,))
+    result = plan([club], capacities=())
+    assert result.occurrences == ()
+    assert result.unplaced == (
+        Unplaced(
+            key="buyer_club:territory:2026-03",
+            kind=RitualKind.BUYER_CLUB,
+            buyer=None,
+            reason="no facilitator to run it",
+        ),
+    )
+
+
+def test_daily_capacity_allows_exactly_its_count() -> None:
+    # A one-day window, 10 September 2026, three free start times, two meetings a day.
+    review = ritual(
+        RitualKind.PROGRAMMING_REVIEW,
+        weekdays=WEEKDAYS,
+        window_weeks=(3, 3),
+        times=(time(9, 0), time(11, 0), time(14, 0)),
+    )
+    two_a_day = (Capacity("camille", max_per_day=2, max_per_week=6),)
+    buyers = [buyer(f"acheteur-{n}") for n in range(3)]
+    result = plan([review], buyers=buyers, capacities=two_a_day)
+    assert len(result.occurrences) == 2
+    assert len(result.unplaced) == 1
+
+
+def test_a_rule_without_start_times_is_reported() -> None:
+    club = ritual(RitualKind.BUYER_CLUB, months=(3,), times=())
+    assert plan([club]).unplaced == (
+        Unplaced(
+            key="buyer_club:territory:2026-03",
+            kind=RitualKind.BUYER_CLUB,
+            buyer=None,
+            reason="no start time configured",
+        ),
+    )
 
 
 def test_unknown_facilitator_gets_default_capacity() -> None:
@@ -594,7 +854,11 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     )
 
 
-PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=min(40, settings().max_examples),  # fewer under `make mutation`'s profile
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @PROPERTY
@@ -604,7 +868,7 @@ def test_no_meeting_on_a_weekend_a_holiday_or_a_blackout(scenario: Scenario) -> 
     for occurrence in scenario.run().occurrences:
         day = occurrence.start.astimezone(PARIS).date()
         assert day.weekday() < 5
-        assert day not in public_holidays("FR", calendar.subdivision, day.year)
+        assert day not in french_holidays.by_rule(calendar.subdivision, day.year)
         assert not any(blackout.contains(day) for blackout in calendar.blackouts)
 
 
@@ -820,3 +1084,53 @@ def buyer_windows(rule: RitualRule, profile: BuyerProfile) -> dict[str, tuple[da
         if window[0] <= window[1]:
             windows[f"{rule.kind}:{profile.slug}:{term.key}"] = window
     return windows
+
+
+def test_a_buyers_offset_never_changes_from_one_release_to_the_next() -> None:
+    # Where each buyer's search starts in its window: a new hash would move every review.
+    assert [spread_offset(f"acheteur-{n}", 36) for n in range(6)] == [24, 15, 12, 16, 16, 22]
+    assert {spread_offset(f"acheteur-{n}", 1) for n in range(20)} == {0}
+    assert spread_offset("ville-a", 0) == 0
+
+
+def test_no_rule_no_meeting() -> None:
+    assert plan([], buyers=[buyer("ville-a")]) == Plan(occurrences=())
+
+
+def test_a_disabled_rule_does_not_stop_the_rules_after_it() -> None:
+    after_work = ritual(RitualKind.AFTER_WORK, cadence=Cadence.MONTHLY, enabled=False)
+    committee = ritual(RitualKind.STEERING_COMMITTEE, months=(3,), weekdays=(1,))
+    result = plan([after_work, committee])
+    assert [occ.key for occ in result.occurrences] == ["steering_committee:territory:2026-03"]
+
+
+def test_a_window_longer_than_a_year_reaching_into_the_horizon_is_planned() -> None:
+    # The February 2027 programming's window opens 60 weeks before: 21 December 2025.
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=WEEKDAYS, window_weeks=(1, 60))
+    buyers = [buyer(f"acheteur-{n}", programming_month=2) for n in range(4)]
+    roomy = (Capacity("camille", max_per_day=4, max_per_week=20),)
+    result = plan([review], buyers=buyers, capacities=roomy, calendar=CalendarRules())
+    assert {key[-4:] for key in local_days(result)} >= {"2027"}
+
+
+def test_today_and_the_horizon_end_are_both_within_the_plan() -> None:
+    # Second-week Tuesday of March 2026: the 10th; SKIP makes its window that one day.
+    committee = ritual(
+        RitualKind.STEERING_COMMITTEE, months=(3,), weekdays=(1,), on_conflict=OnConflict.SKIP
+    )
+    that_day = date(2026, 3, 10)
+    result = plan([committee], today=that_day, horizon_end=that_day)
+    assert list(local_days(result).values()) == [that_day]
+    announced = dataclasses.replace(result.occurrences[0], status=OccurrenceStatus.ANNOUNCED)
+    again = plan([committee], today=that_day, horizon_end=date(2026, 12, 31), fixed=[announced])
+    assert again.occurrences[0] == announced
+
+
+def test_a_meeting_that_cannot_be_placed_on_the_horizon_end_is_reported() -> None:
+    committee = ritual(
+        RitualKind.STEERING_COMMITTEE, months=(5,), weekdays=(3,), on_conflict=OnConflict.SKIP
+    )
+    result = plan([committee], today=date(2026, 5, 1), horizon_end=date(2026, 5, 14))
+    assert reasons(result) == {
+        "steering_committee:territory:2026-05": "2026-05-14 is closed (holiday: Ascension)"
+    }

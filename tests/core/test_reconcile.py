@@ -197,3 +197,71 @@ def test_storing_the_plan_then_replanning_changes_nothing() -> None:
     }
     later = NOW + timedelta(days=40)
     assert reconcile(replan(later, announced), announced, later).is_empty
+
+
+def test_counts_by_kind_count_each_occurrence() -> None:
+    months = [f"after_work:territory:2026-{month:02}" for month in range(4, 10)]
+    created = [planned(months[0]), planned(months[1])]
+    restored = stored_as(planned(months[2]), OccurrenceStatus.CANCELLED)
+    adjusted = stored_as(planned(months[3]), theme="Le sourcing inclusif")
+    gone = [stored_as(planned(months[4])), stored_as(planned(months[5]))]
+    review = planned("programming_review:ville-a:2026", kind=RitualKind.PROGRAMMING_REVIEW)
+    changes = reconcile(
+        Plan((*created, planned(months[2]), planned(months[3]), review)),
+        store(restored, adjusted, *gone, stored_as(review, theme="Autre")),
+        NOW,
+    )
+    assert changes.counts_by_kind() == {
+        RitualKind.AFTER_WORK: (3, 1, 2),
+        RitualKind.PROGRAMMING_REVIEW: (0, 1, 0),
+    }
+
+
+def test_a_meeting_starting_now_has_not_started_yet() -> None:
+    at_now = planned(start=NOW, end=NOW + timedelta(hours=2))
+    assert reconcile(Plan((at_now,)), {}, NOW).create == (at_now,)
+    stored = stored_as(at_now)
+    assert reconcile(Plan(()), store(stored), NOW).cancel == (stored,)
+    later = planned(start=NOW + timedelta(hours=1), end=NOW + timedelta(hours=3))
+    assert reconcile(Plan((later,)), store(stored), NOW).adjust == ((stored, later),)
+    announced = stored_as(at_now, OccurrenceStatus.ANNOUNCED)
+    assert [occ.key for occ in fixed_from_stored(store(announced), NOW)] == [at_now.key]
+
+
+def test_a_past_occurrence_does_not_stop_the_ones_after_it() -> None:
+    past = planned(
+        "after_work:territory:2026-02",
+        start=NOW - timedelta(days=1),
+        end=NOW - timedelta(days=1) + timedelta(hours=2),
+    )
+    stored_past = stored_as(past)
+    moved_past = dataclasses.replace(past, start=NOW + timedelta(days=2), end=NOW + timedelta(3))
+    unannounced = stored_as(planned("after_work:territory:2026-05"))
+    moved = planned(
+        "after_work:territory:2026-05",
+        start=datetime(2026, 5, 21, 18, 0, tzinfo=PARIS),
+        end=datetime(2026, 5, 21, 20, 0, tzinfo=PARIS),
+    )
+    new = planned("after_work:territory:2026-06", start=datetime(2026, 6, 11, 18, tzinfo=PARIS))
+    changes = reconcile(Plan((past, moved, new)), store(stored_past, unannounced), NOW)
+    assert changes == Changes(create=(new,), adjust=((unannounced, moved),))
+    changes = reconcile(Plan((moved_past, moved, new)), store(stored_past, unannounced), NOW)
+    assert changes == Changes(create=(new,), adjust=((unannounced, moved),))
+
+
+def test_fixed_occurrences_come_back_with_every_stored_value() -> None:
+    review = planned(
+        "programming_review:ville-a:2026",
+        kind=RitualKind.PROGRAMMING_REVIEW,
+        buyer="ville-a",
+        facilitator="dominique",
+        theme="Le critère social",
+    )
+    announced = stored_as(review, OccurrenceStatus.MOVED)
+    [fixed] = fixed_from_stored(store(announced), NOW)
+    assert fixed == dataclasses.replace(
+        review,
+        start=review.start.astimezone(UTC),
+        end=review.end.astimezone(UTC),
+        status=OccurrenceStatus.MOVED,
+    )

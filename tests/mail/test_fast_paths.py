@@ -79,9 +79,15 @@ def test_spliced_itip_is_the_whole_rendering(
     view = replace(event_view(status=status), attendees=attendees, timezone=timezone)
     for alarm in (None, 30):
         event = replace(view, alarm_minutes=alarm)
+        render._itip_frame.cache_clear()
         assert render.render_request(event) == whole(render.Method.REQUEST, event)
         assert render.render_cancel(event) == whole(render.Method.CANCEL, event)
-        assert render.render_request(event) == render.render_request(event)
+        # The same meeting for other attendees is spliced from the frames cached above.
+        others = replace(event, attendees=(*ATTENDEES[1], *attendees))
+        hits = render._itip_frame.cache_info().hits
+        assert render.render_request(others) == whole(render.Method.REQUEST, others)
+        assert render.render_cancel(others) == whole(render.Method.CANCEL, others)
+        assert render._itip_frame.cache_info().hits == hits + 2
 
 
 @pytest.mark.parametrize(
