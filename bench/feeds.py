@@ -366,7 +366,7 @@ def measure_export_and_http(count: int, requests: int, *, quiet: bool = False) -
     with tempfile.TemporaryDirectory() as tmp:
         settings, engine = build_store(Path(tmp), count)
         started = time.perf_counter()
-        (link,) = issue_links(settings, engine, NOW, who=["metropole"])  # type: ignore[arg-type]
+        (link,) = issue_links(settings, engine, NOW, who=["metropole"]).links  # type: ignore[arg-type]
         first = time.perf_counter() - started
         started = time.perf_counter()
         export_feeds(settings, engine, NOW)  # type: ignore[arg-type]

@@ -40,7 +40,10 @@ def config_text(facilitators: int) -> str:
         f'email = "f{i:03d}@guichet.example"\nmax_per_day = 3\nmax_per_week = 10\n'
         for i in range(facilitators)
     )
-    return f'[planning]\nhorizon_months = 24\n[storage]\nurl = "sqlite:///bench.db"\n{people}'
+    return (
+        '[organisation]\nname = "Guichet de banc d\'essai"\nuid_domain = "bench.example"\n'
+        f'[planning]\nhorizon_months = 24\n[storage]\nurl = "sqlite:///bench.db"\n{people}'
+    )
 
 
 def seed(engine: object, buyers: int, facilitators: int) -> None:

@@ -217,8 +217,9 @@ def main() -> None:
         "*feed* renders and serves a feed of one meeting per buyer (a facilitator's or the "
         "territory's feed); *dispatch* sends one invitation per buyer's contact to aiosmtpd; "
         "*idle* runs the daemon (web app on) on a store of that many buyers with one contact "
-        "each, already planned, invited and exported once, and measures a window after "
-        "start-up.",
+        "each, already planned: a first start (plan, invitations, export) until quiet, then a "
+        "restart with nothing changed until quiet, and CPU and RSS over a window after that "
+        "restart.",
         "",
         "## Three instances on PostgreSQL (bench/multi_instance.py)",
         "",

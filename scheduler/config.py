@@ -542,8 +542,10 @@ class MailSettings(_Table):
     renewal_notice_days: list[int] = Field(default_factory=lambda: [120, 60])
     digest_weekday: Weekday = 0
     digest_time: TimeOfDay = time(8, 0)
-    dispatch_interval_seconds: float = Field(default=30.0, gt=0)
-    """How often the daemon enqueues and sends what is due (it also does right after a plan)."""
+    dispatch_interval_seconds: float = Field(default=600.0, gt=0)
+    """The daemon's safety tick: a full enqueue-and-send pass this often even when nothing it
+    knows of falls due (for changes another instance made). Between ticks it sleeps until the
+    next message is due and wakes at once on a change."""
     lease_seconds: float = Field(default=300.0, gt=0)
     """How long a claimed message stays ours; a crashed daemon's claims are taken again after."""
     batch_size: int = Field(default=100, ge=1)

@@ -12,16 +12,30 @@ or when planning with it would cancel more than half of the planned meetings at 
 When `[mail.imap]` names a mailbox, a thread reads the invitees' calendar replies from it
 (`ReplyWatcher`: IDLE or polling, failures logged once and retried with backoff, never stopping
 the daemon); an answer it records re-exports the feeds and re-runs the mail step.
+
+Idle by design: the mail step ("cycle") is one date job, re-armed after each run for the next
+instant something falls due — the earliest pending message or lease to expire, and the instant
+the message policy next has something new to write (an invitation's time, a reminder, a renewal
+notice, the digest; see `enqueue._next_full_pass`). In between the daemon does nothing. A change
+re-arms it at once: in this process through `scheduler.service.wake` (a plan, the web app's
+RSVPs, unsubscriptions and attendance sheets, a reply read from the mailbox, SIGHUP); from
+another process (the operator's CLI, `rituel serve`) by the SQLite file changing, watched twice
+a second with a stat, or on PostgreSQL by a `NOTIFY` it listens for. A change naming its
+meetings enqueues for those only; any other runs one full pass. A slow safety tick (`[mail]
+dispatch_interval_seconds`) runs a full pass anyway, for what another instance changed.
+At start, a plan and an export whose inputs did not change since they last ran are skipped
+(`scheduler.service.inputs`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import threading
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -37,6 +51,7 @@ from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 
@@ -44,9 +59,11 @@ from scheduler.clock import Clock
 from scheduler.config import Settings, load_settings
 from scheduler.errors import ConfigError
 from scheduler.logs import get_logger
+from scheduler.service import inputs, wake
 from scheduler.service.cycle import CycleReport, export_step, mail_step, plan_step, run_cycle
 from scheduler.service.instance import InstanceLock
 from scheduler.service.mailing import SendReport
+from scheduler.service.outbox import next_send
 from scheduler.service.planning import plan_and_store
 from scheduler.service.replies import ReplyWatcher
 from scheduler.service.signing import load_secret
@@ -54,7 +71,14 @@ from scheduler.store.db import open_database
 
 log = get_logger("daemon")
 
-EXPORT_SECONDS = 300
+EXPORT_SECONDS = 3600
+"""The feeds are exported after every plan and every change; this is the slow safety net."""
+WATCH_SECONDS = 0.5
+"""How often the SQLite file is looked at (two stats) for changes made by another process."""
+MIN_REARM_SECONDS = 0.2
+"""Never re-arm the mail step sooner than this: a due row the step could not take does not spin."""
+FAILED_STEP_RETRY_SECONDS = 30.0
+"""After a mail step that failed, when to try again (unless the safety tick comes first)."""
 RELEASE_SECONDS = 5.0
 """After the grace period, how long a cancelled step may take to put its claims back."""
 JOB_DEFAULTS = {"coalesce": True, "misfire_grace_time": 300, "max_instances": 1}
@@ -80,6 +104,16 @@ class Daemon:
         self.scheduler: AsyncIOScheduler | None = None
         self._web: uvicorn.Server | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._need_full = True
+        """The next mail step enqueues for every meeting (at start, after an unscoped change)."""
+        self._changed_ids: set[int] = set()
+        """Meetings changed since the last mail step: the next one enqueues for these."""
+        self._full_due: datetime | None = None
+        """When the message policy next has something new to write (the clock's time)."""
+        self._seen: tuple[int, ...] = ()
+        self._starting = True
+        self.wakeups = 0
+        """Mail steps run so far (the tests count them)."""
         self._replies_stop = threading.Event()
         self._replies: threading.Thread | None = None
 
@@ -95,14 +129,25 @@ class Daemon:
     async def run_forever(self) -> None:
         """Run the scheduler (and the web app) until SIGTERM or SIGINT."""
         with InstanceLock(self.settings.database_url):
+            self._loop = asyncio.get_running_loop()
             self._install_signal_handlers()
             self.scheduler = self._build_scheduler()
             self.scheduler.start()
             log.info("started: jobs %s", ", ".join(sorted(self.job_ids())))
+            unsubscribe = wake.subscribe(self._on_change)
+            watch = asyncio.create_task(self._watch_store())
+            if self.engine.dialect.name == "postgresql":
+                threading.Thread(
+                    target=wake.listen,
+                    args=(self.engine, self._on_change, self._stop.is_set),
+                    name="rituel-listen",
+                    daemon=True,
+                ).start()
             web = asyncio.create_task(self._serve()) if self.serve_web else None
-            self._loop = asyncio.get_running_loop()
             self._start_replies()
             await self._stop.wait()
+            unsubscribe()
+            watch.cancel()
             # Pause, not shut down, first: shutting down cancels the running jobs at once.
             self.scheduler.pause()
             await self._stop_replies()
@@ -154,6 +199,7 @@ class Daemon:
                 return None
             finally:
                 self._work = None
+                self._seen = self._store_signature()  # our own writes are no news
 
     def stop(self) -> None:
         """Ask the daemon to stop (what SIGTERM and SIGINT do)."""
@@ -209,8 +255,10 @@ class Daemon:
         log.info("configuration reloaded from %s", self.config_path)
         self._start_replies()
         if interval_changed and self.scheduler is not None:
-            self.scheduler.reschedule_job("cycle", trigger=self._cycle_trigger())
+            self.scheduler.reschedule_job("safety", trigger=self._safety_trigger())
+        self._need_full = True  # the message rules may have changed
         self._kick("plan")
+        self._kick("cycle")
 
     def job_ids(self) -> list[str]:
         """The ids of the scheduled jobs."""
@@ -235,9 +283,17 @@ class Daemon:
         )
         scheduler.add_job(
             self._cycle,
-            self._cycle_trigger(),
+            DateTrigger(datetime.now(zone), timezone=zone),
             id="cycle",
-            name="enqueue and dispatch",
+            name="enqueue and dispatch what is due",
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
+        scheduler.add_job(
+            self._safety_tick,
+            self._safety_trigger(),
+            id="safety",
+            name="full pass, for changes made elsewhere",
             replace_existing=True,
         )
         scheduler.add_job(
@@ -253,9 +309,23 @@ class Daemon:
         )
         return scheduler
 
-    def _cycle_trigger(self) -> IntervalTrigger:
+    def _safety_trigger(self) -> IntervalTrigger:
         zone = ZoneInfo(self.settings.organisation.timezone)
         return IntervalTrigger(seconds=self.settings.mail.dispatch_interval_seconds, timezone=zone)
+
+    def _arm_cycle(self, delay: float) -> None:
+        """(Re-)arm the mail step `delay` seconds from now: the one date job, replaced."""
+        if self.scheduler is None or self._stop.is_set():
+            return
+        zone = ZoneInfo(self.settings.organisation.timezone)
+        self.scheduler.add_job(
+            self._cycle,
+            DateTrigger(datetime.now(zone) + timedelta(seconds=max(delay, 0.0)), timezone=zone),
+            id="cycle",
+            name="enqueue and dispatch what is due",
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
 
     def _kick(self, job_id: str) -> None:
         """Run a job now instead of waiting for its next turn (not once stopping); a job that
@@ -264,6 +334,9 @@ class Daemon:
             return
         if job_id in self._running:
             self._wanted_again.add(job_id)
+            return
+        if job_id == "cycle":
+            self._arm_cycle(0)
             return
         if self.scheduler is not None and self.scheduler.get_job(job_id) is not None:
             zone = ZoneInfo(self.settings.organisation.timezone)
@@ -282,26 +355,155 @@ class Daemon:
     async def _plan(self) -> None:
         if self._stop.is_set():
             return
-        await self._step("plan", lambda: plan_step(self.settings, self.engine, self.clock()))
-        self._kick("cycle")
+        starting, self._starting = self._starting, False
+        if starting and await self._step("start-up check", self._nothing_changed):
+            return
+        # A plan that wrote something wakes the mail step through `wake` (see _take_change).
+        await self._step("plan", self._plan_and_record)
         self._kick("export")
+
+    async def _nothing_changed(self) -> bool:
+        """At start: True when the plan's and the export's inputs are those of the last plan
+        and export (same configuration, directory, meetings, day), so neither is redone."""
+        now, settings = self.clock(), self.settings
+        known = inputs.stored(settings)
+        plan = await asyncio.to_thread(inputs.fingerprint, inputs.PLAN, settings, self.engine, now)
+        if known.get(inputs.PLAN) != plan:
+            return False
+        export = await asyncio.to_thread(
+            inputs.fingerprint, inputs.EXPORT, settings, self.engine, now
+        )
+        if known.get(inputs.EXPORT) == export:
+            log.info("nothing changed since the last plan and export: neither is redone")
+        else:
+            log.info("nothing changed since the last plan: the plan is not redone")
+            self._kick("export")
+        return True
+
+    async def _plan_and_record(self) -> None:
+        now, settings = self.clock(), self.settings
+        report = await plan_step(settings, self.engine, now)
+        if report.refused is None and not report.skipped and not report.dry_run:
+            value = await asyncio.to_thread(
+                inputs.fingerprint, inputs.PLAN, settings, self.engine, now
+            )
+            inputs.record(settings, inputs.PLAN, value)
 
     async def _export(self) -> None:
         if self._stop.is_set():
             return
-        await self._step("export", lambda: export_step(self.settings, self.engine, self.clock()))
+        await self._step("export", self._export_and_record)
+
+    async def _export_and_record(self) -> None:
+        now, settings = self.clock(), self.settings
+        value = await asyncio.to_thread(
+            inputs.fingerprint, inputs.EXPORT, settings, self.engine, now
+        )
+        await export_step(settings, self.engine, now)
+        inputs.record(settings, inputs.EXPORT, value)
 
     async def _cycle(self) -> None:
         if self._stop.is_set():
             return
-        report = await self._step(
-            "mail step",
-            lambda: mail_step(
-                self.settings, self.engine, self.clock, should_stop=self._stop.is_set
-            ),
-        )
+        self.wakeups += 1
+        full = self._need_full or (self._full_due is not None and self.clock() >= self._full_due)
+        ids = None if full else sorted(self._changed_ids)
+        self._need_full = False
+        self._changed_ids.clear()
+        report: object | None = None
+        try:
+            report = await self._step(
+                "mail step",
+                lambda: mail_step(
+                    self.settings,
+                    self.engine,
+                    self.clock,
+                    should_stop=self._stop.is_set,
+                    occurrence_ids=ids,
+                ),
+            )
+        finally:
+            if not isinstance(report, SendReport):  # interrupted or failed: do it all again
+                self._need_full = self._need_full or full
+                self._changed_ids.update(ids or ())
+            elif full:
+                self._full_due = report.enqueued.next_due
+            await self._rearm(failed=not isinstance(report, SendReport))
         if isinstance(report, SendReport) and (report.enqueued.added or report.dispatched.handled):
             self._kick("export")
+
+    async def _rearm(self, *, failed: bool) -> None:
+        """Sleep until the next thing falls due: the next message or lease in the outbox, or
+        the next instant the message policy has something new to write."""
+        if self._stop.is_set():
+            return
+        if failed:
+            self._arm_cycle(
+                min(FAILED_STEP_RETRY_SECONDS, self.settings.mail.dispatch_interval_seconds)
+            )
+            return
+        if self._need_full or self._changed_ids:
+            self._arm_cycle(0)
+            return
+        outbox = await asyncio.to_thread(next_send, self.engine)
+        due = min((at for at in (outbox, self._full_due) if at is not None), default=None)
+        if due is None:
+            log.debug("nothing falls due: asleep until a change or the safety tick")
+            return
+        delay = max((due - self.clock()).total_seconds(), MIN_REARM_SECONDS)
+        log.debug("asleep until %s (%.0f s)", due.isoformat(timespec="seconds"), delay)
+        self._arm_cycle(delay)
+
+    async def _safety_tick(self) -> None:
+        """A full pass now and then, for what another instance changed."""
+        self._need_full = True
+        self._kick("cycle")
+
+    # --- wake-ups ---------------------------------------------------------------------------
+
+    def _on_change(self, change: wake.Change) -> None:
+        """A change made in this process, from whichever thread made it."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._take_change, change)
+
+    def _take_change(self, change: wake.Change) -> None:
+        self._seen = self._store_signature()
+        if change.occurrence_ids:
+            self._changed_ids.update(change.occurrence_ids)
+        else:
+            self._need_full = True
+        self._kick("cycle")
+        self._kick("export")
+
+    def _store_signature(self) -> tuple[int, ...]:
+        """The SQLite file and its write-ahead log's sizes and times (empty on PostgreSQL)."""
+        url = self.settings.database_url
+        if not url.startswith("sqlite:///"):
+            return ()
+        path = url.removeprefix("sqlite:///")
+        signature: list[int] = []
+        for name in (path, path + "-wal"):
+            try:
+                stat = os.stat(name)
+            except OSError:
+                signature += [0, 0]
+            else:
+                signature += [stat.st_mtime_ns, stat.st_size]
+        return tuple(signature)
+
+    async def _watch_store(self) -> None:
+        """Notice, within a second, what another process (the CLI) wrote to the SQLite file."""
+        if not self.settings.database_url.startswith("sqlite:///"):
+            return
+        self._seen = self._store_signature()
+        while not self._stop.is_set():
+            await asyncio.sleep(WATCH_SECONDS)
+            if self._busy.locked():
+                continue  # our own step is writing; its end takes the new signature
+            signature = self._store_signature()
+            if signature != self._seen:
+                log.debug("the database changed outside this process")
+                self._take_change(wake.Change("store"))
 
     async def _serve(self) -> None:
         """The web app (feeds, RSVP, health) on uvicorn, in this event loop."""

@@ -29,6 +29,7 @@ from sqlmodel import Session
 
 from scheduler.core.kinds import AnswerSource, OccurrenceStatus, PartStat
 from scheduler.errors import NotFoundError
+from scheduler.service import wake
 from scheduler.store import answers as store
 from scheduler.store.db import read_session
 from scheduler.store.models import Answer, CounterProposal, Invitation, Occurrence
@@ -107,6 +108,7 @@ def record_answer(
     occurrence.changed_at = max(occurrence.changed_at, now)
     session.add(invitation)
     session.add(occurrence)
+    wake.on_commit(session, f"answer ({source.value})", [invitation.occurrence_id])
     return AnswerOutcome.APPLIED
 
 

@@ -25,6 +25,7 @@ from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus
 from scheduler.errors import InputError, NotFoundError
 from scheduler.i18n import format_when, supported
+from scheduler.service import wake
 from scheduler.service.event_views import meeting_of, meeting_title
 from scheduler.service.signing import Signer, signer
 from scheduler.store import history
@@ -91,6 +92,7 @@ def record_attendance(
                 problems=[f"invitees: {', '.join(sorted(invited))}"],
             )
         _mark(session, occurrence, [(i, c, c.email.lower() in wanted) for i, c in rows], now)
+        wake.on_commit(session, "attendance", [occurrence.id or 0])
         return _report(occurrence, rows)
 
 
@@ -227,6 +229,7 @@ def record_sheet(
         if strangers:
             raise InputError(f"not invited to {occurrence.uid}: contact ids {sorted(strangers)}")
         _mark(session, occurrence, [(i, c, c.id in came) for i, c in rows], now)
+        wake.on_commit(session, "attendance", [occurrence.id or 0])
         session.flush()
         return _sheet(session, settings, opened, now, recorded=True)
 

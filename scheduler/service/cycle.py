@@ -7,7 +7,7 @@ instant `--now` gives.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -87,10 +87,14 @@ async def mail_step(
     clock: Clock,
     *,
     should_stop: Callable[[], bool] | None = None,
+    occurrence_ids: Sequence[int] | None = None,
 ) -> SendReport:
-    """Enqueue what the message policy wants by now, then send what is due (claiming no
-    further batch once `should_stop()` is True)."""
-    report = await send_due(settings, engine, clock, should_stop=should_stop)
+    """Enqueue what the message policy wants by now (for every meeting, or only the
+    `occurrence_ids` given), then send what is due (claiming no further batch once
+    `should_stop()` is True)."""
+    report = await send_due(
+        settings, engine, clock, should_stop=should_stop, occurrence_ids=occurrence_ids
+    )
     queued, sent = report.enqueued, report.dispatched
     if queued.added or queued.cancelled or sent.handled:
         log.info(

@@ -34,6 +34,7 @@ from scheduler.imports.rows import (
     parse_contacts,
     parse_organisations,
 )
+from scheduler.service import wake
 from scheduler.store.models import Contact, Convention, Organisation
 
 ORGANISATIONS = "organisations"
@@ -117,6 +118,7 @@ def import_organisations(
         writer = _OrganisationWriter(session, directory, parsed.rows, facilitators)
         for row in parsed.rows:
             writer.write(row)
+        wake.on_commit(session, "import")
     return ImportReport(
         file=file,
         rows=len(parsed.rows),
@@ -142,6 +144,7 @@ def import_contacts(
             contact = directory.contacts.get(row.email)
             outcome = _write_contact(session, contact, row, owners[row.line])
             counts[CONTACTS].add(outcome)
+        wake.on_commit(session, "import")
     return ImportReport(
         file=file,
         rows=len(parsed.rows),

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, or_
+from sqlalchemy import exists, func, or_
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -60,6 +61,9 @@ class EnqueueReport:
     invited: int = 0
     added: int = 0
     cancelled: int = 0
+    next_due: datetime | None = None
+    """After a full pass, the earliest instant at which another full pass could write
+    something new (None: nothing is ever due again, as things stand)."""
 
 
 def message_rules(settings: Settings) -> MessageRules:
@@ -80,6 +84,14 @@ def enqueue_due(engine: Engine, settings: Settings, now: datetime) -> EnqueueRep
     """One tick: every meeting ahead, every convention, every facilitator."""
     with session_scope(engine) as session:
         return enqueue_messages(session, settings, now)
+
+
+def enqueue_for(
+    engine: Engine, settings: Settings, now: datetime, occurrence_ids: Sequence[int]
+) -> EnqueueReport:
+    """What changed meetings need (an answer, a move): their rows only, not the whole pass."""
+    with session_scope(engine) as session:
+        return enqueue_messages(session, settings, now, occurrence_ids)
 
 
 def enqueue_messages(
@@ -106,7 +118,78 @@ def enqueue_messages(
     soon = now + LOOKAHEAD
     domain = settings.organisation.uid_domain
     added = enqueue(session, intents, now, domain, insert_until=soon)
-    return EnqueueReport(invited=invited, added=added, cancelled=cancelled)
+    next_due = (
+        _next_full_pass(session, rules, now, intents, bool(facilitators)) if everything else None
+    )
+    return EnqueueReport(invited=invited, added=added, cancelled=cancelled, next_due=next_due)
+
+
+# --- when a full pass has something new to write -----------------------------------------------
+
+
+def _next_full_pass(
+    session: Session,
+    rules: MessageRules,
+    now: datetime,
+    intents: Iterable[MessageIntent],
+    digests: bool,
+) -> datetime | None:
+    """The earliest instant after `now` at which a full pass would write what this one could
+    not: a message the policy wants but not yet within LOOKAHEAD, a meeting whose audience is
+    to be invited, a convention coming into the notices' reach, next week's digest. Each comes
+    from an indexed query or from the facts this pass already read: never the whole horizon."""
+    soon = now + LOOKAHEAD
+    candidates = [intent.due_at - LOOKAHEAD for intent in intents if intent.due_at > soon]
+    candidates += _next_invitations(session, rules, now)
+    candidates += _next_notice_reach(session, rules, now)
+    if digests:
+        candidates.append(next_digest(rules, now))
+    return min((at for at in candidates if at > now), default=None)
+
+
+def _next_invitations(session: Session, rules: MessageRules, now: datetime) -> list[datetime]:
+    """For each kind, when the next meeting not yet in reach gets its audience invited."""
+    found = []
+    for kind in RitualKind:
+        before = timedelta(days=rules.invite_days(kind))
+        first = session.exec(
+            select(func.min(col(Occurrence.start)))
+            .where(col(Occurrence.kind) == kind.value)
+            .where(col(Occurrence.status).in_([s.value for s in INVITABLE]))
+            .where(col(Occurrence.start) > now + before + LOOKAHEAD)
+        ).one()
+        if first is not None:
+            found.append(_aware(first) - before - LOOKAHEAD)
+    return found
+
+
+def _next_notice_reach(session: Session, rules: MessageRules, now: datetime) -> list[datetime]:
+    """When the next active convention beyond the notices' reach comes into it."""
+    longest = timedelta(days=max(rules.renewal_notice_days, default=0))
+    reach = (now + longest + LOOKAHEAD * 2).date()
+    first = session.exec(
+        select(func.min(col(Convention.end_date)))
+        .where(col(Convention.status) == "active")
+        .where(col(Convention.end_date) > reach)
+    ).one()
+    if first is None:
+        return []
+    return [datetime.combine(first, time(0, 0), UTC) - longest - LOOKAHEAD * 2]
+
+
+def next_digest(rules: MessageRules, now: datetime) -> datetime:
+    """The first weekly digest time after `now`."""
+    zone = ZoneInfo(rules.timezone)
+    local = now.astimezone(zone)
+    day = local.date() + timedelta(days=(rules.digest_weekday - local.weekday()) % 7)
+    due = datetime.combine(day, rules.digest_time, zone)
+    if due <= now:
+        due = datetime.combine(day + timedelta(weeks=1), rules.digest_time, zone)
+    return due
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def on_occurrence_change(
@@ -272,10 +355,13 @@ def _meeting_facts(session: Session, occurrences: Sequence[Occurrence]) -> list[
     ):
         key = (occurrence_id, contact_id)
         sent_at[key] = max(sequence, sent_at.get(key, sequence))
-    invitees: dict[int, list[tuple[Invitation, Contact]]] = defaultdict(list)
-    pairs = select(Invitation, Contact).join(Contact, col(Contact.id) == col(Invitation.contact_id))
-    for invitation, contact in _in_chunks(session, pairs, col(Invitation.occurrence_id), ids):
-        invitees[invitation.occurrence_id].append((invitation, contact))
+    # Columns, not ORM objects: this reads every invitee of every meeting ahead.
+    invitees: dict[int, list[Any]] = defaultdict(list)
+    pairs = select(col(Invitation.occurrence_id), col(Invitation.partstat), *CONTACT_FIELDS).join(
+        Contact, col(Contact.id) == col(Invitation.contact_id)
+    )
+    for row in _in_chunks(session, pairs, col(Invitation.occurrence_id), ids):
+        invitees[row.occurrence_id].append((row, row))
     facts = []
     booked = booked_at(session, ids)
     for occurrence in occurrences:
@@ -304,7 +390,20 @@ def _meeting_facts(session: Session, occurrences: Sequence[Occurrence]) -> list[
     return facts
 
 
-def reader_of(contact: Contact) -> Reader:
+CONTACT_FIELDS: tuple[Any, ...] = (
+    col(Contact.id),
+    col(Contact.organisation_id),
+    col(Contact.email),
+    col(Contact.name),
+    col(Contact.locale),
+    col(Contact.unsubscribed_kinds),
+    col(Contact.unsubscribed_rituals),
+    col(Contact.unsubscribed),
+)
+"""What `reader_of` reads of a contact, for passes that read many as plain rows."""
+
+
+def reader_of(contact: Contact | Any) -> Reader:
     """What the message policy knows of a contact: address, language and what they stopped."""
     kinds = _listed(contact.unsubscribed_kinds)
     rituals = _listed(contact.unsubscribed_rituals)
@@ -332,10 +431,6 @@ def _convention_facts(
     ahead for any notice to fall due before the next ticks are left for later."""
     longest = max(rules.renewal_notice_days, default=0)
     horizon = (now + timedelta(days=longest) + LOOKAHEAD * 2).date()
-    contacts: dict[int, list[Contact]] = defaultdict(list)
-    for contact in session.exec(select(Contact).where(col(Contact.organisation_id).is_not(None))):
-        assert contact.organisation_id is not None
-        contacts[contact.organisation_id].append(contact)
     facts = []
     rows = session.exec(
         select(Convention, Organisation)
@@ -343,6 +438,13 @@ def _convention_facts(
         .where(col(Convention.status) == "active")
         .where(col(Convention.end_date) <= horizon)
     ).all()
+    # Only the contacts of the buyers whose conventions are in reach, as plain rows.
+    contacts: dict[int, list[Any]] = defaultdict(list)
+    buyers = sorted({organisation.id for _, organisation in rows if organisation.id is not None})
+    for contact in _in_chunks(
+        session, sa_select(*CONTACT_FIELDS), col(Contact.organisation_id), buyers
+    ):
+        contacts[contact.organisation_id].append(contact)
     for convention, organisation in rows:
         assert convention.id is not None
         readers = [

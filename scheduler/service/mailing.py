@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import Message as MailMessage
@@ -23,7 +23,7 @@ from scheduler.mail.mime import Envelope, Mailbox, build_message
 from scheduler.mail.retry import RetryPolicy
 from scheduler.mail.transport import FileTransport, SmtpTransport, Transport
 from scheduler.service.compose import StoreComposer
-from scheduler.service.enqueue import EnqueueReport, enqueue_due
+from scheduler.service.enqueue import EnqueueReport, enqueue_due, enqueue_for
 from scheduler.service.outbox import Composed, DispatchReport, Verdict, dispatch
 from scheduler.service.signing import load_secret
 from scheduler.store.db import session_scope
@@ -63,12 +63,21 @@ async def send_due(
     transport: Transport | None = None,
     *,
     should_stop: Callable[[], bool] | None = None,
+    occurrence_ids: Sequence[int] | None = None,
 ) -> SendReport:
-    """Enqueue what the policy wants now, then send everything due (the daemon's mail step);
-    once `should_stop()` answers True, no further batch is claimed. An unusable secret (the
-    RSVP links are signed with it) is a ConfigError raised before anything is claimed."""
+    """Enqueue what the policy wants now — for every meeting, or for the `occurrence_ids` only
+    when given (none: only send) — then send everything due (the daemon's mail step); once
+    `should_stop()` answers True, no further batch is claimed. An unusable secret (the RSVP
+    links are signed with it) is a ConfigError raised before anything is claimed."""
     load_secret(settings)
-    enqueued = await asyncio.to_thread(enqueue_due, engine, settings, clock())
+    if occurrence_ids is None:
+        enqueued = await asyncio.to_thread(enqueue_due, engine, settings, clock())
+    elif occurrence_ids:
+        enqueued = await asyncio.to_thread(
+            enqueue_for, engine, settings, clock(), list(occurrence_ids)
+        )
+    else:
+        enqueued = EnqueueReport()
     transport = transport or make_transport(settings, clock)
     try:
         dispatched = await dispatch(

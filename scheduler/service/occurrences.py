@@ -25,6 +25,7 @@ from scheduler.core.kinds import OccurrenceStatus, RitualKind
 from scheduler.core.placement import Booked, BrokenRule, broken_rules
 from scheduler.core.values import Capacity
 from scheduler.errors import InputError, NotFoundError, PlacementError
+from scheduler.service import wake
 from scheduler.store import history
 from scheduler.store.db import read_session, session_scope
 from scheduler.store.models import Occurrence
@@ -170,6 +171,8 @@ def _record(
     session.add(occurrence)
     session.flush()
     history.record(session, occurrence, now, history.Source.HAND)
+    assert occurrence.id is not None
+    wake.on_commit(session, "occurrence", [occurrence.id])
     if in_transaction is not None:
         in_transaction(session, occurrence)
     return OccurrenceChange(

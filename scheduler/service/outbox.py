@@ -31,7 +31,7 @@ from email.message import Message as MailMessage
 from email.utils import make_msgid
 from typing import Protocol
 
-from sqlalchemy import and_, bindparam, or_, update
+from sqlalchemy import and_, bindparam, func, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -43,6 +43,7 @@ from scheduler.core.policy import MessageIntent
 from scheduler.errors import DeliveryError, NotFoundError
 from scheduler.mail.retry import RetryPolicy
 from scheduler.mail.transport import AuthenticationFailed, Transport
+from scheduler.service import wake
 from scheduler.store.db import read_session, session_scope
 from scheduler.store.models import Message
 
@@ -259,6 +260,23 @@ def claim_due(
             row.updated_at = now
             session.add(row)
     return rows
+
+
+def next_send(engine: Engine) -> datetime | None:
+    """When the outbox next has work: the earliest pending row's time or the earliest lease in
+    flight to expire (two index lookups on the claim index, whatever the outbox's size)."""
+    with read_session(engine) as session:
+        pending = session.exec(
+            select(func.min(col(Message.next_try_at))).where(
+                col(Message.state) == MessageState.PENDING
+            )
+        ).one()
+        leased = session.exec(
+            select(func.min(col(Message.lease_expires_at))).where(
+                col(Message.state) == MessageState.SENDING
+            )
+        ).one()
+    return min((at for at in (pending, leased) if at is not None), default=None)
 
 
 async def dispatch(
@@ -538,4 +556,5 @@ def retry_messages(
             row.next_try_at = now
             row.updated_at = now
             session.add(row)
+        wake.on_commit(session, "outbox")
         return len(rows)

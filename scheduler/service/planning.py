@@ -25,6 +25,7 @@ from scheduler.core.values import (
     PlannedOccurrence,
     Unplaced,
 )
+from scheduler.service import wake
 from scheduler.service.proposals import holds
 from scheduler.store import history
 from scheduler.store.db import read_session, session_scope
@@ -105,6 +106,7 @@ def plan_and_store(
         refused = None if force else mass_cancellation(changes, stored)
         if not dry_run and refused is None:
             write_changes(session, changes, now, progress)
+            wake.on_commit(session, "plan")
         else:
             session.rollback()
     return PlanReport(

@@ -39,9 +39,17 @@ from scheduler.core.kinds import RitualKind
 from scheduler.core.messages import MessageKind
 from scheduler.core.policy import stoppable
 from scheduler.i18n import format_when, supported
+from scheduler.service import wake
 from scheduler.service.event_views import french_name, meeting_of, meeting_title, ritual_title
 from scheduler.store.db import session_scope
-from scheduler.store.models import Contact, Convention, Message, Occurrence, Organisation
+from scheduler.store.models import (
+    Contact,
+    Convention,
+    Invitation,
+    Message,
+    Occurrence,
+    Organisation,
+)
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 """What a token can be (`secrets.token_urlsafe`, at most what a row holds); anything else is
@@ -127,6 +135,16 @@ def unsubscribe(
                 return view
             contact.unsubscribed_kinds = add_kind(contact.unsubscribed_kinds, view.kind)
         session.add(contact)
+        invited_to = (
+            session.execute(
+                select(col(Invitation.occurrence_id)).where(
+                    col(Invitation.contact_id) == contact.id
+                )
+            )
+            .scalars()
+            .all()
+        )
+        wake.on_commit(session, "unsubscribe", invited_to)
         return replace(view, changed=True)
 
 
