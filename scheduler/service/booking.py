@@ -34,7 +34,7 @@ from scheduler.config import Settings
 from scheduler.core.calendar_rules import WorkingCalendar
 from scheduler.core.slots import Slot, slot_is_free
 from scheduler.i18n import format_when, supported
-from scheduler.service import proposals
+from scheduler.service import proposals, wake
 from scheduler.service.enqueue import enqueue_messages
 from scheduler.service.event_views import meeting_of, meeting_title
 from scheduler.service.signing import Sealed, signer
@@ -125,6 +125,7 @@ def book(settings: Settings, engine: Engine, token: str, value: str, now: dateti
         session.flush()
         assert occurrence.id is not None
         enqueue_messages(session, settings, now, [occurrence.id])
+        wake.on_commit(session, "booking", [occurrence.id])
         return _with_state(
             view,
             BookingState.BOOKED,

@@ -34,7 +34,13 @@ from scheduler.core.policy import (
 )
 from scheduler.core.proposals import ProposalFacts, proposal_messages
 from scheduler.service.outbox import cancel_pending, enqueue
-from scheduler.service.proposals import booked_at, hold_back, open_proposals, settle_proposals
+from scheduler.service.proposals import (
+    booked_at,
+    hold_back,
+    next_proposal_instant,
+    open_proposals,
+    settle_proposals,
+)
 from scheduler.store import history
 from scheduler.store.db import session_scope
 from scheduler.store.models import (
@@ -121,6 +127,10 @@ def enqueue_messages(
     next_due = (
         _next_full_pass(session, rules, now, intents, bool(facilitators)) if everything else None
     )
+    if everything:
+        proposal_due = next_proposal_instant(session, settings, now)
+        if proposal_due is not None and (next_due is None or proposal_due < next_due):
+            next_due = proposal_due
     return EnqueueReport(invited=invited, added=added, cancelled=cancelled, next_due=next_due)
 
 
