@@ -39,6 +39,7 @@ MESSAGE_KIND = {
     MessageKind.REMINDER: ("rappel", "reminder"),
     MessageKind.RENEWAL_NOTICE: ("avis de renouvellement", "renewal notice"),
     MessageKind.DIGEST: ("récapitulatif hebdomadaire", "weekly digest"),
+    MessageKind.PROPOSAL: ("proposition de dates", "proposed dates"),
 }
 MESSAGE_STATE = {
     MessageState.PENDING: ("en attente", "pending"),
