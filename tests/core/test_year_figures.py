@@ -154,7 +154,7 @@ RESULTS = (
 FACTS = Facts(ORGANISATIONS, MEETINGS, CONVENTIONS, RESULTS)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # per test, so mutation testing knows every test that reads it
 def figures():
     return year_figures(FACTS, 2027, NOW, PARIS)
 
