@@ -14,6 +14,7 @@ from scheduler.core.french import (
     Article,
     FrenchName,
     derive_article,
+    elides,
     named,
     parse_article,
     speak_of_buyer,
@@ -360,3 +361,48 @@ def test_any_text_about_the_buyer_names_it() -> None:
         "Dans vos grands locaux neufs"
     )
     assert speak_of_buyer("Réunion au guichet", ville, yours=True) == "Réunion au guichet"
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("Office", True),
+        ("Université", True),
+        ("Émaux de Lisière", True),
+        ("Hôpital Nord", True),  # a mute h the lexicon knows
+        ("Hospices civils", True),
+        ("HABITAT du Val", True),
+        ("Haute-Lisière", False),  # an aspirated h
+        ("Haras national", False),
+        ("Jardins de la Lisière", False),
+        ("Ville de Lisière", False),
+        ("", False),
+    ],
+)
+def test_de_and_le_elide_before_a_vowel_or_a_mute_h(word: str, expected: bool) -> None:
+    assert elides(word) is expected
+
+
+def test_a_mute_h_elides_whatever_the_directory_says() -> None:
+    assert FrenchName("Hôpital Nord", "le").de == "de l'Hôpital Nord"
+    assert FrenchName("Hôtel de ville", "").de == "d'Hôtel de ville"
+    assert FrenchName("Haute école de Lisière", "la").de == "de la Haute école de Lisière"
+
+
+@pytest.mark.parametrize(
+    ("name", "article"),
+    [
+        ("Agence de l'eau Lisière", "l'"),  # la Agence → l'Agence
+        ("UGAP", "l'"),
+        ("ADEME", "l'"),
+        ("RESAH", "le"),
+        ("DDETS de la Haute-Lisière", "la"),
+        ("Ville de Lisière", "la"),
+        ("Centre hospitalier", "le"),
+        ("Jardins de la Lisière", "les"),
+        ("Le Relais", ""),
+        ("Lisière Habitat", ""),
+    ],
+)
+def test_the_derived_article_is_already_elided(name: str, article: str) -> None:
+    assert derive_article(name) == article
