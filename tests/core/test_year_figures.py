@@ -22,6 +22,7 @@ from scheduler.core.figures import (
     Facts,
     InvitationFact,
     MeetingFact,
+    MeetingLine,
     Outcome,
     Party,
     ResultFact,
@@ -606,3 +607,33 @@ def test_an_empty_year_counts_zero_everywhere() -> None:
     assert (empty.by_kind, empty.answers_by_kind, empty.lines) == ({}, {}, ())
     assert empty.answers.acceptance_rate is None
     assert empty.answers.attendance_rate is None
+
+
+def test_a_meeting_line_says_everything_the_table_shows(figures) -> None:
+    assert figures.year == 2027
+    assert figures.lines[5] == MeetingLine(
+        uid="review-ville",
+        kind=RitualKind.PROGRAMMING_REVIEW,
+        buyer_id=VILLE,
+        buyer="Ville de Lisière",
+        start=datetime(2027, 9, 14, 8, 0, tzinfo=UTC),
+        status=OccurrenceStatus.HELD,
+        outcome=Outcome.HELD,
+        invited=3,
+        accepted=3,
+        declined=0,
+        present=3,
+    )
+    assert figures.lines[2] == MeetingLine(
+        uid="after-work-march",
+        kind=RitualKind.AFTER_WORK,
+        buyer_id=None,
+        buyer=None,
+        start=datetime(2027, 3, 18, 17, 0, tzinfo=UTC),
+        status=OccurrenceStatus.CANCELLED,
+        outcome=Outcome.CANCELLED,
+        invited=2,
+        accepted=1,
+        declined=0,
+        present=None,
+    )
