@@ -406,3 +406,15 @@ def test_a_mute_h_elides_whatever_the_directory_says() -> None:
 )
 def test_the_derived_article_is_already_elided(name: str, article: str) -> None:
     assert derive_article(name) == article
+
+
+def test_a_name_given_with_no_article_is_said_bare() -> None:
+    assert named("Atelier Horizon", "").le == "Atelier Horizon"
+    assert named("Atelier Horizon", "le").de == "de l'Atelier Horizon"
+
+
+def test_of_the_buyer_contracts_with_a_masculine_name() -> None:
+    departement = "Département de la Haute-Lisière"
+    assert speak_of_buyer("Visite de l'acheteur", departement, yours=False) == (
+        "Visite du Département de la Haute-Lisière"
+    )

@@ -637,3 +637,13 @@ def test_a_meeting_line_says_everything_the_table_shows(figures) -> None:
         declined=0,
         present=None,
     )
+
+
+def test_conventions_that_ended_last_year_do_not_end_next_year() -> None:
+    conventions = (
+        ConventionFact(VILLE, date(2023, 1, 1), date(2026, 12, 31)),
+        ConventionFact(METROPOLE, date(2024, 1, 1), date(2026, 6, 30)),
+        ConventionFact(REGION, date(2025, 1, 1), date(2028, 3, 31)),
+    )
+    figures = year_figures(Facts(ORGANISATIONS, (), conventions), 2027, NOW, PARIS)
+    assert figures.conventions.ending_next_year == 1
