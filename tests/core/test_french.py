@@ -9,7 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scheduler.core.french import FrenchName, derive_article, parse_article, speak_of_buyer
+from scheduler.core.french import (
+    NAME_FILTERS,
+    Article,
+    FrenchName,
+    derive_article,
+    elides,
+    named,
+    parse_article,
+    speak_of_buyer,
+)
 
 DEMO = Path(__file__).resolve().parents[2] / "demo"
 
@@ -193,3 +202,219 @@ def test_a_configured_text_about_the_buyer_speaks_to_the_buyer_or_of_it() -> Non
         "Sensibilisation des services internes du Département de la Haute-Lisière"
     )
     assert speak_of_buyer(place, None, yours=True) == place
+
+
+# The first and last words of each line of the lexicon and of the feminine acronyms, with the
+# article a reader expects before them.
+LEXICON_EDGES = {
+    "Agence de l'eau Lisière": ("l'Agence de l'eau Lisière", "de l'Agence de l'eau Lisière"),
+    "Banque alimentaire de Lisière": (
+        "la Banque alimentaire de Lisière",
+        "de la Banque alimentaire de Lisière",
+    ),
+    "Bailleur social de Lisière": (
+        "le Bailleur social de Lisière",
+        "du Bailleur social de Lisière",
+    ),
+    "CIAS du Val": ("le CIAS du Val", "du CIAS du Val"),
+    "Office de tourisme": ("l'Office de tourisme", "de l'Office de tourisme"),
+    "Entreprise adaptée du Val": (
+        "l'Entreprise adaptée du Val",
+        "de l'Entreprise adaptée du Val",
+    ),
+    "Hospices civils de Lisière": (
+        "les Hospices civils de Lisière",
+        "des Hospices civils de Lisière",
+    ),
+    "Restos du cœur de Lisière": ("les Restos du cœur de Lisière", "des Restos du cœur de Lisière"),
+    "CAF de la Haute-Lisière": ("la CAF de la Haute-Lisière", "de la CAF de la Haute-Lisière"),
+    "RATP": ("la RATP", "de la RATP"),
+    "SNCF Réseau": ("la SNCF Réseau", "de la SNCF Réseau"),
+    "SIAE du Val": ("la SIAE du Val", "de la SIAE du Val"),
+    "Caisse des dépôts": ("la Caisse des dépôts", "de la Caisse des dépôts"),
+    "Compagnie des transports": ("la Compagnie des transports", "de la Compagnie des transports"),
+    "Gip Lisière emploi": ("le Gip Lisière emploi", "du Gip Lisière emploi"),
+    "CH de Lisière": ("le CH de Lisière", "du CH de Lisière"),
+    "Habitat du Val": ("l'Habitat du Val", "de l'Habitat du Val"),
+    "Hôtel de ville": ("l'Hôtel de ville", "de l'Hôtel de ville"),
+    "Haute école de Lisière": ("Haute école de Lisière", "de Haute école de Lisière"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LEXICON_EDGES))
+def test_the_lexicon_knows_each_first_word(name: str) -> None:
+    french = FrenchName(name)
+    assert (french.le, french.de) == LEXICON_EDGES[name]
+
+
+@pytest.mark.parametrize(
+    ("name", "forms"),
+    [
+        ("La Poste", ("La Poste", "de La Poste", "à La Poste")),
+        ("L'Oréal", ("L'Oréal", "de L'Oréal", "à L'Oréal")),
+        ("L’Éveil", ("L’Éveil", "de L’Éveil", "à L’Éveil")),
+        ("le Relais du Val", ("le Relais du Val", "du Relais du Val", "au Relais du Val")),
+        (
+            "Les Ateliers du Val",
+            ("Les Ateliers du Val", "des Ateliers du Val", "aux Ateliers du Val"),
+        ),
+    ],
+)
+def test_a_name_with_its_own_article_contracts_it(name: str, forms: tuple[str, ...]) -> None:
+    french = FrenchName(name)
+    assert french.article == ""
+    assert (french.le, french.de, french.a) == forms
+
+
+def test_a_word_that_only_starts_like_an_article_is_not_one() -> None:
+    assert FrenchName("Lens Habitat").de == "de Lens Habitat"
+    assert FrenchName("Lesage Insertion").a == "à Lesage Insertion"
+    assert FrenchName("Las Vegas").de == "de Las Vegas"
+
+
+@pytest.mark.parametrize(
+    ("name", "article", "forms"),
+    [
+        (
+            "Atelier Horizon",
+            "le",
+            ("l'Atelier Horizon", "de l'Atelier Horizon", "à l'Atelier Horizon"),
+        ),
+        (
+            "Hospices civils",
+            "les",
+            ("les Hospices civils", "des Hospices civils", "aux Hospices civils"),
+        ),
+        ("CRESS Lisière", "la", ("la CRESS Lisière", "de la CRESS Lisière", "à la CRESS Lisière")),
+        ("Pôle emploi", "le", ("le Pôle emploi", "du Pôle emploi", "au Pôle emploi")),
+        ("Haras national", "le", ("le Haras national", "du Haras national", "au Haras national")),
+    ],
+)
+def test_the_directorys_article_in_every_form(
+    name: str, article: Article, forms: tuple[str, ...]
+) -> None:
+    french = FrenchName(name, article)
+    assert (french.le, french.de, french.a) == forms
+
+
+def test_the_capitalised_form_of_a_plural() -> None:
+    assert FrenchName("Hospices civils").Le == "Les Hospices civils"
+    assert FrenchName("Ville de Lisière").Le == "La Ville de Lisière"
+
+
+def test_a_name_starting_with_neither_a_letter_nor_a_digit_is_said_bare() -> None:
+    assert derive_article("") == ""
+    assert derive_article("- Lisière") == ""
+    assert FrenchName("'Ohana").de == "de 'Ohana"
+    assert FrenchName("Été solidaire").de == "d'Été solidaire"
+
+
+def test_a_one_letter_capital_or_a_code_with_digits_is_no_acronym() -> None:
+    assert derive_article("A Lisière") == ""
+    assert derive_article("C2R Lisière") == ""
+    assert derive_article("Caf Lisière") == ""
+
+
+def test_the_directorys_l_without_its_apostrophe() -> None:
+    assert parse_article("l") == "l'"
+    assert parse_article(" LES ") == "les"
+    with pytest.raises(ValueError, match="'x' is not an article"):
+        parse_article("x")
+
+
+def test_a_french_name_given_again_keeps_its_article() -> None:
+    bare = FrenchName("Atelier Horizon", "")
+    assert named(bare) is bare
+    assert named(bare).le == "Atelier Horizon"
+    assert named(bare, "l'").le == "l'Atelier Horizon"
+    assert named("Atelier Horizon").le == "l'Atelier Horizon"
+
+
+def test_the_template_filters_say_each_form() -> None:
+    forms = {key: NAME_FILTERS[key]("Département de la Haute-Lisière") for key in NAME_FILTERS}
+    assert forms == {
+        "le": "le Département de la Haute-Lisière",
+        "Le": "Le Département de la Haute-Lisière",
+        "de": "du Département de la Haute-Lisière",
+        "a": "au Département de la Haute-Lisière",
+    }
+
+
+def test_any_text_about_the_buyer_names_it() -> None:
+    ville = "Ville de Lisière"
+    assert speak_of_buyer("Accueil par l'acheteur", ville, yours=False) == (
+        "Accueil par la Ville de Lisière"
+    )
+    assert speak_of_buyer("Accueil par l'acheteur", ville, yours=True) == "Accueil par vos services"
+    assert speak_of_buyer("Visite de l'acheteur", ville, yours=False) == (
+        "Visite de la Ville de Lisière"
+    )
+    assert speak_of_buyer("Visite de l'acheteur", ville, yours=True) == "Visite de vos services"
+    assert (
+        speak_of_buyer("Les locaux de l'acheteur", ville, yours=True)
+        == "Les locaux de vos services"
+    )
+    assert speak_of_buyer("Dans les grands locaux neufs de l'acheteur", ville, yours=False) == (
+        "Dans les grands locaux neufs de la Ville de Lisière"
+    )
+    assert speak_of_buyer("Dans les grands locaux neufs de l'acheteur", ville, yours=True) == (
+        "Dans vos grands locaux neufs"
+    )
+    assert speak_of_buyer("Réunion au guichet", ville, yours=True) == "Réunion au guichet"
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("Office", True),
+        ("Université", True),
+        ("Émaux de Lisière", True),
+        ("Hôpital Nord", True),  # a mute h the lexicon knows
+        ("Hospices civils", True),
+        ("HABITAT du Val", True),
+        ("Haute-Lisière", False),  # an aspirated h
+        ("Haras national", False),
+        ("Jardins de la Lisière", False),
+        ("Ville de Lisière", False),
+        ("", False),
+    ],
+)
+def test_de_and_le_elide_before_a_vowel_or_a_mute_h(word: str, expected: bool) -> None:
+    assert elides(word) is expected
+
+
+def test_a_mute_h_elides_whatever_the_directory_says() -> None:
+    assert FrenchName("Hôpital Nord", "le").de == "de l'Hôpital Nord"
+    assert FrenchName("Hôtel de ville", "").de == "d'Hôtel de ville"
+    assert FrenchName("Haute école de Lisière", "la").de == "de la Haute école de Lisière"
+
+
+@pytest.mark.parametrize(
+    ("name", "article"),
+    [
+        ("Agence de l'eau Lisière", "l'"),  # la Agence → l'Agence
+        ("UGAP", "l'"),
+        ("ADEME", "l'"),
+        ("RESAH", "le"),
+        ("DDETS de la Haute-Lisière", "la"),
+        ("Ville de Lisière", "la"),
+        ("Centre hospitalier", "le"),
+        ("Jardins de la Lisière", "les"),
+        ("Le Relais", ""),
+        ("Lisière Habitat", ""),
+    ],
+)
+def test_the_derived_article_is_already_elided(name: str, article: str) -> None:
+    assert derive_article(name) == article
+
+
+def test_a_name_given_with_no_article_is_said_bare() -> None:
+    assert named("Atelier Horizon", "").le == "Atelier Horizon"
+    assert named("Atelier Horizon", "le").de == "de l'Atelier Horizon"
+
+
+def test_of_the_buyer_contracts_with_a_masculine_name() -> None:
+    departement = "Département de la Haute-Lisière"
+    assert speak_of_buyer("Visite de l'acheteur", departement, yours=False) == (
+        "Visite du Département de la Haute-Lisière"
+    )

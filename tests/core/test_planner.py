@@ -1134,3 +1134,30 @@ def test_a_meeting_that_cannot_be_placed_on_the_horizon_end_is_reported() -> Non
     assert reasons(result) == {
         "steering_committee:territory:2026-05": "2026-05-14 is closed (holiday: Ascension)"
     }
+
+
+def test_a_convention_in_force_on_the_horizons_last_day_or_todays_counts() -> None:
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=WEEKDAYS)
+    signed_last = ConventionTerm("2026-12", date(2026, 12, 31), date(2029, 12, 30))
+    ending_today = ConventionTerm("2023", date(2023, 1, 1), date(2026, 1, 1))
+    result = plan(
+        [review],
+        buyers=[
+            buyer("ville-signee-le-dernier-jour", conventions=(signed_last,)),
+            buyer("ville-finissant-ce-jour", conventions=(ending_today,)),
+        ],
+    )
+    causes = {gap.buyer: gap.cause for gap in result.missing_reviews}
+    assert causes == {
+        "ville-finissant-ce-jour": ReviewGap.CONVENTION_ENDS,
+        "ville-signee-le-dernier-jour": ReviewGap.BEYOND_HORIZON,
+    }
+
+
+def test_a_review_on_the_horizons_last_day_is_within_it() -> None:
+    review = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=WEEKDAYS)
+    (placed,) = plan([review], buyers=[buyer("ville-a")]).occurrences
+    day = placed.start.astimezone(PARIS).date()
+    on_the_edge = plan([review], buyers=[buyer("ville-a")], horizon_end=day)
+    assert [local_days(on_the_edge)[placed.key]] == [day]
+    assert on_the_edge.missing_reviews == ()

@@ -81,3 +81,35 @@ def test_a_territory_ritual_can_be_stopped_by_message_kind() -> None:
     )
     assert kinds_sent(RitualKind.BUYER_CLUB, reader) == {MessageKind.INVITE}
     assert MessageKind.REMINDER in kinds_sent(RitualKind.PROGRAMMING_REVIEW, reader)
+
+
+def cancelled(kind: RitualKind, reader: Reader) -> MeetingFacts:
+    return MeetingFacts(
+        occurrence_id=7,
+        kind=kind,
+        start=START,
+        status=OccurrenceStatus.CANCELLED,
+        sequence=2,
+        changed_at=WEEK_BEFORE,
+        invitees=(Invitee(reader, invited=True),),
+    )
+
+
+def test_a_cancellation_follows_what_the_reader_may_stop() -> None:
+    no_cancellations = Reader(
+        "elise@ville.example", contact_id=1, unsubscribed_from=frozenset({MessageKind.CANCEL})
+    )
+    review = meeting_messages(
+        cancelled(RitualKind.PROGRAMMING_REVIEW, no_cancellations), RULES, NOW
+    )
+    assert [i.kind for i in review] == [MessageKind.CANCEL]  # their own convention's meeting
+    club = meeting_messages(cancelled(RitualKind.BUYER_CLUB, no_cancellations), RULES, NOW)
+    assert club == []
+    no_after_work = Reader(
+        "elise@ville.example",
+        contact_id=1,
+        unsubscribed_rituals=frozenset({RitualKind.AFTER_WORK}),
+    )
+    assert meeting_messages(cancelled(RitualKind.AFTER_WORK, no_after_work), RULES, NOW) == []
+    club = meeting_messages(cancelled(RitualKind.BUYER_CLUB, no_after_work), RULES, NOW)
+    assert [i.kind for i in club] == [MessageKind.CANCEL]

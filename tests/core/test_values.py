@@ -72,3 +72,16 @@ def test_an_occurrence_uid_never_changes_from_one_release_to_the_next() -> None:
     uid = occurrence_uid("after_work:territory:2026-03", "guichet.example")
     assert uid == "bc18e059-292c-5cb9-b530-f59b38e729bf@guichet.example"
     assert occurrence_uid("after_work:territory:2026-04", "guichet.example") != uid
+
+
+def test_a_status_is_said_in_french_as_a_reader_reads_it() -> None:
+    french = {status: status.label() for status in OccurrenceStatus}
+    assert french == {
+        OccurrenceStatus.PLANNED: "prévue",
+        OccurrenceStatus.ANNOUNCED: "annoncée",
+        OccurrenceStatus.MOVED: "déplacée",
+        OccurrenceStatus.HELD: "tenue",
+        OccurrenceStatus.CANCELLED: "annulée",
+    }
+    assert OccurrenceStatus.MOVED.label("fr") == "déplacée"
+    assert OccurrenceStatus.MOVED.label("en") == "moved"

@@ -17,10 +17,12 @@ from hypothesis import strategies as st
 from scheduler.core.figures import (
     Answers,
     ConventionFact,
+    Conventions,
     ConventionState,
     Facts,
     InvitationFact,
     MeetingFact,
+    MeetingLine,
     Outcome,
     Party,
     ResultFact,
@@ -153,7 +155,7 @@ RESULTS = (
 FACTS = Facts(ORGANISATIONS, MEETINGS, CONVENTIONS, RESULTS)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # per test, so mutation testing knows every test that reads it
 def figures():
     return year_figures(FACTS, 2027, NOW, PARIS)
 
@@ -342,3 +344,306 @@ def test_every_meeting_of_the_year_is_counted_once_everywhere(year_meetings) -> 
         assert rate is None or 0 <= rate <= 1
     held_present = sum(line.present or 0 for line in figures.lines)
     assert held_present == answers.people_present
+
+
+# --- boundaries ----------------------------------------------------------------------------------
+
+SEPT = datetime(2027, 9, 14, 8, 0, tzinfo=UTC)
+HELD = OccurrenceStatus.HELD
+
+
+def test_a_meeting_starting_at_now_is_still_to_come() -> None:
+    at_now = meeting("now", RitualKind.BUYER_CLUB, NOW, OccurrenceStatus.ANNOUNCED)
+    just_before = meeting(
+        "before", RitualKind.BUYER_CLUB, NOW.replace(minute=59, hour=9), OccurrenceStatus.MOVED
+    )
+    figures = year_figures(Facts(ORGANISATIONS, (at_now, just_before)), 2027, NOW, PARIS)
+    assert {line.uid: line.outcome for line in figures.lines} == {
+        "before": Outcome.UNRECORDED,
+        "now": Outcome.TO_COME,
+    }
+
+
+def test_the_year_runs_from_midnight_to_midnight_in_paris() -> None:
+    edges = (
+        meeting("first", RitualKind.AFTER_WORK, datetime(2026, 12, 31, 23, 0, tzinfo=UTC), HELD),
+        meeting("last", RitualKind.AFTER_WORK, datetime(2027, 12, 31, 22, 59, tzinfo=UTC), HELD),
+        meeting("before", RitualKind.AFTER_WORK, datetime(2026, 12, 31, 22, 59, tzinfo=UTC), HELD),
+        meeting("after", RitualKind.AFTER_WORK, datetime(2027, 12, 31, 23, 0, tzinfo=UTC), HELD),
+    )
+    figures = year_figures(Facts(ORGANISATIONS, edges), 2027, NOW, PARIS)
+    assert [line.uid for line in figures.lines] == ["first", "last"]
+    assert (figures.by_month[0].held, figures.by_month[11].held) == (1, 1)
+    assert [line.uid for line in year_figures(Facts((), edges), 2026, NOW, PARIS).lines] == [
+        "before"
+    ]
+
+
+def test_meetings_at_the_same_time_are_listed_by_uid() -> None:
+    same = tuple(
+        meeting(uid, RitualKind.BUYER_CLUB, SEPT, HELD) for uid in ("c-club", "a-club", "b-club")
+    )
+    lines = year_figures(Facts(ORGANISATIONS, same), 2027, NOW, PARIS).lines
+    assert [line.uid for line in lines] == ["a-club", "b-club", "c-club"]
+
+
+def test_only_a_held_meeting_counts_who_came() -> None:
+    past = meeting(
+        "unrecorded",
+        RitualKind.BUYER_CLUB,
+        SEPT,
+        OccurrenceStatus.ANNOUNCED,
+        invited(11, VILLE, A, True),
+        invited(12, VILLE, N),
+        walk_ins=3,
+    )
+    figures = year_figures(Facts(ORGANISATIONS, (past,)), 2027, NOW, PARIS)
+    assert figures.answers == Answers(invited=2, answered=1, accepted=1)
+    assert figures.answers.people_present == 0
+    assert figures.lines[0].present is None
+    assert figures.taking_part[OrganisationRole.BUYER] == ()
+    assert {line.name: line.meetings_attended for line in figures.buyers} == {}
+
+
+def test_an_invitation_without_answer_is_unanswered() -> None:
+    club = MeetingFact(
+        "club", RitualKind.BUYER_CLUB, None, SEPT, HELD, (InvitationFact(11, VILLE),)
+    )
+    figures = year_figures(Facts(ORGANISATIONS, (club,)), 2027, NOW, PARIS)
+    assert figures.answers == Answers(invited=1, invited_to_held=1)
+    assert figures.answers.answer_rate == 0
+    assert figures.lines[0].present == 0
+
+
+def test_walk_ins_of_a_held_meeting_are_people_present() -> None:
+    club = meeting(
+        "club", RitualKind.BUYER_CLUB, SEPT, HELD, invited(11, VILLE, A, True), walk_ins=4
+    )
+    figures = year_figures(Facts(ORGANISATIONS, (club,)), 2027, NOW, PARIS)
+    assert figures.answers.people_present == 5
+    assert figures.lines[0].present == 5
+    assert figures.answers.attendance_rate == 1
+
+
+def test_people_of_unknown_organisations_are_not_named() -> None:
+    club = meeting(
+        "club",
+        RitualKind.BUYER_CLUB,
+        SEPT,
+        HELD,
+        invited(11, VILLE, A, True),
+        invited(71, 77, A, True),
+        buyer=78,
+    )
+    figures = year_figures(Facts(ORGANISATIONS, (club,)), 2027, NOW, PARIS)
+    assert figures.taking_part[OrganisationRole.BUYER] == ("Ville de Lisière",)
+    assert [line.name for line in figures.buyers] == ["Ville de Lisière"]
+    assert (figures.lines[0].buyer_id, figures.lines[0].buyer) == (78, None)
+    assert figures.answers.present == 2
+
+
+def test_names_are_ordered_as_a_french_reader_expects() -> None:
+    parties = (
+        Party(1, "Ville de Lisière", OrganisationRole.BUYER),
+        Party(2, "Établissement public foncier", OrganisationRole.BUYER),
+        Party(3, "agence de l'eau", OrganisationRole.BUYER),
+        Party(4, "Zèbre insertion", OrganisationRole.SUPPLIER),
+    )
+    club = meeting(
+        "club",
+        RitualKind.BUYER_CLUB,
+        SEPT,
+        HELD,
+        *(invited(10 + i, i, A, True) for i in (1, 2, 3, 4)),
+    )
+    figures = year_figures(Facts(parties, (club,)), 2027, NOW, PARIS)
+    expected = ("agence de l'eau", "Établissement public foncier", "Ville de Lisière")
+    assert figures.taking_part[OrganisationRole.BUYER] == expected
+    assert tuple(line.name for line in figures.buyers) == expected
+    # a supplier whose people came is no buyer
+    assert figures.taking_part[OrganisationRole.SUPPLIER] == ("Zèbre insertion",)
+
+
+def test_a_buyers_review_held_wins_over_one_still_standing_and_cancelled_ones_do_not_count() -> (
+    None
+):
+    reviews = (
+        meeting(
+            "r-cancelled",
+            RitualKind.PROGRAMMING_REVIEW,
+            datetime(2027, 2, 9, 9, 0, tzinfo=UTC),
+            OccurrenceStatus.CANCELLED,
+            buyer=VILLE,
+        ),
+        meeting(
+            "r-standing",
+            RitualKind.PROGRAMMING_REVIEW,
+            datetime(2027, 3, 9, 9, 0, tzinfo=UTC),
+            OccurrenceStatus.ANNOUNCED,
+            buyer=VILLE,
+        ),
+        meeting(
+            "r-held",
+            RitualKind.PROGRAMMING_REVIEW,
+            datetime(2027, 10, 12, 22, 30, tzinfo=UTC),
+            HELD,
+            buyer=VILLE,
+        ),
+        meeting(
+            "club",
+            RitualKind.BUYER_CLUB,
+            datetime(2027, 1, 12, 9, 0, tzinfo=UTC),
+            HELD,
+            buyer=VILLE,
+        ),
+        meeting(
+            "m-cancelled",
+            RitualKind.PROGRAMMING_REVIEW,
+            datetime(2027, 2, 9, 9, 0, tzinfo=UTC),
+            OccurrenceStatus.CANCELLED,
+            buyer=METROPOLE,
+        ),
+        meeting(
+            "m-first",
+            RitualKind.PROGRAMMING_REVIEW,
+            datetime(2027, 4, 6, 9, 0, tzinfo=UTC),
+            OccurrenceStatus.MOVED,
+            buyer=METROPOLE,
+        ),
+        meeting(
+            "m-second",
+            RitualKind.PROGRAMMING_REVIEW,
+            datetime(2027, 5, 4, 9, 0, tzinfo=UTC),
+            OccurrenceStatus.PLANNED,
+            buyer=METROPOLE,
+        ),
+        meeting(
+            "d-cancelled",
+            RitualKind.PROGRAMMING_REVIEW,
+            datetime(2027, 2, 9, 9, 0, tzinfo=UTC),
+            OccurrenceStatus.CANCELLED,
+            buyer=DEPARTEMENT,
+        ),
+        meeting(
+            "r-other",
+            RitualKind.PROGRAMMING_REVIEW,
+            datetime(2027, 1, 5, 9, 0, tzinfo=UTC),
+            HELD,
+            buyer=REGION,
+        ),
+    )
+    lines = {
+        line.id: line
+        for line in year_figures(Facts(ORGANISATIONS, reviews), 2027, NOW, PARIS).buyers
+    }
+    # held on 12 October at 22:30 UTC: the 13th in Paris
+    assert (lines[VILLE].review_day, lines[VILLE].review_held) == (date(2027, 10, 13), True)
+    assert (lines[METROPOLE].review_day, lines[METROPOLE].review_held) == (date(2027, 4, 6), False)
+    assert (lines[DEPARTEMENT].review_day, lines[DEPARTEMENT].review_held) == (None, False)
+    assert (lines[REGION].review_day, lines[REGION].review_held) == (date(2027, 1, 5), True)
+
+
+def test_a_convention_is_in_force_from_its_first_day_to_its_last() -> None:
+    conventions = (
+        ConventionFact(VILLE, date(2024, 1, 1), date(2027, 1, 1), 10_000),
+        ConventionFact(METROPOLE, date(2027, 12, 31), date(2030, 12, 30), 0),
+        ConventionFact(DEPARTEMENT, date(2023, 1, 1), date(2026, 12, 31), 5_000),
+        ConventionFact(REGION, date(2028, 1, 1), date(2028, 12, 31)),
+    )
+    figures = year_figures(Facts(ORGANISATIONS, (), conventions), 2027, NOW, PARIS)
+    lines = {line.id: line for line in figures.buyers}
+    assert set(lines) == {VILLE, METROPOLE}
+    assert lines[VILLE].convention is ConventionState.ENDED
+    assert lines[METROPOLE].convention is ConventionState.ACTIVE
+    assert lines[METROPOLE].convention_end == date(2030, 12, 30)
+    assert figures.conventions == Conventions(
+        active=2,
+        new=1,  # the Métropole's first, signed on the year's last day
+        renewed=0,
+        ending_next_year=1,  # the Région's, not yet begun
+        with_financial_participation=1,  # a participation of 0 is none
+        financial_participation_cents=10_000,
+    )
+
+
+def test_a_renewal_is_a_later_convention_whatever_order_they_come_in() -> None:
+    conventions = (
+        ConventionFact(VILLE, date(2027, 7, 1), date(2030, 6, 30), 30_000),
+        ConventionFact(VILLE, date(2024, 7, 1), date(2027, 6, 30), 20_000),
+        ConventionFact(METROPOLE, date(2027, 3, 1), date(2028, 2, 29)),
+    )
+    figures = year_figures(Facts(ORGANISATIONS, (), conventions), 2027, NOW, PARIS)
+    lines = {line.id: line for line in figures.buyers}
+    assert lines[VILLE].renewed_on == date(2027, 7, 1)
+    assert lines[VILLE].financial_participation_cents == 30_000
+    assert lines[VILLE].convention_end == date(2030, 6, 30)
+    assert lines[METROPOLE].renewed_on is None
+    assert lines[METROPOLE].convention is ConventionState.ENDS_NEXT_YEAR
+    assert lines[METROPOLE].financial_participation_cents is None
+    assert (figures.conventions.new, figures.conventions.renewed) == (1, 1)
+    assert figures.conventions.active == 3
+
+
+def test_a_buyer_with_only_results_is_listed_with_them() -> None:
+    result = ResultFact(REGION, 2027, 3, 120.0, 4, 2)
+    figures = year_figures(Facts(ORGANISATIONS, (), (), (result,)), 2027, NOW, PARIS)
+    (line,) = figures.buyers
+    assert (line.name, line.result, line.convention) == (
+        "Région Rivages-et-Lisière",
+        result,
+        ConventionState.NONE,
+    )
+    assert (line.convention_end, line.renewed_on, line.review_day) == (None, None, None)
+    assert figures.results == ResultTotals(1, 3, 120.0, 4, 2)
+
+
+def test_an_empty_year_counts_zero_everywhere() -> None:
+    empty = year_figures(Facts(ORGANISATIONS), 2027, NOW, PARIS)
+    assert empty.meetings == Tally(0, 0, 0, 0)
+    assert empty.by_month == (Tally(0, 0, 0, 0),) * 12
+    assert empty.answers == Answers(0, 0, 0, 0, 0, 0, 0, 0)
+    assert empty.conventions == Conventions(0, 0, 0, 0, 0, 0)
+    assert empty.results == ResultTotals(0, 0, 0.0, 0, 0)
+    assert (empty.by_kind, empty.answers_by_kind, empty.lines) == ({}, {}, ())
+    assert empty.answers.acceptance_rate is None
+    assert empty.answers.attendance_rate is None
+
+
+def test_a_meeting_line_says_everything_the_table_shows(figures) -> None:
+    assert figures.year == 2027
+    assert figures.lines[5] == MeetingLine(
+        uid="review-ville",
+        kind=RitualKind.PROGRAMMING_REVIEW,
+        buyer_id=VILLE,
+        buyer="Ville de Lisière",
+        start=datetime(2027, 9, 14, 8, 0, tzinfo=UTC),
+        status=OccurrenceStatus.HELD,
+        outcome=Outcome.HELD,
+        invited=3,
+        accepted=3,
+        declined=0,
+        present=3,
+    )
+    assert figures.lines[2] == MeetingLine(
+        uid="after-work-march",
+        kind=RitualKind.AFTER_WORK,
+        buyer_id=None,
+        buyer=None,
+        start=datetime(2027, 3, 18, 17, 0, tzinfo=UTC),
+        status=OccurrenceStatus.CANCELLED,
+        outcome=Outcome.CANCELLED,
+        invited=2,
+        accepted=1,
+        declined=0,
+        present=None,
+    )
+
+
+def test_conventions_that_ended_last_year_do_not_end_next_year() -> None:
+    conventions = (
+        ConventionFact(VILLE, date(2023, 1, 1), date(2026, 12, 31)),
+        ConventionFact(METROPOLE, date(2024, 1, 1), date(2026, 6, 30)),
+        ConventionFact(REGION, date(2025, 1, 1), date(2028, 3, 31)),
+    )
+    figures = year_figures(Facts(ORGANISATIONS, (), conventions), 2027, NOW, PARIS)
+    assert figures.conventions.ending_next_year == 1
