@@ -156,6 +156,9 @@ _MEETING_COLUMNS = (
     col(Occurrence.sequence),
     col(Occurrence.changed_at),
     col(Occurrence.cancel_reason),
+    col(Occurrence.location),
+    col(Occurrence.video_url),
+    col(Occurrence.description),
 )
 
 

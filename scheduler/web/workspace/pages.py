@@ -19,6 +19,7 @@ from scheduler.core.messages import MessageState
 from scheduler.service import workspace
 from scheduler.service.signin import SignedIn
 from scheduler.store.workspace import MeetingFilter
+from scheduler.web.workspace.actions import DONE
 from scheduler.web.workspace.auth import Gate
 from scheduler.web.workspace.render import STYLESHEET, STYLESHEET_PATH, render
 
@@ -171,7 +172,10 @@ class Pages:
         )
         if view is None:
             return self._missing(who)
-        return self._page(who, "meeting.html", view=view, section="agenda")
+        done = request.query_params.get("fait", "")
+        return self._page(
+            who, "meeting.html", view=view, done=done if done in DONE else "", section="agenda"
+        )
 
     async def buyers(self, request: Request, who: SignedIn) -> Response:
         """The buyers, searchable and paged."""

@@ -122,6 +122,42 @@ def _day(value: date, locale: str) -> str:
     return format_day(value, locale)
 
 
+RULE = {
+    "weekend": ("un week-end", "a weekend"),
+    "non_working_day": ("un jour non travaillé", "a non-working day"),
+    "holiday": ("un jour férié", "a public holiday"),
+    "blackout": ("une période de fermeture", "a closed period"),
+    "day_capacity": (
+        "plus de rencontres ce jour-là que l'animateur ou l'animatrice n'en mène",
+        "more meetings that day than the facilitator runs",
+    ),
+    "week_capacity": (
+        "plus de rencontres cette semaine que l'animateur ou l'animatrice n'en mène",
+        "more meetings that week than the facilitator runs",
+    ),
+    "overlap": (
+        "une autre rencontre de l'animateur ou de l'animatrice à la même heure",
+        "another of the facilitator's meetings at the same time",
+    ),
+}
+ACTION = {
+    "move": ("déplacée", "moved"),
+    "forced_move": ("déplacée malgré les règles du calendrier", "moved despite the calendar rules"),
+    "cancel": ("annulée", "cancelled"),
+    "restore": ("rétablie", "restored"),
+    "edit": ("modifiée", "edited"),
+}
+FIELD = {
+    "start": ("début", "start"),
+    "status": ("statut", "status"),
+    "cancel_reason": ("motif", "reason"),
+    "theme": ("thème", "theme"),
+    "description": ("description", "description"),
+    "location": ("lieu", "place"),
+    "video_url": ("lien de visioconférence", "video link"),
+}
+
+
 class Words:
     """Labels and dates for one reader: `locale` "fr" or "en", times in the guichet's zone."""
 
@@ -187,6 +223,46 @@ class Words:
     def source(self, source: Source | str) -> str:
         """Who made a change: « par le planificateur »…"""
         return self._pick(SOURCE[Source(source)])
+
+    def rule(self, rule: str) -> str:
+        """A broken calendar rule: « un jour férié »…"""
+        pair = RULE.get(str(rule))
+        return self._pick(pair) if pair else str(rule)
+
+    def action(self, action: str) -> str:
+        """A journal entry's change: « déplacée »…"""
+        pair = ACTION.get(action)
+        return self._pick(pair) if pair else action
+
+    def field(self, name: str) -> str:
+        """A changed field's name: « thème »…"""
+        pair = FIELD.get(name)
+        return self._pick(pair) if pair else name
+
+    def actor(self, actor: str) -> str:
+        """Who made a change: a facilitator's or an admin's name, or the terminal."""
+        if actor == "cli":
+            return "la ligne de commande" if self._index == 0 else "the command line"
+        for facilitator in self.settings.facilitators:
+            if facilitator.email.lower() == actor.lower():
+                return facilitator.name
+        for admin in self.settings.admins:
+            if admin.email.lower() == actor.lower():
+                return admin.name
+        return actor
+
+    def value(self, name: str, text: str) -> str:
+        """A changed field's value as a reader reads it."""
+        if not text:
+            return "—"
+        if name == "start":
+            try:
+                return self.when(datetime.fromisoformat(text))
+            except ValueError:
+                return text
+        if name == "status" and text in OccurrenceStatus.__members__.values():
+            return self.status(text)
+        return text
 
     def unsubscribed_from(self, codes: str) -> list[str]:
         """The message kinds (or ritual kinds) a contact no longer receives, named."""
@@ -419,4 +495,65 @@ ENGLISH: dict[str, str] = {
     "le": "on",
     "Voir ces courriels dans la boîte d'envoi": "See these mails in the outbox",
     "rencontre fixée au": "meeting set for",
+    "Modifier la rencontre": "Change the meeting",
+    "Cette rencontre a été modifiée entre-temps par quelqu'un d'autre : rien n'a été "
+    "enregistré. Voici son état actuel ; refaites votre modification si elle est toujours "
+    "utile.": "Someone else changed this meeting in the meantime: nothing was saved. Here is "
+    "how it stands now; make your change again if it is still needed.",
+    "Déplacer": "Move",
+    "À cette date, la rencontre tomberait sur :": "On that date, the meeting would fall on:",
+    "Confirmez pour la déplacer quand même.": "Confirm to move it anyway.",
+    "Confirmez pour la rétablir quand même.": "Confirm to restore it anyway.",
+    "Nouvelle date": "New date",
+    "Heure de début": "Start time",
+    "Déplacer quand même": "Move anyway",
+    "Thème, description, lieu et visioconférence": "Theme, description, place and video call",
+    "Description": "Description",
+    "Lien de visioconférence": "Video link",
+    "Enregistrer": "Save",
+    "Annuler": "Cancel",
+    "Motif, dit aux personnes invitées": "Reason, told to the invitees",
+    "Annuler la rencontre": "Cancel the meeting",
+    "Rétablir à une nouvelle date": "Restore on a new date",
+    "Rétablir quand même": "Restore anyway",
+    "Rétablir": "Restore",
+    "La rencontre est déplacée : la mise à jour part aux personnes invitées.": (
+        "The meeting is moved: the update goes out to the invitees."
+    ),
+    "La rencontre est annulée : l'annulation part aux personnes invitées.": (
+        "The meeting is cancelled: the cancellation goes out to the invitees."
+    ),
+    "La rencontre est rétablie : la mise à jour part aux personnes invitées.": (
+        "The meeting is restored: the update goes out to the invitees."
+    ),
+    "La rencontre est modifiée : la mise à jour part aux personnes invitées.": (
+        "The meeting is changed: the update goes out to the invitees."
+    ),
+    "Déplacer, modifier ou annuler": "Move, edit or cancel",
+    "Journal des modifications": "Change log",
+    "Qui": "Who",
+    "Modification": "Change",
+    "Avant": "Before",
+    "Après": "After",
+    # form errors (actions.py)
+    "La nouvelle date est passée.": "The new date is in the past.",
+    "Indiquez une date (jour, mois, année).": "Give a date (day, month, year).",
+    "Indiquez une heure, par exemple 14:00.": "Give a time, for example 14:00.",
+    "Cette rencontre ne peut pas être déplacée : elle a déjà commencé, est annulée, ou "
+    "commence déjà à cette heure.": "This meeting cannot be moved: it has started, is "
+    "cancelled, or already starts at that time.",
+    "Seule une rencontre annulée peut être rétablie.": "Only a cancelled meeting can be restored.",
+    "Indiquez le motif : il est dit aux personnes invitées.": (
+        "Give the reason: it is told to the invitees."
+    ),
+    "Le motif tient en 400 caractères au plus.": "The reason is at most 400 characters long.",
+    "Cette rencontre a déjà commencé ou est déjà annulée.": (
+        "This meeting has started or is cancelled already."
+    ),
+    "Ce texte est trop long.": "This text is too long.",
+    "Une adresse qui commence par https://": "An address starting with https://",
+    "Rien n'a changé.": "Nothing changed.",
+    "Cette rencontre a déjà commencé ou est annulée : elle ne peut plus être modifiée.": (
+        "This meeting has started or is cancelled: it can no longer be changed."
+    ),
 }
