@@ -22,7 +22,7 @@ from scheduler.store import workspace as store
 from scheduler.store.db import read_session
 from scheduler.store.feed_tokens import SubscriberKind
 from scheduler.store.history import Step, steps_of
-from scheduler.store.models import Occurrence
+from scheduler.store.models import Occurrence, WalkIn
 from scheduler.store.workspace import (
     AnswerRow,
     BuyerLine,
@@ -275,6 +275,8 @@ class MeetingView:
     """The meeting's own place and video link, None when it keeps its ritual's."""
     own_video_url: str | None = None
     journal: tuple[journal.Entry, ...] = ()
+    walk_ins: tuple[WalkIn, ...] = ()
+    headcount: int | None = None
 
 
 def meeting(
@@ -296,9 +298,17 @@ def meeting(
         steps = tuple(steps_of(session, found.id))
         details = session.execute(
             select(
-                col(Occurrence.description), col(Occurrence.location), col(Occurrence.video_url)
+                col(Occurrence.description),
+                col(Occurrence.location),
+                col(Occurrence.video_url),
+                col(Occurrence.headcount),
             ).where(col(Occurrence.id) == found.id)
         ).one()
+        walkers = tuple(
+            session.execute(
+                select(WalkIn).where(col(WalkIn.occurrence_id) == found.id).order_by(col(WalkIn.id))
+            ).scalars()
+        )
         changes = tuple(journal.entries(session, occurrence_id=found.id))
     ritual = settings.rituals[found.kind]
     return MeetingView(
@@ -316,6 +326,8 @@ def meeting(
         own_place=details.location,
         own_video_url=details.video_url,
         journal=changes,
+        walk_ins=walkers,
+        headcount=details.headcount,
     )
 
 

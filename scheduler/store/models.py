@@ -120,6 +120,8 @@ class Occurrence(SQLModel, table=True):
     """This meeting's place; None: the ritual's."""
     video_url: str | None = Field(default=None, max_length=400)
     """This meeting's video link; None: the ritual's."""
+    headcount: int | None = Field(default=None)
+    """How many people came in all, when counted rather than named (a B2B meetup)."""
 
 
 class Invitation(SQLModel, table=True):
@@ -344,3 +346,16 @@ class JournalEntry(SQLModel, table=True):
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     before: str = Field(default="", max_length=2000)
     after: str = Field(default="", max_length=2000)
+
+
+class WalkIn(SQLModel, table=True):
+    """Someone who came to a held meeting without being invited."""
+
+    __tablename__ = "walk_in"
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
+    name: str = Field(max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    organisation: str = Field(default="", max_length=200)
+    recorded_at: datetime = Field(sa_column=utc_column())

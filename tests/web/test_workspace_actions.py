@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -25,6 +27,7 @@ from scheduler.service import signin
 from scheduler.service.feeds import buyer_feed, load_directory
 from scheduler.store.db import read_session
 from scheduler.store.models import JournalEntry, Message, Occurrence, Organisation
+from scheduler.store.year_facts import year_facts
 from scheduler.web import create_app
 from tests.web.workspace_world import CAMILLE, NADIA, NOW, NOW_TEXT, DemoWorld, demo_world
 from tests.web_server import serving
@@ -52,11 +55,13 @@ def base(world: DemoWorld) -> Iterator[str]:
             OPEN.pop().close()
 
 
-def browser_for(world: DemoWorld, base: str, address: str = CAMILLE) -> httpx.Client:
+def browser_for(
+    world: DemoWorld, base: str, address: str = CAMILLE, at: datetime = NOW
+) -> httpx.Client:
     """A browser signed in as `address` (closed at the end of the test)."""
     browser = httpx.Client(base_url=base, follow_redirects=False, timeout=20)
     OPEN.append(browser)
-    issued = signin.mint_link(world.settings, world.engine, address, NOW)
+    issued = signin.mint_link(world.settings, world.engine, address, at)
     path = issued.url.removeprefix(world.settings.feeds.base_url)
     page = browser.get(path)
     assert browser.post(path, data={"csrf": CSRF.findall(page.text)[0]}).status_code == 303
@@ -381,3 +386,78 @@ def test_the_clis_changes_are_in_the_journal_on_the_buyers_page(
         assert "la ligne de commande" in text
         assert "Grève des transports" in text
     assert RitualKind(meeting.kind)
+
+
+@dataclass
+class MovingClock:
+    now: datetime = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_attendance_with_two_walk_ins_and_a_headcount_feeds_the_report(
+    world: DemoWorld,
+) -> None:
+    meeting = invited_meeting(world)
+    assert meeting.id is not None
+    clock = MovingClock()
+    with serving(create_app(world.settings, world.engine, clock=clock)) as url:
+        camille = browser_for(world, url)
+        early = camille.get(f"/rencontres/{meeting.uid}/presences")
+        assert "Les présences se notent une fois la rencontre commencée." in shown(early)
+        csrf = CSRF.findall(early.text)[-1]
+        refused = camille.post(f"/rencontres/{meeting.uid}/presences", data={"csrf": csrf})
+        assert refused.status_code == 400
+        clock.now = meeting.end + timedelta(hours=1)
+        camille = browser_for(world, url, at=clock.now)
+        page = camille.get(f"/rencontres/{meeting.uid}/presences")
+        invitee = re.findall(r'name="present" value="(\d+)"', page.text)[0]
+        csrf = CSRF.findall(page.text)[-1]
+        walk_ins = {
+            "nom_0": "Jeanne Petit",
+            "organisation_0": "Mairie de Lisière",
+            "nom_1": "Karim Saïdi",
+            "courriel_1": "karim.saidi@example.org",
+        }
+        for bad, message in (
+            ({"courriel_2": "pas-une-adresse"}, "Indiquez le nom de la personne."),
+            ({"nom_2": "X", "courriel_2": "pas-une-adresse"}, "n'est pas valide"),
+            ({"effectif": "2"}, "L'effectif compte au moins les personnes cochées et ajoutées."),
+            ({"effectif": "douze"}, "Indiquez un nombre de personnes."),
+        ):
+            answer = camille.post(
+                f"/rencontres/{meeting.uid}/presences",
+                data={"csrf": csrf, "present": invitee, **walk_ins, **bad},
+            )
+            assert answer.status_code == 400, bad
+            assert message in shown(answer)
+            assert 'value="Jeanne Petit"' in answer.text  # what she typed is kept
+        assert reread(world, meeting.uid).status != OccurrenceStatus.HELD
+        forged = camille.post(
+            f"/rencontres/{meeting.uid}/presences",
+            data={"csrf": "x", "present": invitee, **walk_ins},
+        )
+        assert forged.status_code == 403
+
+        done = camille.post(
+            f"/rencontres/{meeting.uid}/presences",
+            data={"csrf": csrf, "present": invitee, **walk_ins, "effectif": "12"},
+        )
+        assert done.status_code == 303
+        text = shown(camille.get(done.headers["location"]))
+        assert "Les présences sont enregistrées" in text
+        assert "Jeanne Petit (Mairie de Lisière)" in text
+        assert "Karim Saïdi — karim.saidi@example.org" in text
+        assert "Effectif total : 12" in text
+        assert "présences notées" in text
+        for client in OPEN:
+            client.close()
+        OPEN.clear()
+    held = reread(world, meeting.uid)
+    assert held.status == OccurrenceStatus.HELD
+    assert held.headcount == 12
+    with read_session(world.engine) as session:
+        facts = year_facts(session, meeting.start - timedelta(days=1), meeting.end)
+    fact = next(f for f in facts.meetings if f.uid == meeting.uid)
+    assert fact.walk_ins == 11  # twelve people, one of them an invitee

@@ -146,6 +146,7 @@ ACTION = {
     "cancel": ("annulée", "cancelled"),
     "restore": ("rétablie", "restored"),
     "edit": ("modifiée", "edited"),
+    "attendance": ("présences notées", "attendance recorded"),
 }
 FIELD = {
     "start": ("début", "start"),
@@ -155,6 +156,9 @@ FIELD = {
     "description": ("description", "description"),
     "location": ("lieu", "place"),
     "video_url": ("lien de visioconférence", "video link"),
+    "present": ("invités présents", "invitees present"),
+    "walk_ins": ("venus sans invitation", "walk-ins"),
+    "headcount": ("effectif total", "headcount"),
 }
 
 
@@ -556,4 +560,35 @@ ENGLISH: dict[str, str] = {
     "Cette rencontre a déjà commencé ou est annulée : elle ne peut plus être modifiée.": (
         "This meeting has started or is cancelled: it can no longer be changed."
     ),
+    "Présences": "Attendance",
+    "Cette rencontre est annulée : il n'y a pas de présences à noter.": (
+        "This meeting is cancelled: there is no attendance to record."
+    ),
+    "Les présences se notent une fois la rencontre commencée.": (
+        "Attendance is recorded once the meeting has begun."
+    ),
+    "Personnes invitées présentes": "Invitees present",
+    "Personne n'était invité.": "Nobody was invited.",
+    "Venues sans invitation": "Came without an invitation",
+    "Adresse électronique (facultative)": "E-mail address (optional)",
+    "Pour ajouter plus de personnes, enregistrez : de nouvelles lignes vides apparaissent.": (
+        "To add more people, save: new empty rows appear."
+    ),
+    "Effectif total, si les personnes ont été comptées (facultatif)": (
+        "Total headcount, if people were counted (optional)"
+    ),
+    "Enregistrer les présences": "Save attendance",
+    "Les présences sont enregistrées : la rencontre est tenue.": (
+        "Attendance is saved: the meeting is held."
+    ),
+    "Noter les présences": "Record attendance",
+    "Effectif total": "Total headcount",
+    "Indiquez le nom de la personne.": "Give the person's name.",
+    "Cette adresse électronique n'est pas valide.": "This e-mail address is not valid.",
+    "Indiquez un nombre de personnes.": "Give a number of people.",
+    "L'effectif compte au moins les personnes cochées et ajoutées.": (
+        "The headcount includes at least the people ticked and added."
+    ),
+    "Les présences se notent une fois la rencontre commencée, et pas pour une rencontre "
+    "annulée.": "Attendance is recorded once the meeting has begun, and not for a cancelled one.",
 }
