@@ -12,22 +12,23 @@ row is written in the same transaction as the change.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from scheduler.config import Settings
 from scheduler.core.calendar_rules import WorkingCalendar, local_datetime
 from scheduler.core.kinds import OccurrenceStatus, RitualKind
 from scheduler.core.placement import Booked, BrokenRule, broken_rules
-from scheduler.core.values import Capacity
+from scheduler.core.values import Capacity, occurrence_uid
 from scheduler.errors import ConflictError, InputError, NotFoundError, PlacementError
 from scheduler.store import history, journal
 from scheduler.store.db import read_session, session_scope
-from scheduler.store.models import Occurrence
+from scheduler.store.models import Contact, Invitation, Occurrence, Organisation, Ritual
 
 OnChange = Callable[[Session, Occurrence], None]
 """Called inside the transaction with the changed occurrence (e.g. to enqueue its messages)."""
@@ -211,6 +212,133 @@ def edit_occurrence(
             after={name: after[name] for name in changed},
         )
         return _record(session, occurrence, occurrence.start, now, in_transaction)
+
+
+ONE_OFF = "oneoff:"
+"""The key prefix of a meeting added by hand: the planner neither moves nor cancels it, and its
+invitees are those chosen, not the ritual's audience."""
+
+
+@dataclass(frozen=True)
+class NewMeeting:
+    """A one-off meeting: a ritual kind, when, for whom, and whom to invite (addresses of
+    contacts in the directory)."""
+
+    kind: RitualKind
+    start: datetime
+    minutes: int
+    facilitator_id: str
+    details: Details
+    buyer_slug: str | None = None
+    invitees: tuple[str, ...] = ()
+
+
+def create_occurrence(
+    settings: Settings,
+    engine: Engine,
+    meeting: NewMeeting,
+    now: datetime,
+    *,
+    in_transaction: OnChange | None = None,
+    actor: str = journal.CLI,
+) -> OccurrenceChange:
+    """Add a one-off meeting (a new UID, SEQUENCE 0) with its invitations; InputError when it
+    starts in the past, lasts no time, names an unknown facilitator, buyer or address; its
+    invitation mails are queued like any meeting's."""
+    problems = []
+    if meeting.start.tzinfo is None:
+        problems.append("start: needs a time zone")
+    elif meeting.start <= now:
+        problems.append("start: in the past")
+    if not 5 <= meeting.minutes <= 24 * 60:
+        problems.append("minutes: between 5 and 1440")
+    if settings.facilitator(meeting.facilitator_id) is None:
+        problems.append(f"facilitator: unknown {meeting.facilitator_id!r}")
+    if problems:
+        raise InputError("meeting not added: " + "; ".join(problems), problems)
+    with session_scope(engine) as session:
+        organisation_id = None
+        if meeting.buyer_slug:
+            organisation_id = session.exec(
+                select(Organisation.id).where(col(Organisation.slug) == meeting.buyer_slug)
+            ).first()
+            if organisation_id is None:
+                raise InputError(f"no organisation {meeting.buyer_slug!r}", ["buyer"])
+        wanted = [email.strip().lower() for email in meeting.invitees if email.strip()]
+        contacts = {
+            contact.email.lower(): contact
+            for contact in session.exec(
+                select(Contact).where(func.lower(col(Contact.email)).in_(wanted))
+            )
+        }
+        unknown = [email for email in wanted if email not in contacts]
+        if unknown:
+            raise InputError(
+                "not in the directory: " + ", ".join(unknown),
+                [f"invitees: {email}" for email in unknown],
+            )
+        ritual_key = f"{ONE_OFF}{meeting.kind.value}:{meeting.buyer_slug or 'territory'}"
+        ritual = session.exec(select(Ritual).where(col(Ritual.key) == ritual_key)).first()
+        if ritual is None:
+            ritual = Ritual(
+                key=ritual_key,
+                kind=meeting.kind.value,
+                organisation_id=organisation_id,
+                enabled=False,
+            )
+            session.add(ritual)
+            session.flush()
+        assert ritual.id is not None
+        key = f"{ONE_OFF}{uuid.uuid4()}"
+        occurrence = Occurrence(
+            ritual_id=ritual.id,
+            key=key,
+            uid=occurrence_uid(key, settings.organisation.uid_domain),
+            kind=meeting.kind.value,
+            organisation_id=organisation_id,
+            facilitator_id=meeting.facilitator_id,
+            theme=meeting.details.theme,
+            description=meeting.details.description,
+            location=meeting.details.location,
+            video_url=meeting.details.video_url,
+            start=meeting.start,
+            end=meeting.start + timedelta(minutes=meeting.minutes),
+            status=OccurrenceStatus.PLANNED,
+            sequence=0,
+            changed_at=now,
+        )
+        session.add(occurrence)
+        session.flush()
+        assert occurrence.id is not None
+        for email in dict.fromkeys(wanted):
+            contact_id = contacts[email].id
+            assert contact_id is not None
+            session.add(Invitation(occurrence_id=occurrence.id, contact_id=contact_id))
+        history.record(session, occurrence, now, history.Source.HAND)
+        journal.write(
+            session,
+            now,
+            actor,
+            "create",
+            occurrence=occurrence,
+            after={
+                "start": _instant(occurrence.start),
+                "theme": occurrence.theme,
+                "invitees": ", ".join(dict.fromkeys(wanted)),
+            },
+        )
+        session.flush()
+        if in_transaction is not None:
+            in_transaction(session, occurrence)
+        return OccurrenceChange(
+            uid=occurrence.uid,
+            kind=meeting.kind,
+            status=OccurrenceStatus(occurrence.status),
+            sequence=occurrence.sequence,
+            start=occurrence.start,
+            end=occurrence.end,
+            previous_start=occurrence.start,
+        )
 
 
 def _instant(moment: datetime) -> str:

@@ -5,6 +5,8 @@ docs/screenshots/."""
 
 from __future__ import annotations
 
+import email
+import email.message
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,17 +14,20 @@ from pathlib import Path
 
 import pytest
 
+from scheduler.cli import main
 from scheduler.core.kinds import OccurrenceStatus
 from scheduler.service import signin
 from scheduler.web import create_app
+from tests.conftest import IcsCheck
 from tests.web.test_workspace_actions import invited_meeting, reread
 from tests.web.test_workspace_browser import browser, follow, screenshot, text_of
-from tests.web.workspace_world import CAMILLE, NOW, DemoWorld, demo_world
+from tests.web.workspace_world import CAMILLE, NOW, NOW_TEXT, DemoWorld, demo_world
 from tests.web_server import serving
 
 __all__ = ["browser"]  # the fixture, shared with the walk through the pages
 
 BY = "css selector"
+INVITEE = "helene.marchetti@ville-lisiere.example"
 
 
 @dataclass
@@ -54,6 +59,12 @@ def sign_in(driver: object, site: Site) -> None:
     issued = signin.mint_link(site.world.settings, site.world.engine, CAMILLE, site.clock())
     driver.get(issued.url.replace(site.world.settings.feeds.base_url, site.base))  # type: ignore[attr-defined]
     follow(driver, BY, "main form button")
+
+
+def Select(element: object) -> object:
+    from selenium.webdriver.support.ui import Select as Chosen
+
+    return Chosen(element)
 
 
 def set_value(driver: object, selector: str, value: str) -> None:
@@ -130,3 +141,74 @@ def test_attendance_with_two_walk_ins(browser: object, site: Site) -> None:
     assert "tenue" in page
     screenshot(driver, "rencontre-tenue")
     assert reread(site.world, meeting.uid).status == OccurrenceStatus.HELD
+
+
+def calendar_of(path: Path) -> tuple[email.message.Message, bytes]:
+    """A mail and its text/calendar part (b"" when it has none)."""
+    message = email.message_from_bytes(path.read_bytes())
+    for part in message.walk():
+        if part.get_content_type() == "text/calendar":
+            payload = part.get_payload(decode=True)
+            assert isinstance(payload, bytes)
+            return message, payload
+    return message, b""
+
+
+def test_a_one_off_meeting_is_created_its_invitation_mailed_and_its_event_in_the_feed(
+    browser: object, site: Site, ics_check: IcsCheck, tmp_path: Path
+) -> None:
+    driver = browser
+    world = site.world
+    sign_in(driver, site)
+    driver.get(site.base + "/agenda")  # type: ignore[attr-defined]
+    follow(driver, "link text", "Nouvelle rencontre")
+    Select(driver.find_element(BY, "#type")).select_by_value("after_work")  # type: ignore[attr-defined]
+    driver.find_element(BY, "#theme").send_keys("Les achats de fournitures")  # type: ignore[attr-defined]
+    set_value(driver, "#date", "2027-03-25")
+    set_value(driver, "#heure", "18:00")
+    set_value(driver, "#duree", "120")
+    driver.find_element(BY, "#lieu").send_keys("Tiers-lieu La Fabrique")  # type: ignore[attr-defined]
+    driver.find_element(BY, "#invites").send_keys(INVITEE + "\ninconnu@example.org")  # type: ignore[attr-defined]
+    follow(driver, BY, "form[action='/rencontres/nouvelle'] button")
+    refused = text_of(driver)
+    assert "Ces adresses ne sont pas dans l'annuaire :" in refused
+    assert "inconnu@example.org" in refused
+    screenshot(driver, "nouvelle-rencontre-refusee")
+    field = driver.find_element(BY, "#invites")  # type: ignore[attr-defined]
+    field.clear()
+    field.send_keys(INVITEE)
+    screenshot(driver, "nouvelle-rencontre")
+    follow(driver, BY, "form[action='/rencontres/nouvelle'] button")
+    page = text_of(driver)
+    assert "La rencontre est ajoutée" in page
+    assert "jeudi 25 mars 2027 à 18 h 00 – 20 h 00" in page
+    assert "Tiers-lieu La Fabrique" in page
+    uid = driver.current_url.split("/rencontres/")[1].split("?")[0]  # type: ignore[attr-defined]
+    screenshot(driver, "rencontre-ajoutee")
+
+    config = str(world.folder / "config.toml")
+    before = set(world.outbox.glob("*.eml"))
+    assert main(["outbox", "send", "--config", config, "--now", NOW_TEXT]) == 0
+    invitations = [
+        (message, payload)
+        for message, payload in map(calendar_of, set(world.outbox.glob("*.eml")) - before)
+        if uid.encode() in payload
+    ]
+    assert len(invitations) == 1, "one invitation, to the one invitee"
+    message, payload = invitations[0]
+    assert INVITEE in message["To"]
+    invitation = tmp_path / "invitation.ics"
+    invitation.write_bytes(payload)
+    assert b"METHOD:REQUEST" in payload
+    assert b"Tiers-lieu La Fabrique" in payload.replace(b"\r\n ", b"")
+
+    feeds = list((world.folder / world.settings.feeds.dir).rglob("*.ics"))
+    public = [p for p in feeds if uid in p.read_text("utf-8")]
+    assert public, "the territory meeting is in the public feed"
+    ics_check(invitation, *public)
+
+    # the planner leaves it alone
+    assert main(["run", "--once", "--no-web", "--config", config, "--now", NOW_TEXT]) == 0
+    kept = reread(world, uid)
+    assert kept.status != OccurrenceStatus.CANCELLED
+    assert kept.theme == "Les achats de fournitures"

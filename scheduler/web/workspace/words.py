@@ -147,6 +147,7 @@ ACTION = {
     "restore": ("rétablie", "restored"),
     "edit": ("modifiée", "edited"),
     "attendance": ("présences notées", "attendance recorded"),
+    "create": ("ajoutée", "added"),
 }
 FIELD = {
     "start": ("début", "start"),
@@ -159,6 +160,7 @@ FIELD = {
     "present": ("invités présents", "invitees present"),
     "walk_ins": ("venus sans invitation", "walk-ins"),
     "headcount": ("effectif total", "headcount"),
+    "invitees": ("personnes invitées", "invitees"),
 }
 
 
@@ -591,4 +593,27 @@ ENGLISH: dict[str, str] = {
     ),
     "Les présences se notent une fois la rencontre commencée, et pas pour une rencontre "
     "annulée.": "Attendance is recorded once the meeting has begun, and not for a cancelled one.",
+    "Nouvelle rencontre": "New meeting",
+    "Une rencontre ponctuelle : le planificateur n'y touche pas ; les personnes invitées "
+    "reçoivent l'invitation, les rappels et les mises à jour comme pour toute rencontre.": (
+        "A one-off meeting: the planner leaves it alone; the invitees get the invitation, "
+        "reminders and updates as for any meeting."
+    ),
+    "Titre ou thème": "Title or theme",
+    "Durée en minutes": "Length in minutes",
+    "Acheteur (identifiant, vide pour le territoire)": "Buyer (its id; empty for the territory)",
+    "Personnes invitées : leurs adresses électroniques, une par ligne": (
+        "Invitees: their e-mail addresses, one per line"
+    ),
+    "Ajouter la rencontre": "Add the meeting",
+    "La rencontre est ajoutée : les invitations partent avec le prochain envoi.": (
+        "The meeting is added: the invitations go out with the next dispatch."
+    ),
+    "Choisissez le type de rencontre.": "Choose the kind of meeting.",
+    "La date est passée.": "The date is in the past.",
+    "Indiquez une durée en minutes, de 5 à 1 440.": "Give a length in minutes, from 5 to 1,440.",
+    "Choisissez l'animateur ou l'animatrice.": "Choose the facilitator.",
+    "500 personnes au plus.": "500 people at most.",
+    "Ces adresses ne sont pas dans l'annuaire :": "These addresses are not in the directory:",
+    "La rencontre n'a pas pu être ajoutée.": "The meeting could not be added.",
 }
