@@ -4,17 +4,18 @@ gets its no-break space, and no code reaches a reader."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from scheduler.config import Settings
+from scheduler.config import Settings, load_settings
 from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind
 from scheduler.core.messages import MessageKind, MessageState
 from scheduler.web.workspace.render import TEMPLATES, render
 from scheduler.web.workspace.words import ENGLISH, Words
 
 LITERAL = re.compile(r"""_\("((?:[^"\\]|\\.)*)"\)""")
-SETTINGS = Settings()
+SETTINGS: Settings = load_settings(Path(__file__).resolve().parents[2] / "config.toml")
 
 
 def template_texts() -> set[str]:
