@@ -461,3 +461,38 @@ def test_attendance_with_two_walk_ins_and_a_headcount_feeds_the_report(
         facts = year_facts(session, meeting.start - timedelta(days=1), meeting.end)
     fact = next(f for f in facts.meetings if f.uid == meeting.uid)
     assert fact.walk_ins == 11  # twelve people, one of them an invitee
+
+
+def test_a_failed_mail_is_seen_then_retried_one_or_all(world: DemoWorld, base: str) -> None:
+    with read_session(world.engine) as session:
+        failed = session.execute(
+            select(Message).where(col(Message.state) == MessageState.FAILED)
+        ).scalar_one()
+    camille = browser_for(world, base)
+    outbox = camille.get("/courriels?etat=failed")
+    assert "Réessayer tous les courriels en échec" in shown(outbox)
+    csrf = CSRF.findall(outbox.text)[-1]
+    seen = camille.get(f"/courriels/{failed.id}")
+    assert seen.status_code == 200
+    text = shown(seen)
+    assert failed.recipient in text
+    assert "text/calendar" in text
+    assert camille.get("/courriels/999999").status_code == 404
+
+    assert camille.post("/courriels/reessayer", data={"id": str(failed.id)}).status_code == 403
+    assert (
+        camille.post("/courriels/reessayer", data={"csrf": csrf, "id": "999999"}).status_code == 404
+    )
+    with read_session(world.engine) as session:
+        assert session.get(Message, failed.id).state == MessageState.FAILED  # type: ignore[union-attr]
+    done = camille.post("/courriels/reessayer", data={"csrf": csrf, "id": str(failed.id)})
+    assert done.status_code == 303
+    assert "Courriels remis dans la file d'envoi : 1." in shown(
+        camille.get(done.headers["location"])
+    )
+    with read_session(world.engine) as session:
+        again = session.get(Message, failed.id)
+        assert again is not None
+        assert (again.state, again.attempts) == (MessageState.PENDING, 0)
+    everything = camille.post("/courriels/reessayer", data={"csrf": csrf, "tous": "1"})
+    assert everything.status_code == 303

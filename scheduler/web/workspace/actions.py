@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from functools import partial, wraps
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,6 +32,7 @@ from scheduler.service import workspace
 from scheduler.service.attendance import MAX_HEADCOUNT, Walker, attendance_of, record_presence
 from scheduler.service.enqueue import on_occurrence_change
 from scheduler.service.feeds import export_feeds
+from scheduler.service.mailing import preview_message
 from scheduler.service.occurrences import (
     DETAIL_LIMITS,
     Details,
@@ -40,6 +43,7 @@ from scheduler.service.occurrences import (
     move_occurrence,
     restore_occurrence,
 )
+from scheduler.service.outbox import retry_messages
 from scheduler.service.signin import SignedIn
 from scheduler.web.workspace.auth import Gate
 from scheduler.web.workspace.render import HEADERS, render
@@ -81,6 +85,8 @@ class Actions:
             Route("/rencontres/nouvelle", self._guarded(self.new_form), methods=["GET"]),
             Route("/rencontres/nouvelle", self._guarded(self.create), methods=["POST"]),
             Route("/rencontres/{uid}/modifier", self._guarded(self.form), methods=["GET"]),
+            Route("/courriels/reessayer", self._guarded(self.retry), methods=["POST"]),
+            Route("/courriels/{message_id:int}", self._guarded(self.mail), methods=["GET"]),
             Route("/rencontres/{uid}/presences", self._guarded(self.sheet), methods=["GET"]),
             Route("/rencontres/{uid}/presences", self._guarded(self.attendance), methods=["POST"]),
         ]
@@ -468,6 +474,74 @@ class Actions:
         await run_in_threadpool(export_feeds, self.settings, self.engine, self.gate.clock())
         return RedirectResponse(
             f"/rencontres/{change.uid}?fait=ajoutee", status_code=303, headers=HEADERS
+        )
+
+    # --- the outbox ------------------------------------------------------------------------------
+
+    async def retry(self, request: Request, who: SignedIn) -> Response:
+        """Put one failed mail (`id`), or every failed one (`tous`), back in the queue."""
+        fields = await self.gate.checked_form(request, who)
+        if fields is None:
+            return self.gate.forbidden(who.person.locale)
+        one = field(fields, "id", 12)
+        everything = field(fields, "tous") == "1"
+        if not everything and not one.isdigit():
+            return self.gate.forbidden(who.person.locale)
+        try:
+            count = await run_in_threadpool(
+                partial(
+                    retry_messages,
+                    self.engine,
+                    self.gate.clock(),
+                    ids=[] if everything else [int(one)],
+                    failed=everything,
+                )
+            )
+        except NotFoundError:
+            return render(
+                self.settings, "error.html", locale=who.person.locale, status=404, page="missing"
+            )
+        return RedirectResponse(
+            f"/courriels?fait=reessaye&nombre={count}", status_code=303, headers=HEADERS
+        )
+
+    async def mail(self, request: Request, who: SignedIn) -> Response:
+        """One mail as it goes out: its headers and its text (the CLI's preview)."""
+        message_id = request.path_params["message_id"]
+        try:
+            message = await run_in_threadpool(
+                preview_message, self.settings, self.engine, message_id, self.gate.clock()
+            )
+        except NotFoundError:
+            return render(
+                self.settings, "error.html", locale=who.person.locale, status=404, page="missing"
+            )
+        except InputError:
+            message = None
+        headers: list[tuple[str, str]] = []
+        text = ""
+        parts: list[str] = []
+        if message is not None:
+            parsed = message_from_bytes(message.as_bytes(), policy=policy.default)
+            assert isinstance(parsed, EmailMessage)
+            headers = [
+                (name, str(parsed[name]))
+                for name in ("From", "To", "Reply-To", "Subject", "Date")
+                if parsed[name] is not None
+            ]
+            body = parsed.get_body(("plain",))
+            text = body.get_content() if body is not None else ""
+            parts = [part.get_content_type() for part in parsed.walk()]
+        return render(
+            self.settings,
+            "mail.html",
+            locale=who.person.locale,
+            who=who,
+            message_id=message_id,
+            lines=headers,
+            text=text,
+            parts=parts,
+            section="outbox",
         )
 
     # --- attendance ---------------------------------------------------------------------------

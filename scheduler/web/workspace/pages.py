@@ -289,6 +289,7 @@ class Pages:
             who,
             "outbox.html",
             view=view,
+            retried=_int(query.get("nombre"), 0) if query.get("fait") == "reessaye" else None,
             params=params,
             states=list(MessageState),
             section="outbox",

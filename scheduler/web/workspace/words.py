@@ -616,4 +616,17 @@ ENGLISH: dict[str, str] = {
     "500 personnes au plus.": "500 people at most.",
     "Ces adresses ne sont pas dans l'annuaire :": "These addresses are not in the directory:",
     "La rencontre n'a pas pu être ajoutée.": "The meeting could not be added.",
+    "Courriels remis dans la file d'envoi": "Mails put back in the queue",
+    "Réessayer tous les courriels en échec": "Retry every failed mail",
+    "Voir le courriel": "See the mail",
+    "Réessayer": "Retry",
+    "Le courriel": "The mail",
+    "Retour à la boîte d'envoi": "Back to the outbox",
+    "Tel qu'il part, composé à l'instant avec les données actuelles.": (
+        "As it goes out, composed just now from the present data."
+    ),
+    "Parties": "Parts",
+    "Ce courriel ne partirait plus aujourd'hui (rencontre passée ou annulée, destinataire "
+    "désinscrit) : il n'y a rien à montrer.": "This mail would no longer go out today (a past "
+    "or cancelled meeting, an unsubscribed recipient): there is nothing to show.",
 }
