@@ -496,3 +496,33 @@ def test_a_failed_mail_is_seen_then_retried_one_or_all(world: DemoWorld, base: s
         assert (again.state, again.attempts) == (MessageState.PENDING, 0)
     everything = camille.post("/courriels/reessayer", data={"csrf": csrf, "tous": "1"})
     assert everything.status_code == 303
+
+
+def test_a_buyers_feed_link_is_shown_once_opens_then_is_revoked(
+    world: DemoWorld, base: str
+) -> None:
+    slug = "ville-de-lisiere"
+    camille = browser_for(world, base)
+    page = camille.get(f"/acheteurs/{slug}")
+    assert "Créer le lien du flux" in shown(page)
+    csrf = CSRF.findall(page.text)[-1]
+    assert camille.post(f"/acheteurs/{slug}/flux", data={"action": "creer"}).status_code == 403
+    assert (
+        camille.post("/acheteurs/nulle-part/flux", data={"csrf": csrf, "action": "creer"})
+    ).status_code == 404
+    minted = camille.post(f"/acheteurs/{slug}/flux", data={"csrf": csrf, "action": "creer"})
+    assert minted.status_code == 200
+    assert minted.headers["cache-control"].startswith("no-store")
+    link = re.search(r"<code>(http[^<]+)</code>", minted.text)
+    assert link
+    path = link[1].removeprefix(world.settings.feeds.base_url)
+    with httpx.Client(base_url=base, timeout=20) as calendar:
+        assert calendar.get(path).status_code == 200
+        again = shown(camille.get(f"/acheteurs/{slug}"))
+        assert path not in again  # shown once
+        assert "lien du flux créé" in again
+        assert "Révoquer le lien du flux" in again
+        revoked = camille.post(f"/acheteurs/{slug}/flux", data={"csrf": csrf, "action": "revoquer"})
+        assert revoked.status_code == 303
+        assert "Le lien du flux est révoqué" in shown(camille.get(revoked.headers["location"]))
+        assert calendar.get(path).status_code == 404

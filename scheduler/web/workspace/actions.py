@@ -31,7 +31,7 @@ from scheduler.errors import ConflictError, InputError, NotFoundError, Placement
 from scheduler.service import workspace
 from scheduler.service.attendance import MAX_HEADCOUNT, Walker, attendance_of, record_presence
 from scheduler.service.enqueue import on_occurrence_change
-from scheduler.service.feeds import export_feeds
+from scheduler.service.feeds import export_feeds, revoke, rotate
 from scheduler.service.mailing import preview_message
 from scheduler.service.occurrences import (
     DETAIL_LIMITS,
@@ -86,6 +86,7 @@ class Actions:
             Route("/rencontres/nouvelle", self._guarded(self.create), methods=["POST"]),
             Route("/rencontres/{uid}/modifier", self._guarded(self.form), methods=["GET"]),
             Route("/courriels/reessayer", self._guarded(self.retry), methods=["POST"]),
+            Route("/acheteurs/{slug}/flux", self._guarded(self.feed), methods=["POST"]),
             Route("/courriels/{message_id:int}", self._guarded(self.mail), methods=["GET"]),
             Route("/rencontres/{uid}/presences", self._guarded(self.sheet), methods=["GET"]),
             Route("/rencontres/{uid}/presences", self._guarded(self.attendance), methods=["POST"]),
@@ -474,6 +475,55 @@ class Actions:
         await run_in_threadpool(export_feeds, self.settings, self.engine, self.gate.clock())
         return RedirectResponse(
             f"/rencontres/{change.uid}?fait=ajoutee", status_code=303, headers=HEADERS
+        )
+
+    # --- a buyer's feed link ---------------------------------------------------------------------
+
+    async def feed(self, request: Request, who: SignedIn) -> Response:
+        """Mint (or rotate) a buyer's feed link and show it this once; or revoke it."""
+        fields = await self.gate.checked_form(request, who)
+        if fields is None:
+            return self.gate.forbidden(who.person.locale)
+        slug = request.path_params["slug"]
+        action = field(fields, "action", 20)
+        now = self.gate.clock()
+        try:
+            if action == "revoquer":
+                await run_in_threadpool(
+                    partial(
+                        revoke,
+                        self.settings,
+                        self.engine,
+                        f"buyer:{slug}",
+                        now,
+                        actor=who.person.email,
+                    )
+                )
+                return RedirectResponse(
+                    f"/acheteurs/{slug}?fait=flux-revoque", status_code=303, headers=HEADERS
+                )
+            if action != "creer":
+                return self.gate.forbidden(who.person.locale)
+            issued = await run_in_threadpool(
+                partial(
+                    rotate, self.settings, self.engine, f"buyer:{slug}", now, actor=who.person.email
+                )
+            )
+        except NotFoundError:
+            return render(
+                self.settings, "error.html", locale=who.person.locale, status=404, page="missing"
+            )
+        link = issued.links[0]
+        return render(
+            self.settings,
+            "feed_link.html",
+            locale=who.person.locale,
+            who=who,
+            slug=slug,
+            http=link.http,
+            webcal=link.webcal,
+            unpublished=issued.unpublished is not None,
+            section="buyers",
         )
 
     # --- the outbox ------------------------------------------------------------------------------

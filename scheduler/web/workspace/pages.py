@@ -208,6 +208,7 @@ class Pages:
             who,
             "organisation.html",
             view=view,
+            done=request.query_params.get("fait", ""),
             section="buyers" if is_buyer else "organisations",
         )
 

@@ -148,6 +148,8 @@ ACTION = {
     "edit": ("modifiée", "edited"),
     "attendance": ("présences notées", "attendance recorded"),
     "create": ("ajoutée", "added"),
+    "feed_rotate": ("lien du flux créé", "feed link minted"),
+    "feed_revoke": ("lien du flux révoqué", "feed link revoked"),
 }
 FIELD = {
     "start": ("début", "start"),
@@ -629,4 +631,20 @@ ENGLISH: dict[str, str] = {
     "Ce courriel ne partirait plus aujourd'hui (rencontre passée ou annulée, destinataire "
     "désinscrit) : il n'y a rien à montrer.": "This mail would no longer go out today (a past "
     "or cancelled meeting, an unsubscribed recipient): there is nothing to show.",
+    "Le lien du flux est révoqué : il ne s'ouvre plus.": (
+        "The feed link is revoked: it no longer opens."
+    ),
+    "Renouveler le lien du flux (l'ancien ne s'ouvrira plus)": (
+        "Renew the feed link (the old one will no longer open)"
+    ),
+    "Créer le lien du flux": "Create the feed link",
+    "Révoquer le lien du flux": "Revoke the feed link",
+    "Copiez ce lien maintenant : il n'est montré qu'une fois. Un lien précédent ne s'ouvre "
+    "plus.": "Copy this link now: it is shown only once. A previous link no longer opens.",
+    "Adresse à ajouter dans un agenda": "Address to add to a calendar",
+    "Pour s'abonner d'un clic": "To subscribe in one click",
+    "Les flux n'ont pas pu être écrits : le lien s'ouvrira après le prochain export.": (
+        "The feeds could not be written: the link will open after the next export."
+    ),
+    "Retour à la page de l'acheteur": "Back to the buyer's page",
 }
