@@ -21,12 +21,19 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from scheduler.cli import main
-from scheduler.core.kinds import OccurrenceStatus, RitualKind
+from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind
 from scheduler.core.messages import MessageKind, MessageState
 from scheduler.service import signin
 from scheduler.service.feeds import buyer_feed, load_directory
 from scheduler.store.db import read_session
-from scheduler.store.models import JournalEntry, Message, Occurrence, Organisation
+from scheduler.store.models import (
+    Contact,
+    Invitation,
+    JournalEntry,
+    Message,
+    Occurrence,
+    Organisation,
+)
 from scheduler.store.year_facts import year_facts
 from scheduler.web import create_app
 from tests.web.workspace_world import CAMILLE, NADIA, NOW, NOW_TEXT, DemoWorld, demo_world
@@ -526,3 +533,81 @@ def test_a_buyers_feed_link_is_shown_once_opens_then_is_revoked(
         assert revoked.status_code == 303
         assert "Le lien du flux est révoqué" in shown(camille.get(revoked.headers["location"]))
         assert calendar.get(path).status_code == 404
+
+
+def test_one_more_invitee_gets_the_only_new_invitation_and_an_answer_is_recorded_on_behalf(
+    world: DemoWorld, base: str
+) -> None:
+    meeting = invited_meeting(world)
+    assert meeting.id is not None
+    camille = browser_for(world, base)
+    page = camille.get(f"/rencontres/{meeting.uid}")
+    csrf = CSRF.findall(page.text)[-1]
+    with read_session(world.engine) as session:
+        invited = set(
+            session.execute(
+                select(col(Invitation.contact_id)).where(
+                    col(Invitation.occurrence_id) == meeting.id
+                )
+            ).scalars()
+        )
+        newcomer = (
+            session.execute(
+                select(Contact).where(col(Contact.id).not_in(invited)).order_by(col(Contact.id))
+            )
+            .scalars()
+            .first()
+        )
+        assert newcomer is not None
+        messages_before = session.execute(select(func.count()).select_from(Message)).scalar_one()
+
+    unknown = camille.post(
+        f"/rencontres/{meeting.uid}/inviter", data={"csrf": csrf, "email": "x@example.org"}
+    )
+    assert unknown.status_code == 400
+    assert "Cette adresse n'est pas dans l'annuaire." in shown(unknown)
+    assert (
+        camille.post(
+            f"/rencontres/{meeting.uid}/inviter", data={"email": newcomer.email}
+        ).status_code
+        == 403
+    )
+    done = camille.post(
+        f"/rencontres/{meeting.uid}/inviter", data={"csrf": csrf, "email": newcomer.email}
+    )
+    assert done.status_code == 303
+    again = camille.post(
+        f"/rencontres/{meeting.uid}/inviter", data={"csrf": csrf, "email": newcomer.email}
+    )
+    assert "Cette personne est déjà invitée." in shown(again)
+    with read_session(world.engine) as session:
+        new = list(
+            session.execute(
+                select(Message).order_by(col(Message.id)).offset(messages_before)
+            ).scalars()
+        )
+    assert {m.recipient for m in new} == {newcomer.email}  # nobody else is written to again
+    assert [m.kind for m in new if m.kind == MessageKind.INVITE] == [MessageKind.INVITE]
+
+    declined = camille.post(
+        f"/rencontres/{meeting.uid}/reponse",
+        data={"csrf": csrf, "contact": str(newcomer.id), "reponse": "DECLINED"},
+    )
+    assert declined.status_code == 303
+    text = shown(camille.get(declined.headers["location"]))
+    assert "La réponse est notée, de sa part." in text
+    assert "l'équipe du guichet, de sa part" in text
+    assert "réponse notée de sa part" in text
+    with read_session(world.engine) as session:
+        invitation = session.execute(
+            select(Invitation).where(
+                col(Invitation.occurrence_id) == meeting.id,
+                col(Invitation.contact_id) == newcomer.id,
+            )
+        ).scalar_one()
+        assert (invitation.partstat, invitation.answer_source) == (PartStat.DECLINED, "facilitator")
+    bad = camille.post(
+        f"/rencontres/{meeting.uid}/reponse",
+        data={"csrf": csrf, "contact": str(newcomer.id), "reponse": "NEEDS-ACTION"},
+    )
+    assert bad.status_code == 403

@@ -25,13 +25,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from scheduler.core.kinds import OccurrenceStatus, RitualKind
+from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind
 from scheduler.core.placement import BrokenRule
 from scheduler.errors import ConflictError, InputError, NotFoundError, PlacementError
 from scheduler.service import workspace
 from scheduler.service.attendance import MAX_HEADCOUNT, Walker, attendance_of, record_presence
 from scheduler.service.enqueue import on_occurrence_change
 from scheduler.service.feeds import export_feeds, revoke, rotate
+from scheduler.service.invitees import add_invitee, answer_on_behalf
 from scheduler.service.mailing import preview_message
 from scheduler.service.occurrences import (
     DETAIL_LIMITS,
@@ -51,7 +52,8 @@ from scheduler.web.workspace.render import HEADERS, render
 Fields = dict[str, list[str]]
 Handler = Callable[[Request, SignedIn], Awaitable[Response]]
 
-DONE = {"deplacee", "annulee", "retablie", "modifiee", "tenue", "ajoutee"}
+DONE = {"deplacee", "annulee", "retablie", "modifiee", "tenue", "ajoutee", "invite", "reponse"}
+ANSWER_CHOICES = (PartStat.ACCEPTED, PartStat.TENTATIVE, PartStat.DECLINED)
 WALK_IN_ROWS = 3
 """Empty rows for walk-ins under those already recorded (the form may be sent again)."""
 MAX_WALK_INS = 200
@@ -86,6 +88,8 @@ class Actions:
             Route("/rencontres/nouvelle", self._guarded(self.create), methods=["POST"]),
             Route("/rencontres/{uid}/modifier", self._guarded(self.form), methods=["GET"]),
             Route("/courriels/reessayer", self._guarded(self.retry), methods=["POST"]),
+            Route("/rencontres/{uid}/inviter", self._guarded(self.invite), methods=["POST"]),
+            Route("/rencontres/{uid}/reponse", self._guarded(self.answer), methods=["POST"]),
             Route("/acheteurs/{slug}/flux", self._guarded(self.feed), methods=["POST"]),
             Route("/courriels/{message_id:int}", self._guarded(self.mail), methods=["GET"]),
             Route("/rencontres/{uid}/presences", self._guarded(self.sheet), methods=["GET"]),
@@ -476,6 +480,92 @@ class Actions:
         return RedirectResponse(
             f"/rencontres/{change.uid}?fait=ajoutee", status_code=303, headers=HEADERS
         )
+
+    # --- invitees -----------------------------------------------------------------------------
+
+    async def invite(self, request: Request, who: SignedIn) -> Response:
+        """Invite one more contact; their invitation only is queued."""
+        fields = await self.gate.checked_form(request, who)
+        if fields is None:
+            return self.gate.forbidden(who.person.locale)
+        address = field(fields, "email", 300)
+        uid = request.path_params["uid"]
+        try:
+            await run_in_threadpool(
+                partial(
+                    add_invitee,
+                    self.settings,
+                    self.engine,
+                    uid,
+                    address,
+                    self.gate.clock(),
+                    actor=who.person.email,
+                )
+            )
+        except NotFoundError:
+            return render(
+                self.settings, "error.html", locale=who.person.locale, status=404, page="missing"
+            )
+        except InputError as refused:
+            reason = (refused.problems or [""])[0]
+            message = {
+                "email": "Cette adresse n'est pas dans l'annuaire.",
+                "already": "Cette personne est déjà invitée.",
+            }.get(reason, "Cette rencontre est passée ou annulée : personne ne peut y être invité.")
+            view = await run_in_threadpool(
+                partial(workspace.meeting, self.settings, self.engine, uid, page=1, mail_page=1)
+            )
+            assert view is not None
+            return render(
+                self.settings,
+                "meeting.html",
+                locale=who.person.locale,
+                status=400,
+                who=who,
+                facilitators=self.settings.facilitators,
+                view=view,
+                done="",
+                answer_choices=ANSWER_CHOICES,
+                invite_value=address,
+                invite_error=message,
+                section="agenda",
+            )
+        return await self._done(request, "invite")
+
+    async def answer(self, request: Request, who: SignedIn) -> Response:
+        """Record an invitee's answer on their behalf (a phone call)."""
+        fields = await self.gate.checked_form(request, who)
+        if fields is None:
+            return self.gate.forbidden(who.person.locale)
+        contact = field(fields, "contact", 12)
+        try:
+            partstat = PartStat(field(fields, "reponse", 20))
+        except ValueError:
+            partstat = None
+        if not contact.isdigit() or partstat not in ANSWER_CHOICES:
+            return self.gate.forbidden(who.person.locale)
+        assert partstat is not None
+        try:
+            await run_in_threadpool(
+                partial(
+                    answer_on_behalf,
+                    self.engine,
+                    request.path_params["uid"],
+                    int(contact),
+                    partstat,
+                    self.gate.clock(),
+                    actor=who.person.email,
+                )
+            )
+        except NotFoundError:
+            return render(
+                self.settings, "error.html", locale=who.person.locale, status=404, page="missing"
+            )
+        except InputError:
+            return render(
+                self.settings, "error.html", locale=who.person.locale, status=409, page="missing"
+            )
+        return await self._done(request, "reponse")
 
     # --- a buyer's feed link ---------------------------------------------------------------------
 

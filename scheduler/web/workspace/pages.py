@@ -19,7 +19,7 @@ from scheduler.core.messages import MessageState
 from scheduler.service import workspace
 from scheduler.service.signin import SignedIn
 from scheduler.store.workspace import MeetingFilter
-from scheduler.web.workspace.actions import DONE
+from scheduler.web.workspace.actions import ANSWER_CHOICES, DONE
 from scheduler.web.workspace.auth import Gate
 from scheduler.web.workspace.render import STYLESHEET, STYLESHEET_PATH, render
 
@@ -174,7 +174,14 @@ class Pages:
             return self._missing(who)
         done = request.query_params.get("fait", "")
         return self._page(
-            who, "meeting.html", view=view, done=done if done in DONE else "", section="agenda"
+            who,
+            "meeting.html",
+            view=view,
+            done=done if done in DONE else "",
+            answer_choices=ANSWER_CHOICES,
+            invite_value="",
+            invite_error="",
+            section="agenda",
         )
 
     async def buyers(self, request: Request, who: SignedIn) -> Response:

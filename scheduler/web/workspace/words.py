@@ -149,6 +149,8 @@ ACTION = {
     "attendance": ("présences notées", "attendance recorded"),
     "create": ("ajoutée", "added"),
     "feed_rotate": ("lien du flux créé", "feed link minted"),
+    "invite": ("personne invitée", "person invited"),
+    "answer": ("réponse notée de sa part", "answer recorded on their behalf"),
     "feed_revoke": ("lien du flux révoqué", "feed link revoked"),
 }
 FIELD = {
@@ -163,6 +165,8 @@ FIELD = {
     "walk_ins": ("venus sans invitation", "walk-ins"),
     "headcount": ("effectif total", "headcount"),
     "invitees": ("personnes invitées", "invitees"),
+    "invitee": ("personne invitée", "invitee"),
+    "answer": ("réponse", "answer"),
 }
 
 
@@ -270,6 +274,8 @@ class Words:
                 return text
         if name == "status" and text in OccurrenceStatus.__members__.values():
             return self.status(text)
+        if name == "answer" and text in PartStat.__members__.values():
+            return self.answer(text)
         return text
 
     def unsubscribed_from(self, codes: str) -> list[str]:
@@ -647,4 +653,21 @@ ENGLISH: dict[str, str] = {
         "The feeds could not be written: the link will open after the next export."
     ),
     "Retour à la page de l'acheteur": "Back to the buyer's page",
+    "l'équipe du guichet, de sa part": "the guichet's team, on their behalf",
+    "son agenda": "their calendar",
+    "Réponse de sa part": "Answer on their behalf",
+    "Noter": "Record",
+    "Inviter une personne de l'annuaire (son adresse électronique)": (
+        "Invite someone from the directory (their e-mail address)"
+    ),
+    "Inviter": "Invite",
+    "La personne est invitée : son invitation part avec le prochain envoi.": (
+        "The person is invited: their invitation goes out with the next dispatch."
+    ),
+    "La réponse est notée, de sa part.": "The answer is recorded, on their behalf.",
+    "Cette adresse n'est pas dans l'annuaire.": "This address is not in the directory.",
+    "Cette personne est déjà invitée.": "This person is already invited.",
+    "Cette rencontre est passée ou annulée : personne ne peut y être invité.": (
+        "This meeting is past or cancelled: nobody can be invited."
+    ),
 }
