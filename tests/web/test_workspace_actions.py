@@ -611,3 +611,30 @@ def test_one_more_invitee_gets_the_only_new_invitation_and_an_answer_is_recorded
         data={"csrf": csrf, "contact": str(newcomer.id), "reponse": "NEEDS-ACTION"},
     )
     assert bad.status_code == 403
+
+
+def test_a_csv_upload_without_its_csrf_token_or_not_multipart_is_refused(
+    world: DemoWorld, base: str
+) -> None:
+    camille = browser_for(world, base)
+    csrf = CSRF.findall(camille.get("/annuaire/import").text)[-1]
+    data = b"nom;type;territoire;contact;email;fonction\nX;PLIE;T;Y;y@example.org;Z\n"
+    forged = camille.post(
+        "/annuaire/import",
+        data={"csrf": "0" * 43, "type": "partenaires"},
+        files={"fichier": ("p.csv", data, "text/csv")},
+    )
+    assert forged.status_code == 403
+    assert camille.post("/annuaire/import", data={"csrf": csrf}).status_code == 403
+    empty = camille.post(
+        "/annuaire/import",
+        data={"csrf": csrf, "type": "partenaires"},
+        files={"fichier": ("p.csv", b"", "text/csv")},
+    )
+    assert empty.status_code == 400
+    assert "Choisissez un fichier CSV." in shown(empty)
+    with read_session(world.engine) as session:
+        assert (
+            session.execute(select(Organisation).where(col(Organisation.name) == "X")).first()
+            is None
+        )

@@ -13,10 +13,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+from sqlmodel import col
 
 from scheduler.cli import main
 from scheduler.core.kinds import OccurrenceStatus
 from scheduler.service import signin
+from scheduler.store.db import read_session
+from scheduler.store.models import Organisation
 from scheduler.web import create_app
 from tests.conftest import IcsCheck
 from tests.web.test_workspace_actions import invited_meeting, reread
@@ -212,3 +216,69 @@ def test_a_one_off_meeting_is_created_its_invitation_mailed_and_its_event_in_the
     kept = reread(world, uid)
     assert kept.status != OccurrenceStatus.CANCELLED
     assert kept.theme == "Les achats de fournitures"
+
+
+HEADER = "nom;type;territoire;contact;email;fonction\n"
+
+
+def test_a_bad_csv_shows_its_problems_by_line_and_writes_nothing_then_a_good_one_imports(
+    browser: object, site: Site, tmp_path: Path
+) -> None:
+    driver = browser
+    bad = tmp_path / "partenaires-faux.csv"
+    bad.write_text(
+        HEADER
+        + "Mission locale des Coteaux;Mission locale;Métropole de Lisière;Ana Costa;"
+        + "ana.costa@ml-coteaux.example;Conseillère\n"
+        + "Cap Emploi Lisière;Cap emploi;Métropole de Lisière;Luc Bernard;pas-une-adresse;"
+        + "Chargé de mission\n",
+        encoding="utf-8",
+    )
+    good = tmp_path / "partenaires.csv"
+    good.write_text(
+        HEADER
+        + "Mission locale des Coteaux;Mission locale;Métropole de Lisière;Ana Costa;"
+        + "ana.costa@ml-coteaux.example;Conseillère\n",
+        encoding="utf-8",
+    )
+    sign_in(driver, site)
+    driver.get(site.base + "/organisations")  # type: ignore[attr-defined]
+    follow(driver, "link text", "Importer des fichiers")
+    Select(driver.find_element(BY, "#type")).select_by_value("partenaires")  # type: ignore[attr-defined]
+    driver.find_element(BY, "#fichier").send_keys(str(bad))  # type: ignore[attr-defined]
+    follow(driver, "xpath", "//button[normalize-space()='Vérifier le fichier']")
+    refused = text_of(driver)
+    assert "Le fichier n'est pas importé ; rien n'a été écrit." in refused
+    assert "ligne 3" in refused
+    assert "pas-une-adresse" in refused
+    screenshot(driver, "import-refuse")
+    with read_session(site.world.engine) as session:
+        assert (
+            session.execute(
+                select(Organisation).where(col(Organisation.name) == "Mission locale des Coteaux")
+            ).first()
+            is None
+        )
+
+    Select(driver.find_element(BY, "#type")).select_by_value("partenaires")  # type: ignore[attr-defined]
+    driver.find_element(BY, "#fichier").send_keys(str(good))  # type: ignore[attr-defined]
+    follow(driver, "xpath", "//button[normalize-space()='Vérifier le fichier']")
+    preview = text_of(driver)
+    assert "Aperçu : ce que l'import changerait (1 ligne)" in preview
+    screenshot(driver, "import-apercu")
+    with read_session(site.world.engine) as session:
+        assert (
+            session.execute(
+                select(Organisation).where(col(Organisation.name) == "Mission locale des Coteaux")
+            ).first()
+            is None
+        )  # a preview writes nothing
+    follow(driver, "xpath", "//button[normalize-space()='Importer ce fichier']")
+    assert "Le fichier est importé." in text_of(driver)
+    with read_session(site.world.engine) as session:
+        assert (
+            session.execute(
+                select(Organisation).where(col(Organisation.name) == "Mission locale des Coteaux")
+            ).first()
+            is not None
+        )

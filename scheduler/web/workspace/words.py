@@ -169,6 +169,18 @@ FIELD = {
     "answer": ("réponse", "answer"),
 }
 
+TABLE = {
+    "organisations": ("organisations", "organisations"),
+    "conventions": ("conventions", "conventions"),
+    "contacts": ("contacts", "contacts"),
+}
+IMPORT_KIND = {
+    "acheteurs": ("Acheteurs", "Buyers"),
+    "fournisseurs": ("Fournisseurs", "Suppliers"),
+    "partenaires": ("Partenaires", "Partners"),
+    "contacts": ("Contacts", "Contacts"),
+}
+
 
 class Words:
     """Labels and dates for one reader: `locale` "fr" or "en", times in the guichet's zone."""
@@ -277,6 +289,16 @@ class Words:
         if name == "answer" and text in PartStat.__members__.values():
             return self.answer(text)
         return text
+
+    def table(self, name: str) -> str:
+        """A directory table named in an import's report."""
+        pair = TABLE.get(name)
+        return self._pick(pair) if pair else name
+
+    def import_kind(self, kind: str) -> str:
+        """A kind of directory file."""
+        pair = IMPORT_KIND.get(kind)
+        return self._pick(pair) if pair else kind
 
     def unsubscribed_from(self, codes: str) -> list[str]:
         """The message kinds (or ritual kinds) a contact no longer receives, named."""
@@ -670,4 +692,29 @@ ENGLISH: dict[str, str] = {
     "Cette rencontre est passée ou annulée : personne ne peut y être invité.": (
         "This meeting is past or cancelled: nobody can be invited."
     ),
+    "Importer un fichier de l'annuaire": "Import a directory file",
+    "Les mêmes fichiers CSV que la commande rituel import : le fichier est d'abord vérifié, "
+    "rien n'est écrit avant que vous confirmiez, et un fichier qui a un problème n'est pas "
+    "importé du tout.": "The same CSV files as the rituel import command: the file is checked "
+    "first, nothing is written before you confirm, and a file with a problem is not imported "
+    "at all.",
+    "Le fichier est importé.": "The file is imported.",
+    "Le fichier n'est pas importé ; rien n'a été écrit. Corrigez ces lignes puis envoyez-le de "
+    "nouveau :": "The file is not imported; nothing was written. Fix these lines, then send it "
+    "again:",
+    "ligne": "line",
+    "Ce qui a été importé": "What was imported",
+    "Aperçu : ce que l'import changerait": "Preview: what the import would change",
+    "lignes": "rows",
+    "Table": "Table",
+    "créés": "created",
+    "mis à jour": "updated",
+    "inchangés": "unchanged",
+    "Importer ce fichier": "Import this file",
+    "Type de fichier": "Kind of file",
+    "Fichier CSV": "CSV file",
+    "Vérifier le fichier": "Check the file",
+    "Choisissez le type de fichier.": "Choose the kind of file.",
+    "Choisissez un fichier CSV.": "Choose a CSV file.",
+    "Importer des fichiers": "Import files",
 }
