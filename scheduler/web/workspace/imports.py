@@ -13,10 +13,10 @@ import base64
 import binascii
 import secrets
 from collections.abc import Awaitable, Callable
-from typing import Any
 from email.message import Message as MimeMessage
 from email.parser import BytesParser
 from email.policy import HTTP
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
