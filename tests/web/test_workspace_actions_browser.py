@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import email
 import email.message
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,7 +25,7 @@ from scheduler.store.models import Organisation
 from scheduler.web import create_app
 from tests.conftest import IcsCheck
 from tests.web.test_workspace_actions import invited_meeting, reread
-from tests.web.test_workspace_browser import browser, follow, screenshot, text_of
+from tests.web.test_workspace_browser import browser, screenshot, text_of
 from tests.web.workspace_world import CAMILLE, NOW, NOW_TEXT, DemoWorld, demo_world
 from tests.web_server import serving
 
@@ -57,6 +58,32 @@ def site(tmp_path: Path) -> Iterator[Site]:
     with serving(create_app(world.settings, world.engine, clock=clock)) as base:
         yield Site(world, base, clock)
     world.engine.dispose()
+
+
+def follow(driver: object, how: str, what: str) -> None:
+    """Click and wait (up to a minute: a POST here writes, queues mails and exports the feeds,
+    slow on a loaded machine) until the next page has loaded; tried again only while this page
+    is still the one shown."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(driver, 60)
+    for attempt in range(3):
+        old = driver.find_element("tag name", "html")  # type: ignore[attr-defined]
+        try:
+            driver.find_element(how, what).click()  # type: ignore[attr-defined]
+            wait.until(expected_conditions.staleness_of(old))
+            break
+        except WebDriverException:
+            try:
+                old.is_enabled()  # still this page: the click did not land
+            except StaleElementReferenceException:
+                break  # the page changed while we waited
+            if attempt == 2:
+                raise
+            time.sleep(0.3)
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def sign_in(driver: object, site: Site) -> None:
