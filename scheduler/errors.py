@@ -8,6 +8,7 @@
     ├── ExportError        the calendar feeds could not be written (scheduler.service.feeds)
     ├── PlacementError     a meeting moved by hand would break planning rules (a holiday, a
     │                      blackout, a facilitator's capacity…) and the move was not forced
+    ├── ConflictError      a change was asked on a version someone else changed since
     └── DeliveryError      a message could not be delivered (scheduler.mail); `temporary` says
                            whether a later attempt may succeed
 
@@ -69,3 +70,8 @@ class DeliveryError(RituelError):
         super().__init__(message)
         self.temporary = temporary
         self.code = code
+
+
+class ConflictError(RituelError):
+    """A change was asked on what someone else changed since it was read (optimistic locking:
+    the SEQUENCE sent with the form is no longer the meeting's). Nothing was changed."""

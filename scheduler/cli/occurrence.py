@@ -1,5 +1,6 @@
 """`rituel occurrence move UID --to DATETIME`, `rituel occurrence cancel UID [--reason TEXT]` and
-`rituel occurrence show UID [--json]` (the invitees, their answers and attendance).
+`rituel occurrence show UID [--json]` (the invitees, their answers and attendance),
+`rituel occurrence restore UID --to DATETIME` and `rituel occurrence edit UID [--theme …]`.
 
 Both keep the UID, raise the SEQUENCE and stamp the change, and in the same transaction write
 the update (or cancellation) mails to everyone already invited into the outbox, moving or
@@ -14,6 +15,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlmodel import col, select
 
 from scheduler.cli.app import (
     ConfigOption,
@@ -25,11 +27,21 @@ from scheduler.cli.app import (
     open_context,
 )
 from scheduler.clock import parse_instant
+from scheduler.errors import NotFoundError
 from scheduler.i18n import format_when
 from scheduler.service.answers import meeting_answers
 from scheduler.service.enqueue import on_occurrence_change
 from scheduler.service.feeds import export_feeds
-from scheduler.service.occurrences import cancel_occurrence, move_occurrence
+from scheduler.service.occurrences import (
+    Details,
+    cancel_occurrence,
+    edit_occurrence,
+    move_occurrence,
+    restore_occurrence,
+)
+from scheduler.store import journal
+from scheduler.store.db import read_session
+from scheduler.store.models import Occurrence
 
 occurrence_app = typer.Typer(
     name="occurrence",
@@ -107,6 +119,95 @@ def cancel(
     )
     export_feeds(ctx.settings, ctx.engine, ctx.now())
     console.print(f"{change.uid} cancelled; SEQUENCE {change.sequence}.", highlight=False)
+    _print_next_step()
+
+
+@occurrence_app.command("restore")
+def restore(
+    uid: UidArgument,
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to", help="The new start (ISO 8601; naive times are local).", show_default=False
+        ),
+    ],
+    config: ConfigOption = None,
+    now: NowOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Restore it even where a planning rule forbids.")
+    ] = False,
+) -> None:
+    """Bring a cancelled meeting back at a new date (same UID, SEQUENCE + 1, status moved)."""
+    ctx = open_context(config, now)
+    start = parse_instant(to, ctx.settings.organisation.timezone, "--to")
+    at = ctx.now()
+    change = restore_occurrence(
+        ctx.engine,
+        uid,
+        start,
+        at,
+        settings=ctx.settings,
+        force=force,
+        in_transaction=on_occurrence_change(ctx.settings, at),
+    )
+    export_feeds(ctx.settings, ctx.engine, ctx.now())
+    for broken in change.broken:
+        err_console.print(f"warning: forced, though {broken}", markup=False, highlight=False)
+    zone = ctx.settings.organisation.timezone
+    console.print(
+        f"{change.uid} restored to {format_when(change.start, 'en', zone)}; "
+        f"SEQUENCE {change.sequence}.",
+        highlight=False,
+    )
+    _print_next_step()
+
+
+@occurrence_app.command("edit")
+def edit(
+    uid: UidArgument,
+    theme: Annotated[str | None, typer.Option("--theme", help="The theme; '' clears it.")] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", help="A note for this meeting; '' clears it.")
+    ] = None,
+    place: Annotated[
+        str | None,
+        typer.Option("--place", help="This meeting's place; '' gives back the ritual's."),
+    ] = None,
+    video: Annotated[
+        str | None,
+        typer.Option("--video", help="This meeting's video link; '' gives back the ritual's."),
+    ] = None,
+    config: ConfigOption = None,
+    now: NowOption = None,
+) -> None:
+    """Set the theme, description, place or video link of one meeting (SEQUENCE + 1; an update
+    to those invited). Options left out keep their value."""
+    ctx = open_context(config, now)
+    with read_session(ctx.engine) as session:
+        row = session.exec(select(Occurrence).where(col(Occurrence.uid) == uid.strip())).first()
+    if row is None:
+        raise NotFoundError(f"no meeting with UID {uid!r}")
+
+    def pick(given: str | None, present: str | None) -> str | None:
+        return present if given is None else (given.strip() or None)
+
+    details = Details(
+        theme=pick(theme, row.theme),
+        description=pick(description, row.description),
+        location=pick(place, row.location),
+        video_url=pick(video, row.video_url),
+    )
+    at = ctx.now()
+    change = edit_occurrence(
+        ctx.engine,
+        uid,
+        details,
+        at,
+        in_transaction=on_occurrence_change(ctx.settings, at),
+        actor=journal.CLI,
+    )
+    export_feeds(ctx.settings, ctx.engine, ctx.now())
+    console.print(f"{change.uid} changed; SEQUENCE {change.sequence}.", highlight=False)
     _print_next_step()
 
 

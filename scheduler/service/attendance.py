@@ -28,9 +28,9 @@ from scheduler.i18n import format_when, supported
 from scheduler.service import wake
 from scheduler.service.event_views import meeting_of, meeting_title
 from scheduler.service.signing import Signer, signer
-from scheduler.store import history
+from scheduler.store import history, journal
 from scheduler.store.db import session_scope
-from scheduler.store.models import Contact, Invitation, Occurrence, Organisation
+from scheduler.store.models import Contact, Invitation, Occurrence, Organisation, WalkIn
 
 PURPOSE = "attendance"
 LINK_DAYS = 30
@@ -94,6 +94,106 @@ def record_attendance(
         _mark(session, occurrence, [(i, c, c.email.lower() in wanted) for i, c in rows], now)
         wake.on_commit(session, "attendance", [occurrence.id or 0])
         return _report(occurrence, rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Walker:
+    """Someone who came uninvited: a name, an address if given, an organisation's name."""
+
+    name: str
+    email: str | None = None
+    organisation: str = ""
+
+
+MAX_HEADCOUNT = 100_000
+
+
+def record_presence(
+    settings: Settings,
+    engine: Engine,
+    uid: str,
+    present: Iterable[int],
+    now: datetime,
+    *,
+    walk_ins: Iterable[Walker] = (),
+    headcount: int | None = None,
+    actor: str = journal.CLI,
+) -> AttendanceReport:
+    """The workspace's attendance: the invitees whose contact ids are in `present` came (the
+    others did not), `walk_ins` came uninvited, and `headcount` people came in all (None: not
+    counted); the meeting becomes held. Recording again replaces all three. Refused before the
+    meeting starts, for a cancelled one, for an id that is no invitee's, for a headcount below
+    the people named."""
+    came = set(present)
+    walkers = [w for w in walk_ins if w.name.strip()]
+    if headcount is not None and not 0 <= headcount <= MAX_HEADCOUNT:
+        raise InputError(f"headcount: between 0 and {MAX_HEADCOUNT}")
+    with session_scope(engine) as session:
+        occurrence = _meeting(session, uid)
+        _check_recordable(settings, occurrence, now)
+        rows = _invitations(session, occurrence)
+        strangers = came - {contact.id for _, contact in rows}
+        if strangers:
+            raise InputError(f"not invited to {occurrence.uid}: contact ids {sorted(strangers)}")
+        named = len(came) + len(walkers)
+        if headcount is not None and headcount < named:
+            raise InputError(
+                f"headcount {headcount} is below the {named} people named as present",
+                problems=["headcount"],
+            )
+        before_walkers = session.execute(
+            select(WalkIn).where(col(WalkIn.occurrence_id) == occurrence.id)
+        ).scalars()
+        dropped = 0
+        for old in before_walkers:
+            session.delete(old)
+            dropped += 1
+        assert occurrence.id is not None
+        for walker in walkers:
+            session.add(
+                WalkIn(
+                    occurrence_id=occurrence.id,
+                    name=walker.name.strip()[:200],
+                    email=(walker.email or "").strip()[:254] or None,
+                    organisation=walker.organisation.strip()[:200],
+                    recorded_at=now,
+                )
+            )
+        before = {
+            "present": str(sum(1 for i, _ in rows if i.attended)),
+            "walk_ins": str(dropped),
+            "headcount": "" if occurrence.headcount is None else str(occurrence.headcount),
+        }
+        occurrence.headcount = headcount
+        session.add(occurrence)
+        _mark(session, occurrence, [(i, c, c.id in came) for i, c in rows], now)
+        journal.write(
+            session,
+            now,
+            actor,
+            "attendance",
+            occurrence=occurrence,
+            before=before,
+            after={
+                "present": str(len(came)),
+                "walk_ins": str(len(walkers)),
+                "headcount": "" if headcount is None else str(headcount),
+            },
+        )
+        session.flush()
+        return _report(occurrence, _invitations(session, occurrence))
+
+
+def walk_ins_of(engine: Engine, uid: str) -> tuple[Walker, ...]:
+    """Who came uninvited to the meeting `uid`, as recorded."""
+    with session_scope(engine) as session:
+        occurrence = _meeting(session, uid)
+        rows = session.execute(
+            select(WalkIn)
+            .where(col(WalkIn.occurrence_id) == occurrence.id)
+            .order_by(col(WalkIn.id))
+        ).scalars()
+        return tuple(Walker(r.name, r.email, r.organisation) for r in rows)
 
 
 def attendance_of(engine: Engine, uid: str) -> AttendanceReport:

@@ -47,7 +47,9 @@ from scheduler.service.event_views import (
     meeting_of,
     meeting_title,
     organizer_of,
+    place_of,
     ritual_title,
+    video_of,
 )
 from scheduler.service.outbox import Composed, Verdict
 from scheduler.service.planning import horizon, missing_reviews
@@ -217,7 +219,6 @@ class StoreComposer:
             buyer = _organisation_name(session, occurrence.organisation_id)
         meeting = meeting_of(occurrence, buyer)
         organizer = organizer_of(self.settings, meeting)
-        ritual = self.settings.rituals[meeting.kind]
         view = MeetingView(
             uid=occurrence.uid,
             kind=occurrence.kind,
@@ -226,8 +227,8 @@ class StoreComposer:
             end=occurrence.end,
             facilitator=Person(organizer.name, organizer.email),
             theme=occurrence.theme,
-            location=ritual.location,
-            video_url=ritual.video_url,
+            location=place_of(self.settings, meeting),
+            video_url=video_of(self.settings, meeting),
             buyer=buyer,
             sequence=occurrence.sequence,
             cancel_reason=occurrence.cancel_reason,

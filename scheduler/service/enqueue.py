@@ -274,7 +274,8 @@ def _invite_audiences(
     added = 0
     for occurrence in due:
         assert occurrence.id is not None
-        for contact_id in directory.audience(settings, occurrence):
+        one_off = occurrence.key.startswith("oneoff:")  # its invitees were chosen by hand
+        for contact_id in () if one_off else directory.audience(settings, occurrence):
             if (occurrence.id, contact_id) not in invited:
                 session.add(Invitation(occurrence_id=occurrence.id, contact_id=contact_id))
                 invited.add((occurrence.id, contact_id))

@@ -56,6 +56,12 @@ class Meeting:
     sequence: int
     changed_at: datetime
     cancel_reason: str | None = None
+    location: str | None = None
+    """This meeting's own place (None: the ritual's)."""
+    video_url: str | None = None
+    """This meeting's own video link (None: the ritual's)."""
+    description: str | None = None
+    """A note for this meeting only."""
 
 
 class StoredMeeting(Protocol):
@@ -97,7 +103,22 @@ def meeting_of(occurrence: StoredMeeting, buyer_name: str | None = None) -> Meet
         sequence=occurrence.sequence,
         changed_at=occurrence.changed_at,
         cancel_reason=occurrence.cancel_reason,
+        location=getattr(occurrence, "location", None),
+        video_url=getattr(occurrence, "video_url", None),
+        description=getattr(occurrence, "description", None),
     )
+
+
+def place_of(settings: Settings, meeting: Meeting) -> str:
+    """The meeting's own place, else its ritual's."""
+    own = meeting.location
+    return own if own is not None else settings.rituals[meeting.kind].location
+
+
+def video_of(settings: Settings, meeting: Meeting) -> str:
+    """The meeting's own video link, else its ritual's."""
+    own = meeting.video_url
+    return own if own is not None else settings.rituals[meeting.kind].video_url
 
 
 _WORDS = {
@@ -144,8 +165,8 @@ def event_view(
     ritual = settings.rituals[meeting.kind]
     cancelled = meeting.status is OccurrenceStatus.CANCELLED
     title = meeting_title(settings, meeting, loc)
-    video = ritual.video_url if audience is not Audience.PUBLIC else ""
-    place = _place(ritual.location, meeting) or (video and words["video_place"])
+    video = video_of(settings, meeting) if audience is not Audience.PUBLIC else ""
+    place = _place(place_of(settings, meeting), meeting) or (video and words["video_place"])
     return EventView(
         uid=meeting.uid,
         sequence=meeting.sequence,
@@ -221,14 +242,16 @@ def _description(
     settings: Settings, meeting: Meeting, locale: str, audience: Audience, video: str
 ) -> str:
     words = _WORDS[locale]
-    ritual = settings.rituals[meeting.kind]
+    location = place_of(settings, meeting)
     lines = [_when(meeting.start, meeting.end, settings.organisation.timezone, locale)]
     if meeting.theme:
         lines.append(words["theme"].format(theme=meeting.theme))
+    if meeting.description:
+        lines.append(meeting.description)
     if meeting.buyer_name and meeting.kind.scope is Scope.BUYER:
         lines.append(words["buyer"].format(buyer=meeting.buyer_name))
-    if ritual.location:
-        lines.append(words["place"].format(place=_place(ritual.location, meeting)))
+    if location:
+        lines.append(words["place"].format(place=_place(location, meeting)))
     if video:
         lines.append(words["video"].format(url=video))
     facilitator = settings.facilitator(meeting.facilitator_id)

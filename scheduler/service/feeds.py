@@ -36,7 +36,7 @@ from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, PartStat
 from scheduler.errors import ExportError, InputError, NotFoundError
 from scheduler.service.event_views import Audience, Meeting, event_view, meeting_of
 from scheduler.service.proposals import OPEN as OPEN_PROPOSAL
-from scheduler.store import feed_tokens
+from scheduler.store import feed_tokens, journal
 from scheduler.store.db import read_session, session_scope
 from scheduler.store.feed_tokens import (
     PRIVATE_DIR,
@@ -184,6 +184,9 @@ _MEETING_COLUMNS = (
     col(Occurrence.sequence),
     col(Occurrence.changed_at),
     col(Occurrence.cancel_reason),
+    col(Occurrence.location),
+    col(Occurrence.video_url),
+    col(Occurrence.description),
 )
 
 
@@ -594,11 +597,14 @@ def issue_links(
     return Issued(tuple(links), _publish(settings, engine, now))
 
 
-def rotate(settings: Settings, engine: Engine, who: str, now: datetime) -> Issued:
+def rotate(
+    settings: Settings, engine: Engine, who: str, now: datetime, *, actor: str = journal.CLI
+) -> Issued:
     """A new token for WHO (the one link of the answer); the old URL answers 404 from now on."""
     with session_scope(engine) as session:
         subscriber, label = resolve_subscriber(session, settings, who)
         link = _minted(session, settings, subscriber, label, now)
+        _journal(session, subscriber, now, actor, "feed_rotate")
     return Issued((link,), _publish(settings, engine, now))
 
 
@@ -612,13 +618,25 @@ def _publish(settings: Settings, engine: Engine, now: datetime) -> str | None:
     return None
 
 
-def revoke(settings: Settings, engine: Engine, who: str, now: datetime) -> LiveToken | None:
+def revoke(
+    settings: Settings, engine: Engine, who: str, now: datetime, *, actor: str = journal.CLI
+) -> LiveToken | None:
     """Close WHO's feed: its URL answers 404 and its file is removed; None if it had none."""
     with session_scope(engine) as session:
         subscriber, _ = resolve_subscriber(session, settings, who)
         revoked = feed_tokens.revoke(session, subscriber, now)
+        if revoked is not None:
+            _journal(session, subscriber, now, actor, "feed_revoke")
     export_feeds(settings, engine, now)
     return revoked
+
+
+def _journal(
+    session: Session, subscriber: Subscriber, now: datetime, actor: str, action: str
+) -> None:
+    """A buyer's feed link minted or revoked goes in its journal (never the link itself)."""
+    if subscriber.kind is SubscriberKind.BUYER:
+        journal.write(session, now, actor, action, organisation_id=int(subscriber.ref))
 
 
 def _minted(

@@ -118,6 +118,22 @@ def preview(
     return composed.email
 
 
+def preview_message(
+    settings: Settings, engine: Engine, message_id: int, now: datetime
+) -> MailMessage:
+    """The outbox message `message_id` composed as it goes out (a sent one as it would be sent
+    again now), without writing anything; InputError when it would not be sent."""
+    with session_scope(engine) as session:
+        row = session.get(Message, message_id)
+        if row is None:
+            raise NotFoundError(f"no message with id {message_id}")
+        composed = StoreComposer(settings).compose(session, row, now)
+        session.rollback()
+    if isinstance(composed, Verdict):
+        raise InputError(f"message {message_id} would not be sent now: {composed.reason}")
+    return composed.email
+
+
 async def send_test(
     settings: Settings, address: str, now: datetime, transport: Transport
 ) -> Composed:

@@ -33,6 +33,9 @@ from scheduler.store.locks import LockKey, try_transaction_lock
 from scheduler.store.models import Convention, Occurrence, Organisation, Ritual
 
 AUTO_CANCEL_REASON = "no longer planned"
+ONE_OFF_PATTERN = "oneoff:%"
+"""The keys of meetings added by hand (scheduler.service.occurrences.create_occurrence): the
+planner leaves them alone."""
 WRITE_BATCH = 2_000
 
 Progress = Callable[[str, int, int], None]
@@ -258,6 +261,7 @@ def load_stored(session: Session, now: datetime) -> tuple[dict[str, StoredOccurr
         )
         .outerjoin(Organisation, col(Organisation.id) == col(Occurrence.organisation_id))
         .where(col(Occurrence.start) >= now)
+        .where(col(Occurrence.key).not_like(ONE_OFF_PATTERN))
     )
     stored: dict[str, StoredOccurrence] = {}
     cancelled_by_hand: set[str] = set()

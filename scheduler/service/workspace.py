@@ -10,15 +10,19 @@ from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from scheduler.config import Settings
 from scheduler.core.kinds import OrganisationRole, PartStat
 from scheduler.core.messages import MessageState
+from scheduler.store import journal
 from scheduler.store import workspace as store
 from scheduler.store.db import read_session
 from scheduler.store.feed_tokens import SubscriberKind
 from scheduler.store.history import Step, steps_of
+from scheduler.store.models import Occurrence, WalkIn
 from scheduler.store.workspace import (
     AnswerRow,
     BuyerLine,
@@ -266,6 +270,13 @@ class MeetingView:
     message_counts: dict[MessageState, int]
     place: str
     video_url: str
+    description: str | None = None
+    own_place: str | None = None
+    """The meeting's own place and video link, None when it keeps its ritual's."""
+    own_video_url: str | None = None
+    journal: tuple[journal.Entry, ...] = ()
+    walk_ins: tuple[WalkIn, ...] = ()
+    headcount: int | None = None
 
 
 def meeting(
@@ -285,6 +296,20 @@ def meeting(
         mails = store.messages(session, narrow, limit=PAGE_SIZE, offset=(mail_page - 1) * PAGE_SIZE)
         counts = store.message_counts(session, narrow)
         steps = tuple(steps_of(session, found.id))
+        details = session.execute(
+            select(
+                col(Occurrence.description),
+                col(Occurrence.location),
+                col(Occurrence.video_url),
+                col(Occurrence.headcount),
+            ).where(col(Occurrence.id) == found.id)
+        ).one()
+        walkers = tuple(
+            session.execute(
+                select(WalkIn).where(col(WalkIn.occurrence_id) == found.id).order_by(col(WalkIn.id))
+            ).scalars()
+        )
+        changes = tuple(journal.entries(session, occurrence_id=found.id))
     ritual = settings.rituals[found.kind]
     return MeetingView(
         meeting=found,
@@ -295,8 +320,14 @@ def meeting(
         absent=absent,
         messages=mails,
         message_counts=counts,
-        place=ritual.location,
-        video_url=ritual.video_url,
+        place=ritual.location if details.location is None else details.location,
+        video_url=ritual.video_url if details.video_url is None else details.video_url,
+        description=details.description,
+        own_place=details.location,
+        own_video_url=details.video_url,
+        journal=changes,
+        walk_ins=walkers,
+        headcount=details.headcount,
     )
 
 
@@ -332,6 +363,7 @@ class OrganisationView:
     past: Capped[MeetingRow]
     feed: FeedStatus | None
     contact_feeds: dict[int, FeedStatus] = field(default_factory=dict)
+    journal: tuple[journal.Entry, ...] = ()
 
 
 def organisation(
@@ -357,6 +389,7 @@ def organisation(
             feed=store.feed_status(session, SubscriberKind.BUYER, str(found.id))
             if is_buyer
             else None,
+            journal=tuple(journal.entries(session, organisation_id=found.id, limit=30)),
         )
 
 

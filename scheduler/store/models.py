@@ -114,6 +114,14 @@ class Occurrence(SQLModel, table=True):
     cancel_reason: str | None = Field(default=None, max_length=400)
     changed_at: datetime = Field(sa_column=utc_column())
     """The last change anyone would see: DTSTAMP and LAST-MODIFIED of the event."""
+    description: str | None = Field(default=None, max_length=2000)
+    """A note for this meeting only, added to the event's description."""
+    location: str | None = Field(default=None, max_length=400)
+    """This meeting's place; None: the ritual's."""
+    video_url: str | None = Field(default=None, max_length=400)
+    """This meeting's video link; None: the ritual's."""
+    headcount: int | None = Field(default=None)
+    """How many people came in all, when counted rather than named (a B2B meetup)."""
 
 
 class Invitation(SQLModel, table=True):
@@ -357,3 +365,33 @@ class ProposalSlot(SQLModel, table=True):
     start: datetime = Field(sa_column=utc_column(index=True))
     end: datetime = Field(sa_column=utc_column())
     is_default: bool = Field(default=False)
+
+
+class JournalEntry(SQLModel, table=True):
+    """One change made by hand (in the workspace or the CLI): who, when, what, before and
+    after; about a meeting, an organisation, or both."""
+
+    __tablename__ = "journal_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=utc_column())
+    actor: str = Field(max_length=254)
+    """The facilitator's e-mail address, or « cli » for the operator's terminal."""
+    action: str = Field(max_length=40)
+    occurrence_id: int | None = Field(default=None, foreign_key="occurrence.id", index=True)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    before: str = Field(default="", max_length=2000)
+    after: str = Field(default="", max_length=2000)
+
+
+class WalkIn(SQLModel, table=True):
+    """Someone who came to a held meeting without being invited."""
+
+    __tablename__ = "walk_in"
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
+    name: str = Field(max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    organisation: str = Field(default="", max_length=200)
+    recorded_at: datetime = Field(sa_column=utc_column())

@@ -28,6 +28,9 @@ _TERRITORY_COLUMNS = (
     col(Occurrence.sequence),
     col(Occurrence.changed_at),
     col(Occurrence.cancel_reason),
+    col(Occurrence.location),
+    col(Occurrence.video_url),
+    col(Occurrence.description),
 )
 
 

@@ -8,7 +8,7 @@ query for a page of rows (LIMIT/OFFSET) and one per column it adds, each over th
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
@@ -96,6 +96,8 @@ class AnswerRow:
     responded_at: datetime | None
     attended: bool | None
     meeting: MeetingRow | None = None
+    source: str | None = None
+    """Where the shown answer came from (scheduler.core.kinds.AnswerSource)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,6 +440,7 @@ def invitees(
             col(Invitation.partstat),
             col(Invitation.responded_at),
             col(Invitation.attended),
+            col(Invitation.answer_source),
         )
         .join(Contact, col(Contact.id) == col(Invitation.contact_id))
         .outerjoin(Organisation, col(Organisation.id) == col(Contact.organisation_id))
@@ -454,7 +457,7 @@ def invitees(
             .group_by(col(Invitation.partstat))
         )
     }
-    return [_answer(row) for row in rows], counts
+    return [replace(_answer(row), source=row[7]) for row in rows], counts
 
 
 def attendance_counts(session: Session, occurrence_id: int) -> tuple[int, int]:

@@ -9,9 +9,10 @@ so the figures (scheduler.core.figures) stay a pure function.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from scheduler.core.figures import (
@@ -29,6 +30,7 @@ from scheduler.store.models import (
     Invitation,
     Occurrence,
     Organisation,
+    WalkIn,
     YearResult,
 )
 
@@ -55,6 +57,14 @@ def year_facts(session: Session, since: datetime, until: datetime) -> Facts:
         invitations[occurrence_id].append(
             InvitationFact(contact_id, organisation_id, PartStat(partstat), attended)
         )
+    walkers: dict[int, int] = {}
+    for occurrence_id, count in session.execute(
+        select(col(WalkIn.occurrence_id), func.count())
+        .join(Occurrence, col(Occurrence.id) == col(WalkIn.occurrence_id))
+        .where(*in_span)
+        .group_by(col(WalkIn.occurrence_id))
+    ):
+        walkers[occurrence_id] = count
     meetings = tuple(
         MeetingFact(
             uid=row.uid,
@@ -63,6 +73,7 @@ def year_facts(session: Session, since: datetime, until: datetime) -> Facts:
             start=row.start,
             status=OccurrenceStatus(row.status),
             invitations=tuple(invitations.get(row.id, ())),
+            walk_ins=_walk_ins(walkers.get(row.id, 0), row.headcount, invitations.get(row.id, ())),
         )
         for row in session.execute(
             select(
@@ -72,6 +83,7 @@ def year_facts(session: Session, since: datetime, until: datetime) -> Facts:
                 col(Occurrence.organisation_id),
                 col(Occurrence.start),
                 col(Occurrence.status),
+                col(Occurrence.headcount),
             )
             .where(*in_span)
             .order_by(col(Occurrence.start), col(Occurrence.uid))
@@ -121,3 +133,12 @@ def public_buyers(session: Session, first_day: date, last_day: date) -> frozense
             )
         ).scalars()
     )
+
+
+def _walk_ins(named: int, headcount: int | None, invitations: Iterable[InvitationFact]) -> int:
+    """People present who were not invited: those named, or, when the people were counted,
+    the headcount less the invitees present (never fewer than those named)."""
+    if headcount is None:
+        return named
+    present = sum(1 for invitation in invitations if invitation.attended)
+    return max(named, headcount - present)

@@ -10,8 +10,10 @@ from scheduler.clock import Clock
 from scheduler.config import Settings
 from scheduler.mail.transport import Transport
 from scheduler.service.mailing import make_transport
+from scheduler.web.workspace.actions import Actions
 from scheduler.web.workspace.auth import ClientLimit, Gate, TransportFactory
 from scheduler.web.workspace.bilan import BilanPages
+from scheduler.web.workspace.imports import Imports
 from scheduler.web.workspace.pages import Pages
 
 
@@ -29,7 +31,13 @@ def workspace_routes(
         return make_transport(settings, clock)
 
     gate = Gate(settings, engine, clock, transport or configured, limit)
-    return [*gate.routes(), *Pages(gate).routes(), *BilanPages(gate).routes()]
+    return [
+        *gate.routes(),
+        *Actions(gate).routes(),
+        *Imports(gate).routes(),
+        *Pages(gate).routes(),
+        *BilanPages(gate).routes(),
+    ]
 
 
 __all__ = ["ClientLimit", "TransportFactory", "workspace_routes"]

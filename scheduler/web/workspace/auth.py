@@ -151,9 +151,11 @@ class Gate:
         """403: a POST without its CSRF token, or without a session."""
         return render(self.settings, "error.html", locale=locale, status=403, page="forbidden")
 
-    async def checked_form(self, request: Request, who: SignedIn) -> dict[str, list[str]] | None:
+    async def checked_form(
+        self, request: Request, who: SignedIn, max_fields: int = 64
+    ) -> dict[str, list[str]] | None:
         """The fields of a signed-in person's POST, when its CSRF token is right."""
-        fields = await read_form(request, max_fields=64)
+        fields = await read_form(request, max_fields=max_fields)
         given = (fields or {}).get("csrf", [""])[0]
         if fields is None or not secrets.compare_digest(who.csrf, given):
             return None

@@ -19,6 +19,7 @@ from scheduler.core.messages import MessageState
 from scheduler.service import workspace
 from scheduler.service.signin import SignedIn
 from scheduler.store.workspace import MeetingFilter
+from scheduler.web.workspace.actions import ANSWER_CHOICES, DONE
 from scheduler.web.workspace.auth import Gate
 from scheduler.web.workspace.render import STYLESHEET, STYLESHEET_PATH, render
 
@@ -171,7 +172,17 @@ class Pages:
         )
         if view is None:
             return self._missing(who)
-        return self._page(who, "meeting.html", view=view, section="agenda")
+        done = request.query_params.get("fait", "")
+        return self._page(
+            who,
+            "meeting.html",
+            view=view,
+            done=done if done in DONE else "",
+            answer_choices=ANSWER_CHOICES,
+            invite_value="",
+            invite_error="",
+            section="agenda",
+        )
 
     async def buyers(self, request: Request, who: SignedIn) -> Response:
         """The buyers, searchable and paged."""
@@ -204,6 +215,7 @@ class Pages:
             who,
             "organisation.html",
             view=view,
+            done=request.query_params.get("fait", ""),
             section="buyers" if is_buyer else "organisations",
         )
 
@@ -285,6 +297,7 @@ class Pages:
             who,
             "outbox.html",
             view=view,
+            retried=_int(query.get("nombre"), 0) if query.get("fait") == "reessaye" else None,
             params=params,
             states=list(MessageState),
             section="outbox",

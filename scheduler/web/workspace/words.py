@@ -123,6 +123,66 @@ def _day(value: date, locale: str) -> str:
     return format_day(value, locale)
 
 
+RULE = {
+    "weekend": ("un week-end", "a weekend"),
+    "non_working_day": ("un jour non travaillé", "a non-working day"),
+    "holiday": ("un jour férié", "a public holiday"),
+    "blackout": ("une période de fermeture", "a closed period"),
+    "day_capacity": (
+        "plus de rencontres ce jour-là que l'animateur ou l'animatrice n'en mène",
+        "more meetings that day than the facilitator runs",
+    ),
+    "week_capacity": (
+        "plus de rencontres cette semaine que l'animateur ou l'animatrice n'en mène",
+        "more meetings that week than the facilitator runs",
+    ),
+    "overlap": (
+        "une autre rencontre de l'animateur ou de l'animatrice à la même heure",
+        "another of the facilitator's meetings at the same time",
+    ),
+}
+ACTION = {
+    "move": ("déplacée", "moved"),
+    "forced_move": ("déplacée malgré les règles du calendrier", "moved despite the calendar rules"),
+    "cancel": ("annulée", "cancelled"),
+    "restore": ("rétablie", "restored"),
+    "edit": ("modifiée", "edited"),
+    "attendance": ("présences notées", "attendance recorded"),
+    "create": ("ajoutée", "added"),
+    "feed_rotate": ("lien du flux créé", "feed link minted"),
+    "invite": ("personne invitée", "person invited"),
+    "answer": ("réponse notée de sa part", "answer recorded on their behalf"),
+    "feed_revoke": ("lien du flux révoqué", "feed link revoked"),
+}
+FIELD = {
+    "start": ("début", "start"),
+    "status": ("statut", "status"),
+    "cancel_reason": ("motif", "reason"),
+    "theme": ("thème", "theme"),
+    "description": ("description", "description"),
+    "location": ("lieu", "place"),
+    "video_url": ("lien de visioconférence", "video link"),
+    "present": ("invités présents", "invitees present"),
+    "walk_ins": ("venus sans invitation", "walk-ins"),
+    "headcount": ("effectif total", "headcount"),
+    "invitees": ("personnes invitées", "invitees"),
+    "invitee": ("personne invitée", "invitee"),
+    "answer": ("réponse", "answer"),
+}
+
+TABLE = {
+    "organisations": ("organisations", "organisations"),
+    "conventions": ("conventions", "conventions"),
+    "contacts": ("contacts", "contacts"),
+}
+IMPORT_KIND = {
+    "acheteurs": ("Acheteurs", "Buyers"),
+    "fournisseurs": ("Fournisseurs", "Suppliers"),
+    "partenaires": ("Partenaires", "Partners"),
+    "contacts": ("Contacts", "Contacts"),
+}
+
+
 class Words:
     """Labels and dates for one reader: `locale` "fr" or "en", times in the guichet's zone."""
 
@@ -188,6 +248,58 @@ class Words:
     def source(self, source: Source | str) -> str:
         """Who made a change: « par le planificateur »…"""
         return self._pick(SOURCE[Source(source)])
+
+    def rule(self, rule: str) -> str:
+        """A broken calendar rule: « un jour férié »…"""
+        pair = RULE.get(str(rule))
+        return self._pick(pair) if pair else str(rule)
+
+    def action(self, action: str) -> str:
+        """A journal entry's change: « déplacée »…"""
+        pair = ACTION.get(action)
+        return self._pick(pair) if pair else action
+
+    def field(self, name: str) -> str:
+        """A changed field's name: « thème »…"""
+        pair = FIELD.get(name)
+        return self._pick(pair) if pair else name
+
+    def actor(self, actor: str) -> str:
+        """Who made a change: a facilitator's or an admin's name, or the terminal."""
+        if actor == "cli":
+            return "la ligne de commande" if self._index == 0 else "the command line"
+        for facilitator in self.settings.facilitators:
+            if facilitator.email.lower() == actor.lower():
+                return facilitator.name
+        for admin in self.settings.admins:
+            if admin.email.lower() == actor.lower():
+                return admin.name
+        return actor
+
+    def value(self, name: str, text: str) -> str:
+        """A changed field's value as a reader reads it."""
+        if not text:
+            return "—"
+        if name == "start":
+            try:
+                return self.when(datetime.fromisoformat(text))
+            except ValueError:
+                return text
+        if name == "status" and text in OccurrenceStatus.__members__.values():
+            return self.status(text)
+        if name == "answer" and text in PartStat.__members__.values():
+            return self.answer(text)
+        return text
+
+    def table(self, name: str) -> str:
+        """A directory table named in an import's report."""
+        pair = TABLE.get(name)
+        return self._pick(pair) if pair else name
+
+    def import_kind(self, kind: str) -> str:
+        """A kind of directory file."""
+        pair = IMPORT_KIND.get(kind)
+        return self._pick(pair) if pair else kind
 
     def unsubscribed_from(self, codes: str) -> list[str]:
         """The message kinds (or ritual kinds) a contact no longer receives, named."""
@@ -431,4 +543,190 @@ ENGLISH: dict[str, str] = {
     "le": "on",
     "Voir ces courriels dans la boîte d'envoi": "See these mails in the outbox",
     "rencontre fixée au": "meeting set for",
+    "Modifier la rencontre": "Change the meeting",
+    "Cette rencontre a été modifiée entre-temps par quelqu'un d'autre : rien n'a été "
+    "enregistré. Voici son état actuel ; refaites votre modification si elle est toujours "
+    "utile.": "Someone else changed this meeting in the meantime: nothing was saved. Here is "
+    "how it stands now; make your change again if it is still needed.",
+    "Déplacer": "Move",
+    "À cette date, la rencontre tomberait sur :": "On that date, the meeting would fall on:",
+    "Confirmez pour la déplacer quand même.": "Confirm to move it anyway.",
+    "Confirmez pour la rétablir quand même.": "Confirm to restore it anyway.",
+    "Nouvelle date": "New date",
+    "Heure de début": "Start time",
+    "Déplacer quand même": "Move anyway",
+    "Thème, description, lieu et visioconférence": "Theme, description, place and video call",
+    "Description": "Description",
+    "Lien de visioconférence": "Video link",
+    "Enregistrer": "Save",
+    "Annuler": "Cancel",
+    "Motif, dit aux personnes invitées": "Reason, told to the invitees",
+    "Annuler la rencontre": "Cancel the meeting",
+    "Rétablir à une nouvelle date": "Restore on a new date",
+    "Rétablir quand même": "Restore anyway",
+    "Rétablir": "Restore",
+    "La rencontre est déplacée : la mise à jour part aux personnes invitées.": (
+        "The meeting is moved: the update goes out to the invitees."
+    ),
+    "La rencontre est annulée : l'annulation part aux personnes invitées.": (
+        "The meeting is cancelled: the cancellation goes out to the invitees."
+    ),
+    "La rencontre est rétablie : la mise à jour part aux personnes invitées.": (
+        "The meeting is restored: the update goes out to the invitees."
+    ),
+    "La rencontre est modifiée : la mise à jour part aux personnes invitées.": (
+        "The meeting is changed: the update goes out to the invitees."
+    ),
+    "Déplacer, modifier ou annuler": "Move, edit or cancel",
+    "Journal des modifications": "Change log",
+    "Qui": "Who",
+    "Modification": "Change",
+    "Avant": "Before",
+    "Après": "After",
+    # form errors (actions.py)
+    "La nouvelle date est passée.": "The new date is in the past.",
+    "Indiquez une date (jour, mois, année).": "Give a date (day, month, year).",
+    "Indiquez une heure, par exemple 14:00.": "Give a time, for example 14:00.",
+    "Cette rencontre ne peut pas être déplacée : elle a déjà commencé, est annulée, ou "
+    "commence déjà à cette heure.": "This meeting cannot be moved: it has started, is "
+    "cancelled, or already starts at that time.",
+    "Seule une rencontre annulée peut être rétablie.": "Only a cancelled meeting can be restored.",
+    "Indiquez le motif : il est dit aux personnes invitées.": (
+        "Give the reason: it is told to the invitees."
+    ),
+    "Le motif tient en 400 caractères au plus.": "The reason is at most 400 characters long.",
+    "Cette rencontre a déjà commencé ou est déjà annulée.": (
+        "This meeting has started or is cancelled already."
+    ),
+    "Ce texte est trop long.": "This text is too long.",
+    "Une adresse qui commence par https://": "An address starting with https://",
+    "Rien n'a changé.": "Nothing changed.",
+    "Cette rencontre a déjà commencé ou est annulée : elle ne peut plus être modifiée.": (
+        "This meeting has started or is cancelled: it can no longer be changed."
+    ),
+    "Présences": "Attendance",
+    "Cette rencontre est annulée : il n'y a pas de présences à noter.": (
+        "This meeting is cancelled: there is no attendance to record."
+    ),
+    "Les présences se notent une fois la rencontre commencée.": (
+        "Attendance is recorded once the meeting has begun."
+    ),
+    "Personnes invitées présentes": "Invitees present",
+    "Personne n'était invité.": "Nobody was invited.",
+    "Venues sans invitation": "Came without an invitation",
+    "Adresse électronique (facultative)": "E-mail address (optional)",
+    "Pour ajouter plus de personnes, enregistrez : de nouvelles lignes vides apparaissent.": (
+        "To add more people, save: new empty rows appear."
+    ),
+    "Effectif total, si les personnes ont été comptées (facultatif)": (
+        "Total headcount, if people were counted (optional)"
+    ),
+    "Enregistrer les présences": "Save attendance",
+    "Les présences sont enregistrées : la rencontre est tenue.": (
+        "Attendance is saved: the meeting is held."
+    ),
+    "Noter les présences": "Record attendance",
+    "Effectif total": "Total headcount",
+    "Indiquez le nom de la personne.": "Give the person's name.",
+    "Cette adresse électronique n'est pas valide.": "This e-mail address is not valid.",
+    "Indiquez un nombre de personnes.": "Give a number of people.",
+    "L'effectif compte au moins les personnes cochées et ajoutées.": (
+        "The headcount includes at least the people ticked and added."
+    ),
+    "Les présences se notent une fois la rencontre commencée, et pas pour une rencontre "
+    "annulée.": "Attendance is recorded once the meeting has begun, and not for a cancelled one.",
+    "Nouvelle rencontre": "New meeting",
+    "Une rencontre ponctuelle : le planificateur n'y touche pas ; les personnes invitées "
+    "reçoivent l'invitation, les rappels et les mises à jour comme pour toute rencontre.": (
+        "A one-off meeting: the planner leaves it alone; the invitees get the invitation, "
+        "reminders and updates as for any meeting."
+    ),
+    "Titre ou thème": "Title or theme",
+    "Durée en minutes": "Length in minutes",
+    "Acheteur (identifiant, vide pour le territoire)": "Buyer (its id; empty for the territory)",
+    "Personnes invitées : leurs adresses électroniques, une par ligne": (
+        "Invitees: their e-mail addresses, one per line"
+    ),
+    "Ajouter la rencontre": "Add the meeting",
+    "La rencontre est ajoutée : les invitations partent avec le prochain envoi.": (
+        "The meeting is added: the invitations go out with the next dispatch."
+    ),
+    "Choisissez le type de rencontre.": "Choose the kind of meeting.",
+    "La date est passée.": "The date is in the past.",
+    "Indiquez une durée en minutes, de 5 à 1 440.": "Give a length in minutes, from 5 to 1,440.",
+    "Choisissez l'animateur ou l'animatrice.": "Choose the facilitator.",
+    "500 personnes au plus.": "500 people at most.",
+    "Ces adresses ne sont pas dans l'annuaire :": "These addresses are not in the directory:",
+    "La rencontre n'a pas pu être ajoutée.": "The meeting could not be added.",
+    "Courriels remis dans la file d'envoi": "Mails put back in the queue",
+    "Réessayer tous les courriels en échec": "Retry every failed mail",
+    "Voir le courriel": "See the mail",
+    "Réessayer": "Retry",
+    "Le courriel": "The mail",
+    "Retour à la boîte d'envoi": "Back to the outbox",
+    "Tel qu'il part, composé à l'instant avec les données actuelles.": (
+        "As it goes out, composed just now from the present data."
+    ),
+    "Parties": "Parts",
+    "Ce courriel ne partirait plus aujourd'hui (rencontre passée ou annulée, destinataire "
+    "désinscrit) : il n'y a rien à montrer.": "This mail would no longer go out today (a past "
+    "or cancelled meeting, an unsubscribed recipient): there is nothing to show.",
+    "Le lien du flux est révoqué : il ne s'ouvre plus.": (
+        "The feed link is revoked: it no longer opens."
+    ),
+    "Renouveler le lien du flux (l'ancien ne s'ouvrira plus)": (
+        "Renew the feed link (the old one will no longer open)"
+    ),
+    "Créer le lien du flux": "Create the feed link",
+    "Révoquer le lien du flux": "Revoke the feed link",
+    "Copiez ce lien maintenant : il n'est montré qu'une fois. Un lien précédent ne s'ouvre "
+    "plus.": "Copy this link now: it is shown only once. A previous link no longer opens.",
+    "Adresse à ajouter dans un agenda": "Address to add to a calendar",
+    "Pour s'abonner d'un clic": "To subscribe in one click",
+    "Les flux n'ont pas pu être écrits : le lien s'ouvrira après le prochain export.": (
+        "The feeds could not be written: the link will open after the next export."
+    ),
+    "Retour à la page de l'acheteur": "Back to the buyer's page",
+    "l'équipe du guichet, de sa part": "the guichet's team, on their behalf",
+    "son agenda": "their calendar",
+    "Réponse de sa part": "Answer on their behalf",
+    "Noter": "Record",
+    "Inviter une personne de l'annuaire (son adresse électronique)": (
+        "Invite someone from the directory (their e-mail address)"
+    ),
+    "Inviter": "Invite",
+    "La personne est invitée : son invitation part avec le prochain envoi.": (
+        "The person is invited: their invitation goes out with the next dispatch."
+    ),
+    "La réponse est notée, de sa part.": "The answer is recorded, on their behalf.",
+    "Cette adresse n'est pas dans l'annuaire.": "This address is not in the directory.",
+    "Cette personne est déjà invitée.": "This person is already invited.",
+    "Cette rencontre est passée ou annulée : personne ne peut y être invité.": (
+        "This meeting is past or cancelled: nobody can be invited."
+    ),
+    "Importer un fichier de l'annuaire": "Import a directory file",
+    "Les mêmes fichiers CSV que la commande rituel import : le fichier est d'abord vérifié, "
+    "rien n'est écrit avant que vous confirmiez, et un fichier qui a un problème n'est pas "
+    "importé du tout.": "The same CSV files as the rituel import command: the file is checked "
+    "first, nothing is written before you confirm, and a file with a problem is not imported "
+    "at all.",
+    "Le fichier est importé.": "The file is imported.",
+    "Le fichier n'est pas importé ; rien n'a été écrit. Corrigez ces lignes puis envoyez-le de "
+    "nouveau :": "The file is not imported; nothing was written. Fix these lines, then send it "
+    "again:",
+    "ligne": "line",
+    "Ce qui a été importé": "What was imported",
+    "Aperçu : ce que l'import changerait": "Preview: what the import would change",
+    "lignes": "rows",
+    "Table": "Table",
+    "créés": "created",
+    "mis à jour": "updated",
+    "inchangés": "unchanged",
+    "Importer ce fichier": "Import this file",
+    "Type de fichier": "Kind of file",
+    "Fichier CSV": "CSV file",
+    "Vérifier le fichier": "Check the file",
+    "Choisissez le type de fichier.": "Choose the kind of file.",
+    "Choisissez un fichier CSV.": "Choose a CSV file.",
+    "Importer des fichiers": "Import files",
 }
