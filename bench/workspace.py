@@ -65,7 +65,10 @@ def config_text(facilitators: int) -> str:
         f'email = "f{i:03d}@guichet.example"\nmax_per_day = 3\nmax_per_week = 10\n'
         for i in range(facilitators)
     )
-    return f'[storage]\nurl = "sqlite:///bench.db"\n[mail]\noutbox_dir = "outbox"\n{people}'
+    return (
+        '[organisation]\nname = "Guichet de banc d\'essai"\n'
+        f'[storage]\nurl = "sqlite:///bench.db"\n[mail]\noutbox_dir = "outbox"\n{people}'
+    )
 
 
 def build(folder: Path, buyers: int) -> tuple[Any, Any]:
