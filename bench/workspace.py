@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import re
 import socket
 import statistics
@@ -24,7 +23,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +37,10 @@ from starlette.routing import Route
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from plan import seed  # bench/plan.py
+
 from scheduler.config import load_settings
-from scheduler.core.kinds import OrganisationRole, PartStat
+from scheduler.core.kinds import PartStat
 from scheduler.core.messages import MessageState
 from scheduler.service import signin
 from scheduler.service.enqueue import enqueue_due
@@ -47,7 +48,6 @@ from scheduler.service.planning import plan_and_store
 from scheduler.store.db import open_database, session_scope
 from scheduler.store.models import (
     Contact,
-    Convention,
     Invitation,
     Message,
     Occurrence,
@@ -77,38 +77,9 @@ def build(folder: Path, buyers: int) -> tuple[Any, Any]:
     (folder / "config.toml").write_text(config_text(facilitators), encoding="utf-8")
     settings = load_settings(folder / "config.toml")
     engine = open_database(settings.database_url)
-    rng = random.Random(42)
+    seed(engine, buyers, facilitators)
     with session_scope(engine) as session:
-        session.execute(
-            insert(Organisation),
-            [
-                {
-                    "slug": f"buyer-{i:05d}",
-                    "name": f"Commune {i:05d}",
-                    "role": OrganisationRole.BUYER,
-                    "kind": "commune",
-                    "territory": "",
-                    "facilitator_id": f"f{i % facilitators:03d}",
-                    "programming_month": rng.randint(1, 12),
-                }
-                for i in range(buyers)
-            ],
-        )
         ids = session.execute(select(Organisation.id)).scalars().all()  # type: ignore[call-overload]
-        session.execute(
-            insert(Convention),
-            [
-                {
-                    "organisation_id": org_id,
-                    "start_date": date(2026, rng.randint(1, 12), 1),
-                    "end_date": date(2028, rng.randint(1, 12), 28),
-                    "confidential": True,
-                    "renewal_notice_days": 120,
-                    "status": "active",
-                }
-                for org_id in ids
-            ],
-        )
         session.execute(
             insert(Contact),
             [
