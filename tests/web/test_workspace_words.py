@@ -10,6 +10,7 @@ import pytest
 from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind
 from scheduler.core.messages import MessageKind, MessageState
+from scheduler.web.workspace import words
 from scheduler.web.workspace.render import TEMPLATES, render
 from scheduler.web.workspace.words import ENGLISH, Words
 
@@ -24,14 +25,32 @@ SETTINGS = Settings.model_validate(
 )
 
 
+AREAS = {
+    "signin": {"signin"},
+    "home": {"home"},
+    "meetings": {"agenda", "meeting", "meeting_edit", "meeting_new", "meeting_attendance"},
+    "directory": {"buyers", "organisations", "organisation", "contacts", "contact", "feed_link"}
+    | {"import"},
+    "outbox": {"outbox", "mail"},
+    "bilan": {"bilan"},
+}
+"""Which templates each module of scheduler.web.workspace.words words; the rest (the layout,
+the macros, the error page) is the frame's: `common`."""
+
+
+def texts_of(source: str) -> set[str]:
+    """The French texts a template writes through `_`."""
+    texts = set(LITERAL.findall(source))
+    for table in re.findall(r"\{% set titles = (\{.*?\}) %\}", source):
+        texts.update(re.findall(r'"[a-z]+": "([^"]+)"', table))
+    texts.update(re.findall(r'\("[a-z]+", "/[a-z]*", "([^"]+)"\)', source))
+    return texts
+
+
 def template_texts() -> set[str]:
     texts = set()
     for path in TEMPLATES.glob("*.html"):
-        source = path.read_text(encoding="utf-8")
-        texts.update(LITERAL.findall(source))
-        for table in re.findall(r"\{% set titles = (\{.*?\}) %\}", source):
-            texts.update(re.findall(r'"[a-z]+": "([^"]+)"', table))
-        texts.update(re.findall(r'\("[a-z]+", "/[a-z]*", "([^"]+)"\)', source))
+        texts.update(texts_of(path.read_text(encoding="utf-8")))
     return texts
 
 
@@ -39,6 +58,20 @@ def test_every_text_of_every_template_has_its_english() -> None:
     texts = template_texts()
     assert len(texts) > 100
     assert sorted(text for text in texts if text not in ENGLISH) == []
+
+
+def test_a_text_is_in_the_module_of_the_one_area_that_shows_it_or_in_common() -> None:
+    shown_by: dict[str, set[str]] = {}
+    for path in TEMPLATES.glob("*.html"):
+        area = next((a for a, names in AREAS.items() if path.stem in names), "common")
+        for text in texts_of(path.read_text(encoding="utf-8")):
+            shown_by.setdefault(text, set()).add(area)
+    misplaced = []
+    for text, areas in sorted(shown_by.items()):
+        expected = areas.pop() if len(areas) == 1 else "common"
+        if text not in getattr(words, expected).ENGLISH:
+            misplaced.append((text, expected))
+    assert misplaced == []
 
 
 @pytest.mark.parametrize("page", ["ask", "sent", "busy", "valid", "expired", "used", "unknown"])

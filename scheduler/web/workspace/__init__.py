@@ -10,7 +10,7 @@ from scheduler.clock import Clock
 from scheduler.config import Settings
 from scheduler.mail.transport import Transport
 from scheduler.service.deliver.mailing import make_transport
-from scheduler.web.workspace.actions import Actions
+from scheduler.web.workspace.actions import action_routes
 from scheduler.web.workspace.auth import ClientLimit, Gate, TransportFactory
 from scheduler.web.workspace.bilan import BilanPages
 from scheduler.web.workspace.imports import Imports
@@ -33,7 +33,7 @@ def workspace_routes(
     gate = Gate(settings, engine, clock, transport or configured, limit)
     return [
         *gate.routes(),
-        *Actions(gate).routes(),
+        *action_routes(gate),
         *Imports(gate).routes(),
         *Pages(gate).routes(),
         *BilanPages(gate).routes(),

@@ -21,8 +21,9 @@ import secrets
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
+from functools import wraps
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -52,6 +53,8 @@ CLIENT_WINDOW = 15 * 60.0
 MAX_CLIENTS = 10_000
 
 TransportFactory = Callable[[], Transport]
+SignedInHandler = Callable[[Request, SignedIn], Awaitable[Response]]
+"""A signed-in page or form: the request and the person behind its session."""
 
 
 class ClientLimit:
@@ -133,6 +136,19 @@ class Gate:
         return await run_in_threadpool(
             signin.current, self.settings, self.engine, cookie, self.clock()
         )
+
+    def guarded(self, handler: SignedInHandler) -> Callable[[Request], Awaitable[Response]]:
+        """`handler` behind the session check: it gets the signed-in person, or the request is
+        turned away."""
+
+        @wraps(handler)
+        async def page(request: Request) -> Response:
+            who = await self.signed_in(request)
+            if who is None:
+                return self.turned_away(request)
+            return await handler(request, who)
+
+        return page
 
     def turned_away(self, request: Request) -> Response:
         """What a request without a live session gets: the sign-in page, or 403 for a POST."""

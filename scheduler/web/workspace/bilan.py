@@ -13,7 +13,6 @@ server starts.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -26,6 +25,7 @@ from starlette.routing import Route
 from scheduler.report.content import ReportFormat
 from scheduler.service.access.signin import SignedIn
 from scheduler.service.publish.workspace import local_today
+from scheduler.web.workspace.auth import SignedInHandler
 from scheduler.web.workspace.pages import Pages
 from scheduler.web.workspace.render import HEADERS
 
@@ -64,12 +64,12 @@ class BilanPages(Pages):
 
     def routes(self) -> list[Route]:
         """The page's route and the downloads' route."""
-        handlers: dict[str, Callable[[Request, SignedIn], Awaitable[Response]]] = {
+        handlers: dict[str, SignedInHandler] = {
             "/bilan": self.bilan,
             "/bilan/{name}": self.download,
         }
         return [
-            Route(path, self._guarded(handler), methods=["GET"])
+            Route(path, self.gate.guarded(handler), methods=["GET"])
             for path, handler in handlers.items()
         ]
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
-from collections.abc import Awaitable, Callable
 from email.message import Message as MimeMessage
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -35,7 +34,6 @@ from scheduler.service.directory.directory import (
 from scheduler.web.workspace.auth import Gate
 from scheduler.web.workspace.render import render
 
-Handler = Callable[[Request, SignedIn], Awaitable[Response]]
 MAX_UPLOAD = 5 * 1024 * 1024
 KINDS = {
     "acheteurs": OrganisationRole.BUYER,
@@ -83,18 +81,9 @@ class Imports:
     def routes(self) -> list[Route]:
         """GET the form, POST a file."""
         return [
-            Route("/annuaire/import", self._guarded(self.form), methods=["GET"]),
-            Route("/annuaire/import", self._guarded(self.upload), methods=["POST"]),
+            Route("/annuaire/import", self.gate.guarded(self.form), methods=["GET"]),
+            Route("/annuaire/import", self.gate.guarded(self.upload), methods=["POST"]),
         ]
-
-    def _guarded(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-        async def page(request: Request) -> Response:
-            who = await self.gate.signed_in(request)
-            if who is None:
-                return self.gate.turned_away(request)
-            return await handler(request, who)
-
-        return page
 
     def _page(self, who: SignedIn, status: int = 200, **context: object) -> Response:
         shown: dict[str, Any] = {

@@ -4,8 +4,7 @@ for its page (scheduler.service.publish.workspace) and renders it in the reader'
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from functools import partial, wraps
+from functools import partial
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -20,10 +19,8 @@ from scheduler.service.access.signin import SignedIn
 from scheduler.service.publish import workspace
 from scheduler.store.workspace import MeetingFilter
 from scheduler.web.workspace.actions import ANSWER_CHOICES, DONE
-from scheduler.web.workspace.auth import Gate
+from scheduler.web.workspace.auth import Gate, SignedInHandler
 from scheduler.web.workspace.render import STYLESHEET, STYLESHEET_PATH, render
-
-Handler = Callable[[Request, SignedIn], Awaitable[Response]]
 
 
 def _int(text: str | None, default: int = 1) -> int:
@@ -47,7 +44,7 @@ class Pages:
 
     def routes(self) -> list[Route]:
         """Every page's route, and the stylesheet's."""
-        pages: dict[str, Handler] = {
+        pages: dict[str, SignedInHandler] = {
             "/": self.home,
             "/agenda": self.agenda,
             "/rencontres/{uid}": self.meeting,
@@ -60,20 +57,11 @@ class Pages:
             "/courriels": self.outbox,
         }
         routes = [
-            Route(path, self._guarded(handler), methods=["GET"]) for path, handler in pages.items()
+            Route(path, self.gate.guarded(handler), methods=["GET"])
+            for path, handler in pages.items()
         ]
         routes.append(Route(STYLESHEET_PATH, self.stylesheet, methods=["GET"]))
         return routes
-
-    def _guarded(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-        @wraps(handler)
-        async def page(request: Request) -> Response:
-            who = await self.gate.signed_in(request)
-            if who is None:
-                return self.gate.turned_away(request)
-            return await handler(request, who)
-
-        return page
 
     def _page(self, who: SignedIn, template: str, *, status: int = 200, **context: Any) -> Response:
         return render(

@@ -1,0 +1,33 @@
+"""The workspace's actions: the signed-in forms that change something, one module per area —
+a meeting's changes (`changes`), a one-off meeting (`new_meeting`), its invitees (`invitees`),
+who came (`attendance`), a buyer's feed link (`feed_link`) and the outbox (`outbox`); `forms`
+is what they share. Each POST carries the session's CSRF token and calls the same service
+function as the CLI."""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from scheduler.web.workspace.actions.attendance import Attendance
+from scheduler.web.workspace.actions.changes import MeetingChanges
+from scheduler.web.workspace.actions.feed_link import FeedLink
+from scheduler.web.workspace.actions.forms import ANSWER_CHOICES, DONE
+from scheduler.web.workspace.actions.invitees import Invitees
+from scheduler.web.workspace.actions.new_meeting import OneOffMeeting
+from scheduler.web.workspace.actions.outbox import Outbox
+from scheduler.web.workspace.auth import Gate
+
+
+def action_routes(gate: Gate) -> list[Route]:
+    """Every action's routes (before the pages': `/rencontres/nouvelle` is not a meeting)."""
+    return [
+        *OneOffMeeting(gate).routes(),
+        *MeetingChanges(gate).routes(),
+        *Invitees(gate).routes(),
+        *Attendance(gate).routes(),
+        *FeedLink(gate).routes(),
+        *Outbox(gate).routes(),
+    ]
+
+
+__all__ = ["ANSWER_CHOICES", "DONE", "action_routes"]
