@@ -638,3 +638,49 @@ def test_a_csv_upload_without_its_csrf_token_or_not_multipart_is_refused(
             session.execute(select(Organisation).where(col(Organisation.name) == "X")).first()
             is None
         )
+
+
+@pytest.mark.parametrize(
+    ("address", "sentence"),
+    [
+        (CAMILLE, "Ces adresses ne sont pas dans l'annuaire :"),
+        (NADIA, "These addresses are not in the directory:"),
+    ],
+)
+def test_a_one_off_meeting_with_unknown_invitees_is_refused_naming_each_in_the_readers_language(
+    tmp_path: Path, address: str, sentence: str
+) -> None:
+    world = demo_world(tmp_path, english=True)  # Nadia reads English, Camille French
+    with serving(create_app(world.settings, world.engine, clock=lambda: NOW)) as base:
+        try:
+            refuses_unknown_invitees(world, base, address, sentence)
+        finally:
+            while OPEN:
+                OPEN.pop().close()
+            world.engine.dispose()
+
+
+def refuses_unknown_invitees(world: DemoWorld, base: str, address: str, sentence: str) -> None:
+    browser = browser_for(world, base, address)
+    page = browser.get("/rencontres/nouvelle")
+    assert page.status_code == 200, page.text[:300]
+    before = journal_rows(world)
+    refused = browser.post(
+        "/rencontres/nouvelle",
+        data={
+            "csrf": CSRF.findall(page.text)[-1],
+            "type": "after_work",
+            "theme": "Les achats de fournitures",
+            "date": "2027-03-25",
+            "heure": "18:00",
+            "duree": "120",
+            "lieu": "Tiers-lieu La Fabrique",
+            "invites": "inconnu@example.org, personne@example.org",
+        },
+    )
+    assert refused.status_code == 400
+    text = shown(refused)
+    assert sentence in text
+    assert "inconnu@example.org" in text
+    assert "personne@example.org" in text
+    assert journal_rows(world) == before  # nothing written

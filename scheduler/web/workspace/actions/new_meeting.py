@@ -146,8 +146,11 @@ class OneOffMeeting(Forms):
                 if problem == "buyer":
                     errors["acheteur"] = "Aucun acheteur n'a cet identifiant."
                 elif problem.startswith("invitees: "):
-                    errors["invites"] = "Ces adresses ne sont pas dans l'annuaire : " + ", ".join(
-                        p.removeprefix("invitees: ") for p in refused.problems
+                    errors["invites"] = "Ces adresses ne sont pas dans l'annuaire :"
+                    errors["inconnus"] = ", ".join(
+                        p.removeprefix("invitees: ")
+                        for p in refused.problems
+                        if p.startswith("invitees: ")
                     )
             if not errors:
                 errors["date"] = "La rencontre n'a pas pu être ajoutée."
