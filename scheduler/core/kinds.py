@@ -112,6 +112,15 @@ class OrganisationRole(StrEnum):
     PARTNER = "partner"
 
 
+class ConventionStatus(StrEnum):
+    """Where a buyer's partnership convention stands; only an active one brings meetings."""
+
+    ACTIVE = "active"
+    ENDED = "ended"
+    DRAFT = "draft"
+    CANCELLED = "cancelled"
+
+
 PER_BUYER_KINDS = frozenset(
     {
         RitualKind.PROGRAMMING_REVIEW,

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Column, Index, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, PartStat
+from scheduler.core.kinds import ConventionStatus, OccurrenceStatus, OrganisationRole, PartStat
 from scheduler.core.messages import MessageKind, MessageState
-from scheduler.store.types import UTCDateTime
+from scheduler.store.types import EnumText, UTCDateTime
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -74,7 +74,9 @@ class Convention(SQLModel, table=True):
     financial_participation_cents: int | None = Field(default=None)
     confidential: bool = Field(default=True)
     renewal_notice_days: int = Field(default=120)
-    status: str = Field(default="active", max_length=20)
+    status: ConventionStatus = Field(
+        default=ConventionStatus.ACTIVE, sa_type=EnumText(ConventionStatus)
+    )
     public: bool = Field(default=False)
     """The buyer makes its commitment public (/engagements); off unless it chose so."""
     public_text: str | None = Field(default=None, max_length=400)

@@ -52,6 +52,21 @@ def test_a_value_of_the_wrong_type_is_refused_before_anything_is_planned(
     assert err.splitlines() == [f"rituel: {config}: {expected}"]
 
 
+def test_a_ritual_outside_working_hours_is_refused_before_anything_is_planned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(tmp_path, '\n[rituals.buyer_club]\ntime = "18:00"\n')
+    status = main(["plan", "--config", str(config), "--now", NOW])
+    _, err = capsys.readouterr()
+    assert status == 2
+    assert err.splitlines() == [
+        f"rituel: {config}: [rituals.buyer_club] time: 18:00 to 20:00 is outside [organisation] "
+        "working_hours (09:00 to 18:30); choose a time inside them, or set after_hours = true "
+        "for a meeting held out of hours"
+    ]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["config.toml"]
+
+
 def planned(config: Path) -> int:
     engine = open_database(load_settings(config).database_url)
     with read_session(engine) as session:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from scheduler.core.kinds import OrganisationRole
+from scheduler.core.kinds import ConventionStatus, OrganisationRole
 from scheduler.errors import InputError
 from scheduler.service.directory.directory import (
     CONTACTS,
@@ -94,7 +94,7 @@ def test_a_buyer_row_creates_its_organisation_convention_and_contact(engine: Eng
         date(2027, 3, 15),
         date(2030, 3, 14),
     )
-    assert convention.status == "active"
+    assert convention.status is ConventionStatus.ACTIVE
     assert (contact.organisation_id, contact.name, contact.email, contact.job, contact.locale) == (
         ville.id,
         "Hélène Marchetti",

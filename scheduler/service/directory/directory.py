@@ -313,9 +313,7 @@ class _OrganisationWriter:
     def _convention(self, organisation_id: int, start: date, end: date) -> None:
         stored = self.directory.conventions.get((organisation_id, start))
         if stored is None:
-            convention = Convention(
-                organisation_id=organisation_id, start_date=start, end_date=end, status="active"
-            )
+            convention = Convention(organisation_id=organisation_id, start_date=start, end_date=end)
             self.session.add(convention)
             self.directory.conventions[(organisation_id, start)] = convention
             self.counts[CONVENTIONS].add(Outcome.CREATED)
