@@ -141,6 +141,11 @@ def conventions(session: Session) -> list[Convention]:
     return list(session.execute(select(Convention).order_by(col(Convention.start_date))).scalars())
 
 
+def convention_by_id(session: Session, convention_id: int) -> Convention | None:
+    """The convention with this row id."""
+    return session.get(Convention, convention_id)
+
+
 def with_active_convention(session: Session, day: date) -> set[int]:
     """The organisations with an active convention that has not ended before `day`."""
     return {

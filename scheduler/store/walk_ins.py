@@ -8,7 +8,7 @@ from sqlmodel import Session, col
 from scheduler.store.models import WalkIn
 
 
-def walk_ins(session: Session, occurrence_id: int) -> list[WalkIn]:
+def recorded(session: Session, occurrence_id: int) -> list[WalkIn]:
     """Those who came to a meeting uninvited, in the order recorded."""
     return list(
         session.execute(
@@ -21,7 +21,7 @@ def walk_ins(session: Session, occurrence_id: int) -> list[WalkIn]:
 
 def forget(session: Session, occurrence_id: int) -> int:
     """Delete a meeting's walk-ins (at the next flush); how many there were."""
-    dropped = walk_ins(session, occurrence_id)
+    dropped = recorded(session, occurrence_id)
     for walk_in in dropped:
         session.delete(walk_in)
     return len(dropped)

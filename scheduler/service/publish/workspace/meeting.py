@@ -11,12 +11,11 @@ from scheduler.config import Settings
 from scheduler.core.kinds import PartStat
 from scheduler.core.messages import MessageState
 from scheduler.service.publish.workspace.home import PAGE_SIZE
-from scheduler.store import journal, occurrences
+from scheduler.store import journal, occurrences, walk_ins
 from scheduler.store import workspace as store
 from scheduler.store.db import read_session
 from scheduler.store.history import Step, steps_of
 from scheduler.store.models import WalkIn
-from scheduler.store.walk_ins import walk_ins
 from scheduler.store.workspace import AnswerRow, MeetingRow, MessageFilter, MessageRow, Page
 
 
@@ -61,7 +60,7 @@ def meeting(
         counts = store.message_counts(session, narrow)
         steps = tuple(steps_of(session, found.id))
         details = occurrences.details(session, found.id)
-        walkers = tuple(walk_ins(session, found.id))
+        walkers = tuple(walk_ins.recorded(session, found.id))
         changes = tuple(journal.entries(session, occurrence_id=found.id))
     ritual = settings.rituals[found.kind]
     return MeetingPage(
