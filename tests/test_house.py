@@ -40,8 +40,8 @@ PENDING: dict[tuple[str, str], str] = {
     (LONG, "config.py"): "becomes a package by the recut-config branch",
     (LONG, "core/planner.py"): "not assigned yet (coordinator)",
     (LONG, "core/figures.py"): "not assigned yet (coordinator)",
-    (LONG, "web/workspace/words.py"): "not assigned yet (coordinator)",
-    (LAYER, "cli/outbox.py"): "imports store.models.Message: the CLI fold / recut-deliver",
+    (LONG, "web/workspace/words.py"): "split into a package by the recut-workspace branch",
+    (LAYER, "cli/outbox.py"): "types a row as store.models.Message: recut-deliver (its outbox API)",
 }
 """(rule, path under scheduler/) → who or what clears it. Empty it as the branches merge."""
 
