@@ -189,7 +189,7 @@ def _about(
         occurrence = occurrences.by_id(session, message.occurrence_id)
         if occurrence is None:
             return view
-        buyer = directory.organisation_by_id(session, occurrence.organisation_id or 0)
+        buyer = directory.organisation_by_id(session, occurrence.organisation_id)
         meeting = meeting_of(occurrence, buyer.name if buyer is not None else None)
         return replace(
             view,
