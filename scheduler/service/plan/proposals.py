@@ -50,6 +50,7 @@ __all__ = [
     "BOOKED",
     "CONFIRMED",
     "OPEN",
+    "PURPOSE",
     "WITHDRAWN",
     "booked_at",
     "capacity_of",
