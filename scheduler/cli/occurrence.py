@@ -15,7 +15,6 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlmodel import col, select
 
 from scheduler.cli.app import (
     ConfigOption,
@@ -27,21 +26,19 @@ from scheduler.cli.app import (
     open_context,
 )
 from scheduler.clock import parse_instant
-from scheduler.errors import NotFoundError
 from scheduler.i18n import format_when
 from scheduler.service.answer.answers import meeting_answers
 from scheduler.service.deliver.enqueue import on_occurrence_change
 from scheduler.service.plan.occurrences import (
     Details,
     cancel_occurrence,
+    current_details,
     edit_occurrence,
     move_occurrence,
     restore_occurrence,
 )
 from scheduler.service.publish.feeds import export_feeds
 from scheduler.store import journal
-from scheduler.store.db import read_session
-from scheduler.store.models import Occurrence
 
 occurrence_app = typer.Typer(
     name="occurrence",
@@ -183,10 +180,7 @@ def edit(
     """Set the theme, description, place or video link of one meeting (SEQUENCE + 1; an update
     to those invited). Options left out keep their value."""
     ctx = open_context(config, now)
-    with read_session(ctx.engine) as session:
-        row = session.exec(select(Occurrence).where(col(Occurrence.uid) == uid.strip())).first()
-    if row is None:
-        raise NotFoundError(f"no meeting with UID {uid!r}")
+    row = current_details(ctx.engine, uid)
 
     def pick(given: str | None, present: str | None) -> str | None:
         return present if given is None else (given.strip() or None)

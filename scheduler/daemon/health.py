@@ -7,21 +7,17 @@ from datetime import datetime
 from ipaddress import ip_address
 from typing import Literal
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from scheduler.config import Settings
-from scheduler.core.kinds import OrganisationRole
 from scheduler.replies.imap import MailboxError
 from scheduler.service.access.signing import secret_problem
 from scheduler.service.answer.replies import check_mailbox, placement_warnings
 from scheduler.service.plan.planning import horizon, missing_reviews
+from scheduler.store import directory, occurrences
 from scheduler.store.answers import mailbox_status
-from scheduler.store.db import MIGRATIONS, read_session
-from scheduler.store.models import Convention, Occurrence, Organisation
+from scheduler.store.db import read_session, schema_revisions
 
 Level = Literal["ok", "warning", "error"]
 
@@ -118,36 +114,19 @@ def _loopback(host: str) -> bool:
 
 
 def _schema(engine: Engine) -> CheckResult:
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    head = ScriptDirectory.from_config(config).get_current_head()
-    with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
+    current, head = schema_revisions(engine)
     if current != head:
         return CheckResult("schema", "error", f"at {current}, expected {head}")
     return CheckResult("schema", "ok", f"{engine.url.render_as_string()} at {current}")
 
 
 def _directory(session: Session, settings: Settings, now: datetime) -> list[CheckResult]:
-    buyers = session.execute(
-        select(Organisation).where(col(Organisation.role) == OrganisationRole.BUYER)
-    ).scalars()
     known = {f.id for f in settings.facilitators}
-    buyer_list = list(buyers)
+    buyer_list = directory.buyers(session)
     strangers = [b.slug for b in buyer_list if b.facilitator_id and b.facilitator_id not in known]
-    active = set(
-        session.execute(
-            select(col(Convention.organisation_id)).where(
-                col(Convention.status) == "active", col(Convention.end_date) >= now.date()
-            )
-        ).scalars()
-    )
+    active = directory.with_active_convention(session, now.date())
     without = [b.slug for b in buyer_list if b.id not in active]
-    upcoming = session.execute(
-        select(func.count()).select_from(Occurrence).where(col(Occurrence.start) >= now)
-    ).scalar_one()
+    upcoming = occurrences.upcoming_count(session, now)
     return [
         CheckResult(
             "buyers",

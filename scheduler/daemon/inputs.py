@@ -18,25 +18,14 @@ import json
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
-from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
 
 from scheduler.config import Settings
 from scheduler.logs import get_logger
+from scheduler.store import inputs
 from scheduler.store.db import read_session
-from scheduler.store.models import (
-    Contact,
-    Convention,
-    FeedToken,
-    Invitation,
-    Occurrence,
-    Organisation,
-)
 
 log = get_logger("inputs")
 
@@ -54,10 +43,13 @@ def fingerprint(step: str, settings: Settings, engine: Engine, now: datetime) ->
         digest.update(part.encode())
         digest.update(b"\0")
     with read_session(engine) as session:
-        _rows(session, digest)
-        digest.update(repr(_meetings(session, detailed=step == EXPORT)).encode())
+        for rows in inputs.directory_tables(session):
+            for row in rows:
+                digest.update(repr(row).encode())
+            digest.update(b"\1")
+        digest.update(repr(inputs.meeting_summary(session, detailed=step == EXPORT)).encode())
         if step == EXPORT:
-            digest.update(repr(_answers_and_tokens(session)).encode())
+            digest.update(repr(inputs.answers_and_tokens(session)).encode())
     return digest.hexdigest()
 
 
@@ -95,48 +87,3 @@ def _code_version() -> str:
         version = "?"
     newest = max((p.stat().st_mtime_ns for p in PACKAGE.rglob("*.py")), default=0)
     return f"{version}:{newest}"
-
-
-def _rows(session: Session, digest: Any) -> None:
-    """Every directory row, in id order, into `digest`."""
-    for model in (Organisation, Contact, Convention):
-        table: Any = getattr(model, "__table__")  # noqa: B009 (SQLModel types hide it)
-        for row in session.execute(sa_select(table).order_by(table.c.id)):
-            digest.update(repr(tuple(row)).encode())
-        digest.update(b"\1")
-
-
-def _meetings(session: Session, *, detailed: bool) -> tuple[Any, ...]:
-    """How many meetings, the highest id and the sum of SEQUENCE (a hand-made move or
-    cancellation raises it); for the export also the latest change and the statuses."""
-    summary = session.exec(
-        select(
-            func.count(col(Occurrence.id)),
-            func.max(col(Occurrence.id)),
-            func.coalesce(func.sum(col(Occurrence.sequence)), 0),
-        )
-    ).one()
-    if not detailed:
-        return tuple(summary)
-    latest = session.exec(select(func.max(col(Occurrence.changed_at)))).one()
-    statuses = session.exec(
-        select(col(Occurrence.status), func.count(col(Occurrence.id)))
-        .group_by(col(Occurrence.status))
-        .order_by(col(Occurrence.status))
-    ).all()
-    return (*summary, str(latest), tuple(map(tuple, statuses)))
-
-
-def _answers_and_tokens(session: Session) -> tuple[Any, ...]:
-    invitations = session.exec(
-        select(
-            func.count(col(Invitation.id)),
-            func.max(col(Invitation.id)),
-            func.max(col(Invitation.responded_at)),
-        )
-    ).one()
-    tokens = session.exec(select(FeedToken).order_by(col(FeedToken.id))).all()
-    return (
-        tuple(map(str, invitations)),
-        tuple(repr(sorted(t.model_dump().items())) for t in tokens),
-    )

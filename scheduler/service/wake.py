@@ -18,16 +18,15 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from scheduler.errors import StoreError
 from scheduler.logs import get_logger
+from scheduler.store import notices
 
 log = get_logger("wake")
-
-CHANNEL = "rituel_changes"
-"""The PostgreSQL channel instances wake each other on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +87,7 @@ def on_commit(session: Session, what: str, occurrence_ids: Iterable[int] = ()) -
 def _notify(engine: Engine, what: str) -> None:
     payload = f"{os.getpid()}:{what}"
     try:
-        with engine.begin() as connection:
-            connection.execute(
-                text("SELECT pg_notify(:channel, :what)"), {"channel": CHANNEL, "what": payload}
-            )
+        notices.notify(engine, payload)
     except Exception:  # the change is stored: the safety tick will find it
         log.warning("could not notify other instances of %s", what, exc_info=True)
 
@@ -100,18 +96,12 @@ def listen(engine: Engine, listener: Listener, stopped: Callable[[], bool]) -> N
     """On PostgreSQL, call `listener` for every change another process announced with
     `changed()`, until `stopped()` (checked every second); run it in a thread of its own. A lost
     connection is opened again after a pause; changes missed meanwhile wait for the safety tick."""
-    import psycopg
-
-    conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     own = f"{os.getpid()}:"
     while not stopped():
         try:
-            with psycopg.connect(conninfo, autocommit=True) as connection:
-                connection.execute(f"LISTEN {CHANNEL}")
-                while not stopped():
-                    for notice in connection.notifies(timeout=1.0):
-                        if not notice.payload.startswith(own):
-                            listener(Change(notice.payload.partition(":")[2] or "elsewhere"))
-        except psycopg.Error as exc:
-            log.warning("listening for other instances' changes failed: %s", exc)
+            for payload in notices.received(engine, stopped):
+                if not payload.startswith(own):
+                    listener(Change(payload.partition(":")[2] or "elsewhere"))
+        except StoreError as exc:
+            log.warning("listening for other instances' changes failed: %s", exc.__cause__ or exc)
             time.sleep(5)

@@ -12,9 +12,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 from scheduler.errors import StoreError
@@ -57,6 +57,19 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def schema_revisions(engine: Engine) -> tuple[str | None, str | None]:
+    """The migration the database is at, and the latest one (for `rituel check`)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return current, head
 
 
 def migrate(engine: Engine) -> None:
@@ -114,3 +127,14 @@ def read_session(engine: Engine) -> Iterator[Session]:
     """A session that only reads; whatever it holds is rolled back at the end."""
     with Session(reader(engine), expire_on_commit=False) as session:
         yield session
+
+
+def ping(engine: Engine) -> str:
+    """ "ok" when the database answers a query, else the name of the error (for /healthz)."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            connection.rollback()
+    except SQLAlchemyError as exc:
+        return type(exc).__name__
+    return "ok"

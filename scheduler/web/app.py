@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -19,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from scheduler.clock import Clock, system_clock
 from scheduler.config import Settings
+from scheduler.store.db import ping
 from scheduler.web.attendance import attendance_routes
 from scheduler.web.booking import booking_routes
 from scheduler.web.feeds import FeedEndpoints, not_found
@@ -44,7 +43,7 @@ def create_app(
 
     async def healthz(_request: Request) -> Response:
         """200 when the database answers, 503 otherwise."""
-        database = await run_in_threadpool(_ping, engine)
+        database = await run_in_threadpool(ping, engine)
         status = 200 if database == "ok" else 503
         ok = "ok" if status == 200 else "error"
         return JSONResponse({"status": ok, "database": database}, status_code=status)
@@ -64,13 +63,3 @@ def create_app(
         *extra_routes,
     ]
     return Starlette(routes=routes, exception_handlers={404: missing})
-
-
-def _ping(engine: Engine) -> str:
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-            connection.rollback()
-    except SQLAlchemyError as exc:
-        return type(exc).__name__
-    return "ok"

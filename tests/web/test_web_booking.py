@@ -341,17 +341,17 @@ def test_invitations_wait_for_the_buyers_choice(guichet: Guichet) -> None:
 
 def feeds(guichet: Guichet, buyer_slug: str) -> tuple[bytes, bytes]:
     """The facilitator's (camille) and the buyer's feeds, rendered now."""
-    from scheduler.service.publish.feeds import buyer_feed, facilitator_feed, load_directory
+    from scheduler.service.publish.feeds import buyer_feed, facilitator_feed, load_snapshot
     from scheduler.store.models import Organisation
 
     with session_scope(guichet.engine) as session:  # type: ignore[arg-type]
         buyer = session.execute(
             select(Organisation).where(col(Organisation.slug) == buyer_slug)
         ).scalar_one()
-        directory = load_directory(session, guichet.settings, guichet.clock.now)
+        snapshot = load_snapshot(session, guichet.settings, guichet.clock.now)
         return (
-            facilitator_feed(guichet.settings, directory, "camille").render(),
-            buyer_feed(guichet.settings, directory, buyer.id or 0).render(),
+            facilitator_feed(guichet.settings, snapshot, "camille").render(),
+            buyer_feed(guichet.settings, snapshot, buyer.id or 0).render(),
         )
 
 

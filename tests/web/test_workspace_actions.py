@@ -24,7 +24,7 @@ from scheduler.cli import main
 from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind
 from scheduler.core.messages import MessageKind, MessageState
 from scheduler.service.access import signin
-from scheduler.service.publish.feeds import buyer_feed, load_directory
+from scheduler.service.publish.feeds import buyer_feed, load_snapshot
 from scheduler.store.db import read_session
 from scheduler.store.models import (
     Contact,
@@ -348,8 +348,8 @@ def test_editing_theme_description_place_and_video_reaches_the_feed(
     assert after.video_url == "https://visio.example/clauses"
     assert meeting.organisation_id is not None
     with read_session(world.engine) as session:
-        directory = load_directory(session, world.settings, NOW)
-    feed = buyer_feed(world.settings, directory, meeting.organisation_id).render()
+        snapshot = load_snapshot(session, world.settings, NOW)
+    feed = buyer_feed(world.settings, snapshot, meeting.organisation_id).render()
     unfolded = feed.decode().replace("\r\n ", "")
     assert meeting.uid in unfolded
     assert "Apportez vos cahiers des charges." in unfolded

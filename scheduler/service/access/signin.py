@@ -44,7 +44,7 @@ SIGNIN_PATH = "/connexion"
 
 
 @dataclass(frozen=True, slots=True)
-class Person:
+class StaffMember:
     """Someone who may sign in: a facilitator (with their id) or an admin."""
 
     email: str
@@ -62,7 +62,7 @@ class Person:
 class IssuedLink:
     """A sign-in link just made, for its owner."""
 
-    person: Person
+    person: StaffMember
     url: str
     expires_at: datetime
 
@@ -71,23 +71,23 @@ class IssuedLink:
 class SignedIn:
     """The person behind a live session, and what the pages need of it."""
 
-    person: Person
+    person: StaffMember
     csrf: str
     previous_visit_at: datetime | None
     expires_at: datetime
 
 
-def person_of(settings: Settings, email: str) -> Person | None:
+def person_of(settings: Settings, email: str) -> StaffMember | None:
     """The facilitator or admin with this address (case-insensitive), else None."""
     wanted = email.strip().lower()
     for facilitator in settings.facilitators:
         if facilitator.email.lower() == wanted:
-            return Person(
+            return StaffMember(
                 facilitator.email.lower(), facilitator.name, facilitator.locale, facilitator.id
             )
     for admin in settings.admins:
         if admin.email.lower() == wanted:
-            return Person(admin.email.lower(), admin.name, admin.locale, None)
+            return StaffMember(admin.email.lower(), admin.name, admin.locale, None)
     return None
 
 
@@ -122,7 +122,7 @@ def mint_link(settings: Settings, engine: Engine, email: str, now: datetime) -> 
         return _issue(session, settings, person, now)
 
 
-def _issue(session: Session, settings: Settings, person: Person, now: datetime) -> IssuedLink:
+def _issue(session: Session, settings: Settings, person: StaffMember, now: datetime) -> IssuedLink:
     lifetime = timedelta(minutes=LINK_MINUTES)
     token = signin.add_link(session, person.email, now, lifetime)
     return IssuedLink(person, link_url(settings, token), now + lifetime)

@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus
@@ -28,9 +27,10 @@ from scheduler.i18n import format_when, supported
 from scheduler.service import wake
 from scheduler.service.access.signing import Signer, signer
 from scheduler.service.publish.event_views import meeting_of, meeting_title
-from scheduler.store import history, journal
+from scheduler.store import directory, history, invitations, journal, occurrences
+from scheduler.store import walk_ins as walk_in_rows
 from scheduler.store.db import session_scope
-from scheduler.store.models import Contact, Invitation, Occurrence, Organisation, WalkIn
+from scheduler.store.models import Contact, Invitation, Occurrence, WalkIn
 
 PURPOSE = "attendance"
 LINK_DAYS = 30
@@ -141,14 +141,8 @@ def record_presence(
                 f"headcount {headcount} is below the {named} people named as present",
                 problems=["headcount"],
             )
-        before_walkers = session.execute(
-            select(WalkIn).where(col(WalkIn.occurrence_id) == occurrence.id)
-        ).scalars()
-        dropped = 0
-        for old in before_walkers:
-            session.delete(old)
-            dropped += 1
         assert occurrence.id is not None
+        dropped = walk_in_rows.forget(session, occurrence.id)
         for walker in walkers:
             session.add(
                 WalkIn(
@@ -188,11 +182,7 @@ def walk_ins_of(engine: Engine, uid: str) -> tuple[Walker, ...]:
     """Who came uninvited to the meeting `uid`, as recorded."""
     with session_scope(engine) as session:
         occurrence = _meeting(session, uid)
-        rows = session.execute(
-            select(WalkIn)
-            .where(col(WalkIn.occurrence_id) == occurrence.id)
-            .order_by(col(WalkIn.id))
-        ).scalars()
+        rows = walk_in_rows.recorded(session, occurrence.id or 0)
         return tuple(Walker(r.name, r.email, r.organisation) for r in rows)
 
 
@@ -204,12 +194,9 @@ def attendance_of(engine: Engine, uid: str) -> AttendanceReport:
 
 
 def _meeting(session: Session, uid: str) -> Occurrence:
-    occurrence = session.execute(
-        select(Occurrence).where(col(Occurrence.uid) == uid.strip())
-    ).scalar_one_or_none()
+    occurrence = occurrences.by_uid(session, uid)
     if occurrence is None:
         raise NotFoundError(f"no meeting with UID {uid!r}")
-    assert isinstance(occurrence, Occurrence)
     return occurrence
 
 
@@ -240,13 +227,7 @@ def _mark(
 
 
 def _invitations(session: Session, occurrence: Occurrence) -> list[tuple[Invitation, Contact]]:
-    rows = session.execute(
-        select(Invitation, Contact)
-        .join(Contact, col(Contact.id) == col(Invitation.contact_id))
-        .where(col(Invitation.occurrence_id) == occurrence.id)
-        .order_by(col(Contact.email))
-    ).all()
-    return [(invitation, contact) for invitation, contact in rows]
+    return invitations.with_contacts(session, occurrence.id or 0)
 
 
 def _report(occurrence: Occurrence, rows: list[tuple[Invitation, Contact]]) -> AttendanceReport:
@@ -343,7 +324,7 @@ class _Opened:
 def _by_token(session: Session, signer_: Signer, token: str) -> _Opened | None:
     """The occurrence a link opens: the same query for a right and a wrong token."""
     sealed = signer_.open(token)
-    occurrence = session.get(Occurrence, sealed.id if sealed is not None else 0)
+    occurrence = occurrences.by_id(session, sealed.id if sealed is not None else 0)
     if sealed is None or occurrence is None:
         return None
     return _Opened(occurrence, min(sealed.expires, occurrence.end + timedelta(days=LINK_DAYS)))
@@ -367,11 +348,7 @@ def _sheet(
         state = SheetState.NOT_STARTED
     else:
         state = SheetState.OPEN
-    buyer = (
-        session.get(Organisation, occurrence.organisation_id)
-        if occurrence.organisation_id is not None
-        else None
-    )
+    buyer = directory.organisation_by_id(session, occurrence.organisation_id)
     meeting = meeting_of(occurrence, buyer.name if buyer else None)
     return AttendanceSheet(
         state=state,

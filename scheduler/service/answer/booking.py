@@ -26,9 +26,8 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from scheduler.config import Settings
 from scheduler.core.calendar_rules import WorkingCalendar
@@ -39,9 +38,10 @@ from scheduler.service.access.signing import Sealed, signer
 from scheduler.service.deliver.enqueue import enqueue_messages
 from scheduler.service.plan import proposals
 from scheduler.service.publish.event_views import meeting_of, meeting_title
+from scheduler.store import directory, links
 from scheduler.store.db import session_scope
 from scheduler.store.locks import LockKey, transaction_lock
-from scheduler.store.models import Contact, Occurrence, Organisation, Proposal, ProposalSlot
+from scheduler.store.models import Contact, Occurrence, Proposal
 
 MAX_MESSAGE = 1500
 """The longest "none of these suits us" message kept (the form itself is at most 2 KB)."""
@@ -160,19 +160,10 @@ def _find(session: Session, settings: Settings, token: str, *, lock: bool) -> _F
     """The proposal and contact a token opens: the same query for a right and a wrong token."""
     sealed = signer(settings, proposals.PURPOSE).open(token)
     proposal_id, contact_id = proposals.unseal(sealed.id) if sealed is not None else (0, 0)
-    query = (
-        select(Proposal, Occurrence, Contact)
-        .join(Occurrence, col(Occurrence.id) == col(Proposal.occurrence_id))
-        .join(Contact, col(Contact.organisation_id) == col(Occurrence.organisation_id))
-        .where(col(Proposal.id) == proposal_id, col(Contact.id) == contact_id)
-    )
-    if lock:
-        query = query.with_for_update(of=[Proposal, Occurrence])
-    row = session.execute(query).first()
-    if sealed is None or row is None:
+    rows = links.proposal(session, proposal_id, contact_id, lock=lock)
+    if sealed is None or rows is None:
         return None
-    proposal, occurrence, contact = row
-    return _Found(sealed, (proposal, occurrence, contact))
+    return _Found(sealed, rows)
 
 
 def _view(session: Session, settings: Settings, found: _Found | None, now: datetime) -> BookingView:
@@ -181,7 +172,7 @@ def _view(session: Session, settings: Settings, found: _Found | None, now: datet
     proposal, occurrence, contact = found.rows
     locale = supported(contact.locale)
     zone = settings.organisation.timezone
-    buyer = session.get(Organisation, occurrence.organisation_id)
+    buyer = directory.organisation_by_id(session, occurrence.organisation_id)
     meeting = meeting_of(occurrence, buyer.name if buyer else None)
     view = BookingView(
         state=BookingState.OPEN,
@@ -217,9 +208,7 @@ def _chosen(session: Session, proposal: Proposal, value: str) -> Slot | None:
         return None
     if start.tzinfo is None:
         return None
-    rows = session.execute(
-        select(ProposalSlot).where(col(ProposalSlot.proposal_id) == proposal.id)
-    ).scalars()
+    rows = proposals.slots_of(session, proposal.id or 0)
     return next((Slot(row.start, row.end) for row in rows if row.start == start), None)
 
 

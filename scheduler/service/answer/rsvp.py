@@ -26,9 +26,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from scheduler.config import Settings
 from scheduler.core.french import speak_of_buyer
@@ -38,8 +37,9 @@ from scheduler.i18n import format_time, format_when, supported
 from scheduler.service.access.signing import Sealed, Signer, signer
 from scheduler.service.answer.answers import AnswerOutcome, record_answer
 from scheduler.service.publish.event_views import meeting_of, meeting_title
+from scheduler.store import directory, invitations, links
 from scheduler.store.db import session_scope
-from scheduler.store.models import Contact, Invitation, Occurrence, Organisation
+from scheduler.store.models import Contact, Invitation, Occurrence
 
 PURPOSE = "rsvp"
 ANSWERS: dict[str, PartStat] = {
@@ -114,7 +114,7 @@ def invitation_rsvp_url(
 ) -> str | None:
     """`rsvp_page_url` for the invitation of a contact to an occurrence (what an outbox row
     names), or None when there is no such invitation."""
-    found = _invitation_and_end(session, occurrence_id, contact_id)
+    found = invitations.invitation_and_end(session, occurrence_id, contact_id)
     return rsvp_page_url(settings, *found) if found is not None else None
 
 
@@ -123,22 +123,8 @@ def invitation_rsvp_links(
 ) -> dict[PartStat, str] | None:
     """`rsvp_links` for the invitation of a contact to an occurrence, or None when there is no
     such invitation."""
-    found = _invitation_and_end(session, occurrence_id, contact_id)
+    found = invitations.invitation_and_end(session, occurrence_id, contact_id)
     return rsvp_links(settings, *found) if found is not None else None
-
-
-def _invitation_and_end(
-    session: Session, occurrence_id: int, contact_id: int
-) -> tuple[int, datetime] | None:
-    row = session.execute(
-        select(col(Invitation.id), col(Occurrence.end))
-        .join(Occurrence, col(Occurrence.id) == col(Invitation.occurrence_id))
-        .where(
-            col(Invitation.occurrence_id) == occurrence_id,
-            col(Invitation.contact_id) == contact_id,
-        )
-    ).first()
-    return (row.id, row.end) if row is not None else None
 
 
 # --- reading and answering ---------------------------------------------------------------------
@@ -193,19 +179,10 @@ def _find(session: Session, signer_: Signer, token: str, *, lock: bool) -> _Foun
     """The invitation a token opens: the same query for a right and a wrong token."""
     sealed = signer_.open(token)
     wanted = sealed.id if sealed is not None else _NO_INVITATION
-    query = (
-        select(Invitation, Occurrence, Contact)
-        .join(Occurrence, col(Occurrence.id) == col(Invitation.occurrence_id))
-        .join(Contact, col(Contact.id) == col(Invitation.contact_id))
-        .where(col(Invitation.id) == wanted)
-    )
-    if lock:
-        query = query.with_for_update(of=[Invitation, Occurrence])
-    row = session.execute(query).first()
-    if sealed is None or row is None:
+    rows = links.invitation(session, wanted, lock=lock)
+    if sealed is None or rows is None:
         return None
-    invitation, occurrence, contact = row
-    return _Found(sealed, (invitation, occurrence, contact))
+    return _Found(sealed, rows)
 
 
 def _view(session: Session, settings: Settings, found: _Found | None, now: datetime) -> RsvpView:
@@ -214,11 +191,7 @@ def _view(session: Session, settings: Settings, found: _Found | None, now: datet
     invitation, occurrence, contact = found.rows
     locale = supported(contact.locale)
     zone = settings.organisation.timezone
-    buyer = (
-        session.get(Organisation, occurrence.organisation_id)
-        if occurrence.organisation_id is not None
-        else None
-    )
+    buyer = directory.organisation_by_id(session, occurrence.organisation_id)
     meeting = meeting_of(occurrence, buyer.name if buyer else None)
     ritual = settings.rituals[meeting.kind]
     return RsvpView(

@@ -30,9 +30,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from scheduler.config import Settings
 from scheduler.core.kinds import RitualKind
@@ -46,15 +45,9 @@ from scheduler.service.publish.event_views import (
     meeting_title,
     ritual_title,
 )
+from scheduler.store import directory, invitations, links, occurrences
 from scheduler.store.db import session_scope
-from scheduler.store.models import (
-    Contact,
-    Convention,
-    Invitation,
-    Message,
-    Occurrence,
-    Organisation,
-)
+from scheduler.store.models import Contact, Message
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 """What a token can be (`secrets.token_urlsafe`, at most what a row holds); anything else is
@@ -140,15 +133,7 @@ def unsubscribe(
                 return view
             contact.unsubscribed_kinds = add_kind(contact.unsubscribed_kinds, view.kind)
         session.add(contact)
-        invited_to = (
-            session.execute(
-                select(col(Invitation.occurrence_id)).where(
-                    col(Invitation.contact_id) == contact.id
-                )
-            )
-            .scalars()
-            .all()
-        )
+        invited_to = invitations.meetings_of_contact(session, contact.id)
         wake.on_commit(session, "unsubscribe", invited_to)
         return replace(view, changed=True)
 
@@ -168,16 +153,11 @@ def _find(session: Session, token: str, *, lock: bool) -> tuple[Message | None, 
     """The row a token names and its contact (locked for a POST): the same two queries for a
     right and a wrong token."""
     wanted = token if _TOKEN.fullmatch(token) else _NO_TOKEN
-    message = session.execute(
-        select(Message).where(col(Message.unsubscribe_token) == wanted)
-    ).scalar_one_or_none()
+    message = links.message_to_unsubscribe(session, wanted)
     if wanted == _NO_TOKEN:
         message = None
     contact_id = message.contact_id if message is not None else None
-    query = select(Contact).where(col(Contact.id) == (contact_id or _NO_CONTACT))
-    if lock:
-        query = query.with_for_update()
-    contact = session.execute(query).scalar_one_or_none()
+    contact = links.contact(session, contact_id or _NO_CONTACT, lock=lock)
     return message, contact if contact_id is not None else None
 
 
@@ -206,10 +186,10 @@ def _about(
 ) -> UnsubscribeView:
     """What the mail was about: its meeting (title and date) or its convention's buyer."""
     if message.occurrence_id is not None:
-        occurrence = session.get(Occurrence, message.occurrence_id)
+        occurrence = occurrences.by_id(session, message.occurrence_id)
         if occurrence is None:
             return view
-        buyer = session.get(Organisation, occurrence.organisation_id or 0)
+        buyer = directory.organisation_by_id(session, occurrence.organisation_id)
         meeting = meeting_of(occurrence, buyer.name if buyer is not None else None)
         return replace(
             view,
@@ -219,7 +199,11 @@ def _about(
             when=format_when(occurrence.start, view.locale, settings.organisation.timezone),
         )
     if message.convention_id is not None:
-        convention = session.get(Convention, message.convention_id)
-        buyer = session.get(Organisation, convention.organisation_id) if convention else None
+        convention = directory.convention_by_id(session, message.convention_id)
+        buyer = (
+            directory.organisation_by_id(session, convention.organisation_id)
+            if convention
+            else None
+        )
         return replace(view, about=french_name(buyer) if buyer is not None else "")
     return view

@@ -11,20 +11,16 @@ importing the same file twice changes nothing the second time.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from scheduler.core.kinds import OrganisationRole
-from scheduler.core.text import fold, slugify
-from scheduler.errors import InputError
+from scheduler.core.text import fold
 from scheduler.imports.reading import Problem
 from scheduler.imports.rows import (
     ContactRow,
@@ -35,50 +31,34 @@ from scheduler.imports.rows import (
     parse_organisations,
 )
 from scheduler.service import wake
+from scheduler.service.directory.importing import (
+    DirectoryIndex,
+    ImportReport,
+    Outcome,
+    TableCount,
+    organisations_named,
+    reject_if_any,
+    transaction,
+    update,
+)
+from scheduler.store import directory as store
 from scheduler.store.models import Contact, Convention, Organisation
+
+__all__ = [
+    "CONTACTS",
+    "CONVENTIONS",
+    "ORGANISATIONS",
+    "BuyerSummary",
+    "ImportReport",
+    "assign_facilitators",
+    "import_contacts",
+    "import_organisations",
+    "list_buyers",
+]
 
 ORGANISATIONS = "organisations"
 CONVENTIONS = "conventions"
 CONTACTS = "contacts"
-
-
-class Outcome(StrEnum):
-    """What an import did to one stored thing."""
-
-    CREATED = "created"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-
-
-@dataclass
-class TableCount:
-    """How many things of one table an import created, updated or left as they were."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def add(self, outcome: Outcome) -> None:
-        """Count one more thing."""
-        setattr(self, outcome.value, getattr(self, outcome.value) + 1)
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What an import changed (or, in a dry run, would change)."""
-
-    file: str
-    rows: int
-    dry_run: bool
-    counts: Mapping[str, TableCount]
-    ignored_columns: tuple[str, ...] = ()
-    assigned: Mapping[str, str] = field(default_factory=dict)
-    """Buyer slug → the facilitator this import gave them."""
-
-    @property
-    def changed(self) -> bool:
-        """Whether anything was (or would be) created or updated."""
-        return any(count.created or count.updated for count in self.counts.values())
 
 
 @dataclass(frozen=True)
@@ -112,9 +92,9 @@ def import_organisations(
     """Import a buyers, suppliers or partners file; `facilitators` are the configured ids, in
     the configuration's order (buyers without one go to the least busy)."""
     parsed = parse_organisations(data, role, facilitators)
-    with _transaction(engine, dry_run=dry_run) as session:
-        directory = _Directory.load(session)
-        _reject_if_any(file, parsed, _organisation_problems(parsed, directory))
+    with transaction(engine, dry_run=dry_run) as session:
+        directory = DirectoryIndex.load(session)
+        reject_if_any(file, parsed, _organisation_problems(parsed, directory))
         writer = _OrganisationWriter(session, directory, parsed.rows, facilitators)
         for row in parsed.rows:
             writer.write(row)
@@ -136,10 +116,10 @@ def import_contacts(
     guichet's own people."""
     parsed = parse_contacts(data)
     counts = {CONTACTS: TableCount()}
-    with _transaction(engine, dry_run=dry_run) as session:
-        directory = _Directory.load(session)
+    with transaction(engine, dry_run=dry_run) as session:
+        directory = DirectoryIndex.load(session)
         owners, problems = _resolve_owners(parsed, directory)
-        _reject_if_any(file, parsed, problems)
+        reject_if_any(file, parsed, problems)
         for row in parsed.rows:
             contact = directory.contacts.get(row.email)
             outcome = _write_contact(session, contact, row, owners[row.line])
@@ -154,76 +134,9 @@ def import_contacts(
     )
 
 
-@contextmanager
-def _transaction(engine: Engine, *, dry_run: bool) -> Iterator[Session]:
-    """One transaction, committed at the end, or rolled back on error or in a dry run."""
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.flush()
-        except BaseException:
-            session.rollback()
-            raise
-        if dry_run:
-            session.rollback()
-        else:
-            session.commit()
-
-
-def _reject_if_any(file: str, parsed: Rows[Any], more: Sequence[Problem]) -> None:
-    """Raise one InputError listing every problem of the file, if it has any."""
-    problems = parsed.ordered([*parsed.problems, *more])
-    if problems:
-        count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
-        raise InputError(
-            f"{file}: {count}; nothing was imported",
-            problems=[problem.describe(file) for problem in problems],
-        )
-
-
-@dataclass
-class _Directory:
-    """What is stored, indexed the ways a file refers to it."""
-
-    by_slug: dict[str, Organisation]
-    contacts: dict[str, Contact]
-    conventions: dict[tuple[int, date], Convention]
-    by_name: dict[str, list[Organisation]] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, session: Session) -> _Directory:
-        """Read every organisation, contact and convention once."""
-        directory = cls(
-            by_slug={},
-            contacts={c.email.lower(): c for c in session.exec(select(Contact))},
-            conventions={
-                (c.organisation_id, c.start_date): c for c in session.exec(select(Convention))
-            },
-        )
-        for org in session.exec(select(Organisation).order_by(col(Organisation.slug))):
-            directory.add(org)
-        return directory
-
-    def add(self, org: Organisation) -> None:
-        """Index an organisation read or created."""
-        self.by_slug[org.slug] = org
-        self.by_name.setdefault(fold(org.name), []).append(org)
-
-    def named(self, name: str, role: OrganisationRole | None = None) -> list[Organisation]:
-        """The organisations (of `role`, when given) whose name folds to the same text."""
-        same = self.by_name.get(fold(name), [])
-        return [org for org in same if role is None or org.role == role]
-
-    def find(self, row: OrganisationRow) -> Organisation | None:
-        """The stored organisation a row describes: by slug, else (no slug given) by name."""
-        found = self.by_slug.get(row.slug)
-        if found is not None or row.slug_given:
-            return found
-        same_name = self.named(row.name, row.role)
-        return same_name[0] if len(same_name) == 1 else None
-
-
-def _organisation_problems(parsed: Rows[OrganisationRow], directory: _Directory) -> list[Problem]:
+def _organisation_problems(
+    parsed: Rows[OrganisationRow], directory: DirectoryIndex
+) -> list[Problem]:
     """What the database forbids: an identifier of another role, a contact of someone else."""
     problems: list[Problem] = []
     for row in parsed.rows:
@@ -251,7 +164,7 @@ def _contact_taken(
     row: OrganisationRow,
     contact: OrganisationContact,
     org: Organisation | None,
-    directory: _Directory,
+    directory: DirectoryIndex,
 ) -> Problem | None:
     stored = directory.contacts.get(contact.email)
     if stored is None or (org is not None and stored.organisation_id == org.id):
@@ -271,7 +184,7 @@ class _OrganisationWriter:
     def __init__(
         self,
         session: Session,
-        directory: _Directory,
+        directory: DirectoryIndex,
         rows: Sequence[OrganisationRow],
         facilitators: Sequence[str],
     ) -> None:
@@ -303,7 +216,7 @@ class _OrganisationWriter:
             self.directory.add(org)
             self.counts[ORGANISATIONS].add(Outcome.CREATED)
         else:
-            self.counts[ORGANISATIONS].add(_update(org, values))
+            self.counts[ORGANISATIONS].add(update(org, values))
         assert org.id is not None
         if row.convention is not None:
             self._convention(org.id, row.convention.start, row.convention.end)
@@ -318,7 +231,7 @@ class _OrganisationWriter:
             self.directory.conventions[(organisation_id, start)] = convention
             self.counts[CONVENTIONS].add(Outcome.CREATED)
         else:
-            self.counts[CONVENTIONS].add(_update(stored, {"end_date": end}))
+            self.counts[CONVENTIONS].add(update(stored, {"end_date": end}))
 
     def _contact(self, organisation_id: int, person: OrganisationContact) -> None:
         stored = self.directory.contacts.get(person.email)
@@ -331,11 +244,11 @@ class _OrganisationWriter:
             self.directory.contacts[person.email] = contact
             self.counts[CONTACTS].add(Outcome.CREATED)
         else:
-            self.counts[CONTACTS].add(_update(stored, values))
+            self.counts[CONTACTS].add(update(stored, values))
 
 
 def _facilitators_of(
-    directory: _Directory, rows: Sequence[OrganisationRow], facilitators: Sequence[str]
+    directory: DirectoryIndex, rows: Sequence[OrganisationRow], facilitators: Sequence[str]
 ) -> tuple[dict[str, str | None], dict[str, str]]:
     """Each buyer row's facilitator (by slug), and those this import chose itself."""
     buyers = [row for row in rows if row.role == OrganisationRole.BUYER]
@@ -381,7 +294,7 @@ def assign_facilitators(
 
 
 def _resolve_owners(
-    parsed: Rows[ContactRow], directory: _Directory
+    parsed: Rows[ContactRow], directory: DirectoryIndex
 ) -> tuple[dict[int, int | None], list[Problem]]:
     """Each contact line's organisation id (None for the guichet), and the lines whose
     organisation is unknown or ambiguous."""
@@ -391,7 +304,7 @@ def _resolve_owners(
         if not row.organisation:
             owners[row.line] = None
             continue
-        candidates = _organisations_named(directory, row.organisation)
+        candidates = organisations_named(directory, row.organisation)
         if len(candidates) == 1:
             owners[row.line] = candidates[0].id
             continue
@@ -402,17 +315,6 @@ def _resolve_owners(
             message = f"{row.organisation!r} is not a known organisation (import it first)"
         problems.append(parsed.problem(row.line, "organisation", message))
     return owners, problems
-
-
-def _organisations_named(directory: _Directory, reference: str) -> list[Organisation]:
-    """What a contact's organisation cell may mean: a slug, else a name, else a name written
-    with other punctuation ('Ville-de-Lisière' for 'Ville de Lisière')."""
-    if reference in directory.by_slug:
-        return [directory.by_slug[reference]]
-    named = directory.named(reference)
-    if not named and slugify(reference) in directory.by_slug:
-        return [directory.by_slug[slugify(reference)]]
-    return named
 
 
 def _write_contact(
@@ -428,15 +330,7 @@ def _write_contact(
     if stored is None:
         session.add(Contact(email=row.email, **values))
         return Outcome.CREATED
-    return _update(stored, values)
-
-
-def _update(stored: Any, values: Mapping[str, Any]) -> Outcome:
-    """Set the values that differ; say whether anything did."""
-    changed = {key: value for key, value in values.items() if getattr(stored, key) != value}
-    for key, value in changed.items():
-        setattr(stored, key, value)
-    return Outcome.UPDATED if changed else Outcome.UNCHANGED
+    return update(stored, values)
 
 
 # --- listing ------------------------------------------------------------------------------
@@ -445,22 +339,17 @@ def _update(stored: Any, values: Mapping[str, Any]) -> Outcome:
 def list_buyers(engine: Engine, default_programming_month: int) -> list[BuyerSummary]:
     """Every buyer by name, with its latest convention and how many contacts it has."""
     with Session(engine) as session:
-        buyers = session.exec(
-            select(Organisation).where(Organisation.role == OrganisationRole.BUYER)
-        ).all()
+        buyers = store.buyers(session)
         latest: dict[int, Convention] = {}
-        for convention in session.exec(select(Convention).order_by(col(Convention.start_date))):
+        for convention in store.conventions(session):
             latest[convention.organisation_id] = convention
-        contact_counts = dict(
-            session.exec(
-                select(Contact.organisation_id, func.count())
-                .where(col(Contact.organisation_id).is_not(None))
-                .group_by(col(Contact.organisation_id))
-            ).all()
-        )
+        contact_counts = store.contact_counts(session)
     return [
         _summary(
-            org, latest.get(org.id or 0), contact_counts.get(org.id, 0), default_programming_month
+            org,
+            latest.get(org.id or 0),
+            contact_counts.get(org.id or 0, 0),
+            default_programming_month,
         )
         for org in sorted(buyers, key=lambda org: (fold(org.name), org.slug))
     ]

@@ -12,22 +12,22 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
 
 from scheduler.core.kinds import OrganisationRole
 from scheduler.imports.reading import Problem
 from scheduler.imports.results import ResultRow, parse_results
 from scheduler.imports.rows import Rows
-from scheduler.service.directory.directory import (
+from scheduler.service.directory.importing import (
+    DirectoryIndex,
     ImportReport,
     Outcome,
     TableCount,
-    _Directory,
-    _organisations_named,
-    _reject_if_any,
-    _transaction,
-    _update,
+    organisations_named,
+    reject_if_any,
+    transaction,
+    update,
 )
+from scheduler.store import directory as store
 from scheduler.store.models import YearResult
 
 RESULTS = "results"
@@ -39,11 +39,11 @@ def import_results(
     """Import a results file: one line per buyer and year."""
     parsed = parse_results(data)
     counts = {RESULTS: TableCount()}
-    with _transaction(engine, dry_run=dry_run) as session:
-        directory = _Directory.load(session)
+    with transaction(engine, dry_run=dry_run) as session:
+        directory = DirectoryIndex.load(session)
         buyers, problems = _resolve_buyers(parsed, directory)
-        _reject_if_any(file, parsed, problems)
-        stored = {(r.organisation_id, r.year): r for r in session.exec(select(YearResult))}
+        reject_if_any(file, parsed, problems)
+        results = store.year_results(session)
         for row in parsed.rows:
             values: dict[str, Any] = {
                 "contracts": row.contracts,
@@ -51,7 +51,7 @@ def import_results(
                 "participants": row.participants,
                 "companies": row.companies,
             }
-            found = stored.get((buyers[row.line], row.year))
+            found = results.get((buyers[row.line], row.year))
             if found is None:
                 session.add(
                     YearResult(
@@ -60,7 +60,7 @@ def import_results(
                 )
                 counts[RESULTS].add(Outcome.CREATED)
                 continue
-            outcome = _update(found, values)
+            outcome = update(found, values)
             if outcome is Outcome.UPDATED:
                 found.imported_at = now
             counts[RESULTS].add(outcome)
@@ -74,13 +74,13 @@ def import_results(
 
 
 def _resolve_buyers(
-    parsed: Rows[ResultRow], directory: _Directory
+    parsed: Rows[ResultRow], directory: DirectoryIndex
 ) -> tuple[dict[int, int], list[Problem]]:
     """Each line's buyer id, and the lines whose buyer is unknown, ambiguous or no buyer."""
     buyers: dict[int, int] = {}
     problems: list[Problem] = []
     for row in parsed.rows:
-        found = _organisations_named(directory, row.buyer)
+        found = organisations_named(directory, row.buyer)
         named = [org for org in found if org.role == OrganisationRole.BUYER]
         if len(named) == 1 and named[0].id is not None:
             buyers[row.line] = named[0].id

@@ -1,16 +1,15 @@
 """Plan: the rituals and the directory into stored meetings (plan and reconcile), meetings moved or
 cancelled by hand, and the proposals of dates a buyer chooses from."""
 
+from scheduler.service.plan.changes import DETAIL_LIMITS, Details
 from scheduler.service.plan.occurrences import (
-    DETAIL_LIMITS,
-    Details,
-    NewMeeting,
     cancel_occurrence,
-    create_occurrence,
+    current_details,
     edit_occurrence,
     move_occurrence,
     restore_occurrence,
 )
+from scheduler.service.plan.oneoff import NewMeeting, create_occurrence
 from scheduler.service.plan.planning import (
     AUTO_CANCEL_REASON,
     PlanReport,
@@ -40,6 +39,7 @@ __all__ = [
     "booked_at",
     "cancel_occurrence",
     "create_occurrence",
+    "current_details",
     "edit_occurrence",
     "hold_back",
     "horizon",

@@ -12,42 +12,47 @@ row is written in the same transaction as the change.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
 from scheduler.config import Settings
 from scheduler.core.calendar_rules import WorkingCalendar, local_datetime
-from scheduler.core.kinds import OccurrenceStatus, RitualKind
+from scheduler.core.kinds import OccurrenceStatus
 from scheduler.core.placement import Booked, BrokenRule, broken_rules
-from scheduler.core.values import Capacity, occurrence_uid
+from scheduler.core.values import Capacity
 from scheduler.errors import ConflictError, InputError, NotFoundError, PlacementError
-from scheduler.service import wake
-from scheduler.store import history, journal
+from scheduler.service.plan.changes import (
+    DETAIL_LIMITS,
+    Details,
+    OccurrenceChange,
+    OnChange,
+    record,
+)
+from scheduler.service.plan.oneoff import ONE_OFF, NewMeeting, create_occurrence
+from scheduler.store import journal, occurrences
 from scheduler.store.db import read_session, session_scope
-from scheduler.store.models import Contact, Invitation, Occurrence, Organisation, Ritual
+from scheduler.store.models import Occurrence
 
-OnChange = Callable[[Session, Occurrence], None]
-"""Called inside the transaction with the changed occurrence (e.g. to enqueue its messages)."""
-
-
-@dataclass(frozen=True)
-class OccurrenceChange:
-    """One meeting after a move or a cancellation."""
-
-    uid: str
-    kind: RitualKind
-    status: OccurrenceStatus
-    sequence: int
-    start: datetime
-    end: datetime
-    previous_start: datetime
-    broken: tuple[BrokenRule, ...] = ()
-    """The planning rules a forced move broke."""
+__all__ = [
+    "DETAIL_LIMITS",
+    "ONE_OFF",
+    "Details",
+    "NewMeeting",
+    "OccurrenceChange",
+    "OnChange",
+    "cancel_occurrence",
+    "create_occurrence",
+    "current_details",
+    "edit_occurrence",
+    "move_occurrence",
+    "move_problems",
+    "restore_occurrence",
+]
+"""The one-off meeting (scheduler.service.plan.oneoff) and the values every change shares
+(scheduler.service.plan.changes) are named here too, where the web and the CLI look for them."""
 
 
 def move_occurrence(
@@ -97,7 +102,7 @@ def move_occurrence(
             before=before,
             after={"start": _instant(to), "status": str(occurrence.status)},
         )
-        change = _record(session, occurrence, previous, now, in_transaction)
+        change = record(session, occurrence, previous, now, in_transaction)
         return replace(change, broken=broken)
 
 
@@ -154,21 +159,8 @@ def restore_occurrence(
             before=before,
             after={"start": _instant(to), "status": str(occurrence.status)},
         )
-        change = _record(session, occurrence, previous, now, in_transaction)
+        change = record(session, occurrence, previous, now, in_transaction)
         return replace(change, broken=broken)
-
-
-@dataclass(frozen=True)
-class Details:
-    """What a facilitator may edit on one meeting; None for place and video: the ritual's."""
-
-    theme: str | None
-    description: str | None
-    location: str | None
-    video_url: str | None
-
-
-DETAIL_LIMITS = {"theme": 200, "description": 2000, "location": 400, "video_url": 400}
 
 
 def edit_occurrence(
@@ -212,138 +204,25 @@ def edit_occurrence(
             before={name: before[name] for name in changed},
             after={name: after[name] for name in changed},
         )
-        return _record(session, occurrence, occurrence.start, now, in_transaction)
-
-
-ONE_OFF = "oneoff:"
-"""The key prefix of a meeting added by hand: the planner neither moves nor cancels it, and its
-invitees are those chosen, not the ritual's audience."""
-
-
-@dataclass(frozen=True)
-class NewMeeting:
-    """A one-off meeting: a ritual kind, when, for whom, and whom to invite (addresses of
-    contacts in the directory)."""
-
-    kind: RitualKind
-    start: datetime
-    minutes: int
-    facilitator_id: str
-    details: Details
-    buyer_slug: str | None = None
-    invitees: tuple[str, ...] = ()
-
-
-def create_occurrence(
-    settings: Settings,
-    engine: Engine,
-    meeting: NewMeeting,
-    now: datetime,
-    *,
-    in_transaction: OnChange | None = None,
-    actor: str = journal.CLI,
-) -> OccurrenceChange:
-    """Add a one-off meeting (a new UID, SEQUENCE 0) with its invitations; InputError when it
-    starts in the past, lasts no time, names an unknown facilitator, buyer or address; its
-    invitation mails are queued like any meeting's."""
-    problems = []
-    if meeting.start.tzinfo is None:
-        problems.append("start: needs a time zone")
-    elif meeting.start <= now:
-        problems.append("start: in the past")
-    if not 5 <= meeting.minutes <= 24 * 60:
-        problems.append("minutes: between 5 and 1440")
-    if settings.facilitator(meeting.facilitator_id) is None:
-        problems.append(f"facilitator: unknown {meeting.facilitator_id!r}")
-    if problems:
-        raise InputError("meeting not added: " + "; ".join(problems), problems)
-    with session_scope(engine) as session:
-        organisation_id = None
-        if meeting.buyer_slug:
-            organisation_id = session.exec(
-                select(Organisation.id).where(col(Organisation.slug) == meeting.buyer_slug)
-            ).first()
-            if organisation_id is None:
-                raise InputError(f"no organisation {meeting.buyer_slug!r}", ["buyer"])
-        wanted = [email.strip().lower() for email in meeting.invitees if email.strip()]
-        contacts = {
-            contact.email.lower(): contact
-            for contact in session.exec(
-                select(Contact).where(func.lower(col(Contact.email)).in_(wanted))
-            )
-        }
-        unknown = [email for email in wanted if email not in contacts]
-        if unknown:
-            raise InputError(
-                "not in the directory: " + ", ".join(unknown),
-                [f"invitees: {email}" for email in unknown],
-            )
-        ritual_key = f"{ONE_OFF}{meeting.kind.value}:{meeting.buyer_slug or 'territory'}"
-        ritual = session.exec(select(Ritual).where(col(Ritual.key) == ritual_key)).first()
-        if ritual is None:
-            ritual = Ritual(
-                key=ritual_key,
-                kind=meeting.kind.value,
-                organisation_id=organisation_id,
-                enabled=False,
-            )
-            session.add(ritual)
-            session.flush()
-        assert ritual.id is not None
-        key = f"{ONE_OFF}{uuid.uuid4()}"
-        occurrence = Occurrence(
-            ritual_id=ritual.id,
-            key=key,
-            uid=occurrence_uid(key, settings.organisation.uid_domain),
-            kind=meeting.kind.value,
-            organisation_id=organisation_id,
-            facilitator_id=meeting.facilitator_id,
-            theme=meeting.details.theme,
-            description=meeting.details.description,
-            location=meeting.details.location,
-            video_url=meeting.details.video_url,
-            start=meeting.start,
-            end=meeting.start + timedelta(minutes=meeting.minutes),
-            status=OccurrenceStatus.PLANNED,
-            sequence=0,
-            changed_at=now,
-        )
-        session.add(occurrence)
-        session.flush()
-        assert occurrence.id is not None
-        for email in dict.fromkeys(wanted):
-            contact_id = contacts[email].id
-            assert contact_id is not None
-            session.add(Invitation(occurrence_id=occurrence.id, contact_id=contact_id))
-        history.record(session, occurrence, now, history.Source.HAND)
-        journal.write(
-            session,
-            now,
-            actor,
-            "create",
-            occurrence=occurrence,
-            after={
-                "start": _instant(occurrence.start),
-                "theme": occurrence.theme,
-                "invitees": ", ".join(dict.fromkeys(wanted)),
-            },
-        )
-        session.flush()
-        if in_transaction is not None:
-            in_transaction(session, occurrence)
-        return OccurrenceChange(
-            uid=occurrence.uid,
-            kind=meeting.kind,
-            status=OccurrenceStatus(occurrence.status),
-            sequence=occurrence.sequence,
-            start=occurrence.start,
-            end=occurrence.end,
-            previous_start=occurrence.start,
-        )
+        return record(session, occurrence, occurrence.start, now, in_transaction)
 
 
 def _instant(moment: datetime) -> str:
     return moment.isoformat()
+
+
+def current_details(engine: Engine, uid: str) -> Details:
+    """What the meeting `uid` shows now of the details a facilitator may edit."""
+    with read_session(engine) as session:
+        occurrence = occurrences.by_uid(session, uid)
+        if occurrence is None:
+            raise NotFoundError(f"no meeting with UID {uid!r}")
+        return Details(
+            theme=occurrence.theme,
+            description=occurrence.description,
+            location=occurrence.location,
+            video_url=occurrence.video_url,
+        )
 
 
 def move_problems(
@@ -352,9 +231,7 @@ def move_problems(
     """The planning rules moving the meeting `uid` to start at `to` would break (for a page
     that shows them before anything is changed)."""
     with read_session(engine) as session:
-        occurrence = session.exec(
-            select(Occurrence).where(col(Occurrence.uid) == uid.strip())
-        ).one_or_none()
+        occurrence = occurrences.by_uid(session, uid)
         if occurrence is None:
             raise NotFoundError(f"no meeting with UID {uid!r}")
         length = occurrence.end - occurrence.start
@@ -371,14 +248,13 @@ def _broken_by_move(
     monday = day - timedelta(days=day.weekday())
     week_start = local_datetime(monday, time(0), calendar.tz)
     week_end = local_datetime(monday + timedelta(days=7), time(0), calendar.tz)
-    rows = session.exec(
-        select(Occurrence)
-        .where(col(Occurrence.facilitator_id) == occurrence.facilitator_id)
-        .where(col(Occurrence.id) != occurrence.id)
-        .where(col(Occurrence.status) != OccurrenceStatus.CANCELLED)
-        .where(col(Occurrence.start) < max(week_end, end))
-        .where(col(Occurrence.end) > min(week_start, start))
-    ).all()
+    rows = occurrences.overlapping(
+        session,
+        occurrence.facilitator_id,
+        min(week_start, start),
+        max(week_end, end),
+        besides=occurrence.id,
+    )
     others = [Booked(row.start, row.end, f"{row.kind} {row.uid}") for row in rows]
     capacity = next(
         (c for c in settings.capacities() if c.facilitator == occurrence.facilitator_id),
@@ -412,15 +288,13 @@ def cancel_occurrence(
             before=before,
             after={"status": str(occurrence.status), "cancel_reason": occurrence.cancel_reason},
         )
-        return _record(session, occurrence, occurrence.start, now, in_transaction)
+        return record(session, occurrence, occurrence.start, now, in_transaction)
 
 
 def _found(session: Session, uid: str) -> Occurrence:
     """The occurrence `uid`, its row locked until the commit (PostgreSQL; SQLite's writers
     queue already), so two saves of one meeting cannot both pass the SEQUENCE check."""
-    occurrence = session.exec(
-        select(Occurrence).where(col(Occurrence.uid) == uid.strip()).with_for_update()
-    ).one_or_none()
+    occurrence = occurrences.by_uid(session, uid, lock=True)
     if occurrence is None:
         raise NotFoundError(f"no meeting with UID {uid!r}")
     return occurrence
@@ -446,31 +320,3 @@ def _changeable(
     if occurrence.start <= now or occurrence.status == OccurrenceStatus.HELD:
         raise InputError(f"{uid} started on {occurrence.start.isoformat()}; it cannot be {verb}")
     return occurrence
-
-
-def _record(
-    session: Session,
-    occurrence: Occurrence,
-    previous_start: datetime,
-    now: datetime,
-    in_transaction: OnChange | None,
-) -> OccurrenceChange:
-    """Raise the SEQUENCE, stamp the change, and let the caller add to the transaction."""
-    occurrence.sequence += 1
-    occurrence.changed_at = now
-    session.add(occurrence)
-    session.flush()
-    history.record(session, occurrence, now, history.Source.HAND)
-    assert occurrence.id is not None
-    wake.on_commit(session, "occurrence", [occurrence.id])
-    if in_transaction is not None:
-        in_transaction(session, occurrence)
-    return OccurrenceChange(
-        uid=occurrence.uid,
-        kind=RitualKind(occurrence.kind),
-        status=OccurrenceStatus(occurrence.status),
-        sequence=occurrence.sequence,
-        start=occurrence.start,
-        end=occurrence.end,
-        previous_start=previous_start,
-    )

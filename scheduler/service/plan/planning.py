@@ -9,33 +9,28 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from scheduler.config import Settings
-from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, RitualKind
+from scheduler.core.kinds import OccurrenceStatus, RitualKind
 from scheduler.core.planner import plan_rituals
 from scheduler.core.reconcile import Changes, StoredOccurrence, fixed_from_stored, reconcile
 from scheduler.core.values import (
     BuyerProfile,
-    ConventionTerm,
     MissingReview,
     Plan,
     PlannedOccurrence,
     Unplaced,
 )
 from scheduler.service import wake
+from scheduler.service.plan.oneoff import ONE_OFF
 from scheduler.service.plan.proposals import holds
-from scheduler.store import history
+from scheduler.store import directory, history, occurrences, rituals
 from scheduler.store.db import read_session, session_scope
 from scheduler.store.locks import LockKey, try_transaction_lock
-from scheduler.store.models import Convention, Occurrence, Organisation, Ritual
 
 AUTO_CANCEL_REASON = "no longer planned"
-ONE_OFF_PATTERN = "oneoff:%"
-"""The keys of meetings added by hand (scheduler.service.plan.occurrences.create_occurrence): the
-planner leaves them alone."""
 WRITE_BATCH = 2_000
 
 Progress = Callable[[str, int, int], None]
@@ -195,92 +190,27 @@ def compute_plan(
 def load_past_keys(session: Session, now: datetime) -> frozenset[str]:
     """The keys of the per-buyer meetings that started before `now`, whatever became of them:
     their cycle is spent, and a key is never stored twice."""
-    return frozenset(
-        session.execute(
-            select(col(Occurrence.key))
-            .where(col(Occurrence.start) < now)
-            .where(col(Occurrence.organisation_id).is_not(None))
-        ).scalars()
-    )
+    return occurrences.past_buyer_keys(session, now)
 
 
 def load_buyer_profiles(session: Session, settings: Settings) -> list[BuyerProfile]:
-    """Every buyer with its conventions, as the planner sees them (columns only: this runs
-    over every buyer on every plan)."""
-    default_facilitator = settings.facilitators[0].id if settings.facilitators else "guichet"
-    conventions: dict[int, list[ConventionTerm]] = {}
-    for org_id, start, end, status in session.execute(
-        select(
-            col(Convention.organisation_id),
-            col(Convention.start_date),
-            col(Convention.end_date),
-            col(Convention.status),
-        ).order_by(col(Convention.start_date))
-    ):
-        conventions.setdefault(org_id, []).append(
-            ConventionTerm(key=start.isoformat(), start=start, end=end, active=status == "active")
-        )
-    buyers = session.execute(
-        select(
-            col(Organisation.id),
-            col(Organisation.slug),
-            col(Organisation.facilitator_id),
-            col(Organisation.programming_month),
-        )
-        .where(col(Organisation.role) == OrganisationRole.BUYER)
-        .order_by(col(Organisation.slug))
+    """Every buyer with its conventions, as the planner sees them."""
+    return directory.buyer_profiles(
+        session,
+        default_facilitator=settings.facilitators[0].id if settings.facilitators else "guichet",
+        default_month=settings.organisation.default_programming_month,
     )
-    month = settings.organisation.default_programming_month
-    return [
-        BuyerProfile(
-            slug=slug,
-            facilitator=facilitator or default_facilitator,
-            programming_month=programming_month or month,
-            conventions=tuple(conventions.get(org_id, ())),
-        )
-        for org_id, slug, facilitator, programming_month in buyers
-    ]
 
 
 def load_stored(session: Session, now: datetime) -> tuple[dict[str, StoredOccurrence], set[str]]:
-    """Occurrences from `now` on, by key; and the keys of those cancelled by hand, which no
-    plan brings back."""
-    rows = session.execute(
-        select(
-            col(Occurrence.key),
-            col(Occurrence.uid),
-            col(Occurrence.kind),
-            col(Organisation.slug),
-            col(Occurrence.facilitator_id),
-            col(Occurrence.start),
-            col(Occurrence.end),
-            col(Occurrence.theme),
-            col(Occurrence.status),
-            col(Occurrence.sequence),
-            col(Occurrence.cancel_reason),
-        )
-        .outerjoin(Organisation, col(Organisation.id) == col(Occurrence.organisation_id))
-        .where(col(Occurrence.start) >= now)
-        .where(col(Occurrence.key).not_like(ONE_OFF_PATTERN))
-    )
+    """Occurrences from `now` on, by key (those added by hand left out: the planner leaves
+    them alone); and the keys of those cancelled by hand, which no plan brings back."""
     stored: dict[str, StoredOccurrence] = {}
     cancelled_by_hand: set[str] = set()
-    for key, uid, kind, slug, facilitator, start, end, theme, status, sequence, reason in rows:
-        status = OccurrenceStatus(status)
-        if status is OccurrenceStatus.CANCELLED and reason != AUTO_CANCEL_REASON:
-            cancelled_by_hand.add(key)
-        stored[key] = StoredOccurrence(
-            key=key,
-            uid=uid,
-            kind=RitualKind(kind),
-            buyer=slug,
-            facilitator=facilitator,
-            start=start,
-            end=end,
-            theme=theme,
-            status=status,
-            sequence=sequence,
-        )
+    for occurrence, reason in occurrences.stored_from(session, now, leave_out_prefix=ONE_OFF):
+        if occurrence.status is OccurrenceStatus.CANCELLED and reason != AUTO_CANCEL_REASON:
+            cancelled_by_hand.add(occurrence.key)
+        stored[occurrence.key] = occurrence
     return stored, cancelled_by_hand
 
 
@@ -300,11 +230,11 @@ def write_changes(
     total = len(changes.create) + len(changes.adjust) + len(changes.cancel) + len(changes.restore)
     done = 0
     ritual_ids = _ensure_rituals(session, changes.create)
-    org_ids = _organisation_ids(session)
+    org_ids = directory.organisation_ids(session)
     fresh = [_new_row(planned, ritual_ids, org_ids, now) for planned in changes.create]
     for start in range(0, len(fresh), WRITE_BATCH):
         batch = fresh[start : start + WRITE_BATCH]
-        session.execute(insert(Occurrence), batch)
+        occurrences.insert_many(session, batch)
         history.record_keys(session, [row["key"] for row in batch], now, history.Source.PLAN)
         done += len(batch)
         if progress:
@@ -351,11 +281,7 @@ def _placement(planned: PlannedOccurrence) -> dict[str, Any]:
 
 def _change(session: Session, stored: StoredOccurrence, now: datetime, **values: Any) -> None:
     """Change a stored occurrence as subscribers will see it: SEQUENCE + 1, stamped `now`."""
-    session.execute(
-        update(Occurrence)
-        .where(col(Occurrence.key) == stored.key)
-        .values(sequence=stored.sequence + 1, changed_at=now, **values)
-    )
+    occurrences.change_by_key(session, stored.key, stored.sequence + 1, now, **values)
     history.record_keys(session, [stored.key], now, history.Source.PLAN)
 
 
@@ -367,14 +293,12 @@ def ritual_key(kind: RitualKind, buyer: str | None) -> str:
 def _ensure_rituals(session: Session, planned: Iterable[PlannedOccurrence]) -> dict[str, int]:
     """The id of every series the new occurrences belong to, creating missing series."""
     wanted = {ritual_key(p.kind, p.buyer): (p.kind, p.buyer) for p in planned}
-    existing: dict[str, int | None] = dict(
-        session.execute(select(col(Ritual.key), col(Ritual.id))).all()
-    )
+    existing = rituals.ids_by_key(session)
     missing = [key for key in wanted if key not in existing]
     if missing:
-        org_ids = _organisation_ids(session)
-        session.execute(
-            insert(Ritual),
+        org_ids = directory.organisation_ids(session)
+        rituals.insert_many(
+            session,
             [
                 {
                     "key": key,
@@ -385,15 +309,8 @@ def _ensure_rituals(session: Session, planned: Iterable[PlannedOccurrence]) -> d
                 for key in missing
             ],
         )
-        existing = dict(session.execute(select(col(Ritual.key), col(Ritual.id))).all())
-    return {key: value for key, value in existing.items() if value is not None}
-
-
-def _organisation_ids(session: Session) -> dict[str, int]:
-    return {
-        slug: int(org_id)
-        for slug, org_id in session.execute(select(col(Organisation.slug), col(Organisation.id)))
-    }
+        existing = rituals.ids_by_key(session)
+    return existing
 
 
 def _new_row(

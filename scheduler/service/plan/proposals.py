@@ -18,8 +18,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from scheduler.config import Settings
 from scheduler.core.calendar_rules import WorkingCalendar
@@ -31,12 +30,47 @@ from scheduler.core.proposals import ProposalFacts, choice_deadline, next_instan
 from scheduler.core.slots import Slot, candidate_slots
 from scheduler.core.values import Capacity, PlannedOccurrence
 from scheduler.service.access.signing import signer
-from scheduler.store.models import Occurrence, Organisation, Proposal, ProposalSlot
+from scheduler.store import directory, occurrences
+from scheduler.store.models import Occurrence, Proposal, ProposalSlot
+from scheduler.store.proposals import (
+    BOOKED,
+    CONFIRMED,
+    OPEN,
+    WITHDRAWN,
+    booked_at,
+    offered_dates,
+    open_proposals,
+    open_with_meetings,
+    proposal_of,
+    slots_of,
+    with_open_proposal,
+)
 
-OPEN = "open"
-BOOKED = "booked"
-CONFIRMED = "confirmed"
-WITHDRAWN = "withdrawn"
+__all__ = [
+    "BOOKED",
+    "CONFIRMED",
+    "OPEN",
+    "PURPOSE",
+    "WITHDRAWN",
+    "booked_at",
+    "capacity_of",
+    "chooses",
+    "hold_back",
+    "holds",
+    "next_proposal_instant",
+    "open_proposal",
+    "open_proposals",
+    "proposal_of",
+    "proposal_token",
+    "proposal_url",
+    "settle_proposals",
+    "slots_of",
+    "taken",
+    "unseal",
+]
+"""The store's questions about proposals (`proposal_of`, `slots_of`, `booked_at`,
+`open_proposals`) are named here too, where the mail side looks for them."""
+
 MIN_ANSWER_DAYS = 7
 """A proposal leaves the buyer at least this long before its deadline, else it is not opened."""
 NEIGHBOURHOOD = timedelta(days=8)
@@ -52,21 +86,6 @@ def capacity_of(settings: Settings, facilitator: str) -> Capacity:
     """A facilitator's capacity, or the defaults."""
     found = next((c for c in settings.capacities() if c.facilitator == facilitator), None)
     return found or Capacity(facilitator)
-
-
-def proposal_of(session: Session, occurrence_id: int) -> Proposal | None:
-    """The proposal of a meeting, if it has one."""
-    return session.execute(
-        select(Proposal).where(col(Proposal.occurrence_id) == occurrence_id)
-    ).scalar_one_or_none()
-
-
-def slots_of(session: Session, proposal_id: int) -> list[ProposalSlot]:
-    """A proposal's dates, the default one first, then by date."""
-    rows = session.execute(
-        select(ProposalSlot).where(col(ProposalSlot.proposal_id) == proposal_id)
-    ).scalars()
-    return sorted(rows, key=lambda row: (not row.is_default, row.start))
 
 
 def hold_back(
@@ -146,67 +165,41 @@ def taken(
     open is not counted: its date is a hold like the others."""
     first = datetime.combine(span[0], time(), UTC) - NEIGHBOURHOOD
     last = datetime.combine(span[1], time(), UTC) + NEIGHBOURHOOD
-    open_ids = set(
-        session.execute(
-            select(col(Proposal.occurrence_id)).where(col(Proposal.state) == OPEN)
-        ).scalars()
-    )
-    meetings = session.execute(
-        select(col(Occurrence.id), col(Occurrence.key), col(Occurrence.start), col(Occurrence.end))
-        .where(col(Occurrence.facilitator_id) == facilitator)
-        .where(col(Occurrence.status) != OccurrenceStatus.CANCELLED)
-        .where(col(Occurrence.start) >= first, col(Occurrence.start) <= last)
-    )
+    open_ids = with_open_proposal(session)
     booked = [
-        Booked(start, end, key)
-        for occurrence_id, key, start, end in meetings
-        if occurrence_id != leave_out and (holds or occurrence_id not in open_ids)
+        Booked(span.start, span.end, span.key)
+        for span in occurrences.starting_between(session, facilitator, first, last)
+        if span.id != leave_out and (holds or span.id not in open_ids)
     ]
     if holds:
-        slots = session.execute(
-            select(col(ProposalSlot.start), col(ProposalSlot.end), col(Occurrence.key))
-            .join(Proposal, col(Proposal.id) == col(ProposalSlot.proposal_id))
-            .join(Occurrence, col(Occurrence.id) == col(Proposal.occurrence_id))
-            .where(col(Proposal.state) == OPEN)
-            .where(col(ProposalSlot.is_default).is_(False))
-            .where(col(Occurrence.facilitator_id) == facilitator)
-            .where(col(Occurrence.id) != (leave_out or -1))
-            .where(col(ProposalSlot.start) >= first, col(ProposalSlot.start) <= last)
+        offered = offered_dates(
+            session,
+            facilitator_id=facilitator,
+            besides=leave_out or None,
+            between=(first, last),
+            defaults=False,
         )
-        booked += [Booked(start, end, f"{key} (proposed)") for start, end, key in slots]
+        booked += [Booked(o.start, o.end, f"{o.occurrence_key} (proposed)") for o in offered]
     return booked
 
 
 def holds(session: Session, uid_domain: str) -> tuple[list[PlannedOccurrence], frozenset[str]]:
     """For the planner: the dates open proposals offer besides their default one (held like
     meetings), and the keys of their meetings (kept where they are, like announced ones)."""
-    rows = session.execute(
-        select(
-            col(Occurrence.key),
-            col(Occurrence.kind),
-            col(Occurrence.facilitator_id),
-            col(ProposalSlot.start),
-            col(ProposalSlot.end),
-            col(ProposalSlot.is_default),
-        )
-        .join(Proposal, col(Proposal.id) == col(ProposalSlot.proposal_id))
-        .join(Occurrence, col(Occurrence.id) == col(Proposal.occurrence_id))
-        .where(col(Proposal.state) == OPEN)
-    )
     held = []
     keys = set()
-    for key, kind, facilitator, start, end, is_default in rows:
-        keys.add(key)
-        if not is_default:
+    for offered in offered_dates(session):
+        keys.add(offered.occurrence_key)
+        if not offered.is_default:
             held.append(
                 PlannedOccurrence(
-                    key=f"{key}#hold:{start.isoformat()}",
-                    uid=f"hold-{start.timestamp():.0f}@{uid_domain}",
-                    kind=RitualKind(kind),
+                    key=f"{offered.occurrence_key}#hold:{offered.start.isoformat()}",
+                    uid=f"hold-{offered.start.timestamp():.0f}@{uid_domain}",
+                    kind=offered.kind,
                     buyer=None,
-                    facilitator=facilitator,
-                    start=start,
-                    end=end,
+                    facilitator=offered.facilitator_id,
+                    start=offered.start,
+                    end=offered.end,
                 )
             )
     return held, frozenset(keys)
@@ -215,13 +208,8 @@ def holds(session: Session, uid_domain: str) -> tuple[list[PlannedOccurrence], f
 def settle_proposals(session: Session, now: datetime) -> list[int]:
     """Close the open proposals whose deadline has come (the default date is confirmed) or
     whose meeting was cancelled (withdrawn); the ids of the meetings confirmed, to invite."""
-    rows = session.execute(
-        select(Proposal, Occurrence)
-        .join(Occurrence, col(Occurrence.id) == col(Proposal.occurrence_id))
-        .where(col(Proposal.state) == OPEN)
-    ).all()
     confirmed = []
-    for proposal, occurrence in rows:
+    for proposal, occurrence in open_with_meetings(session):
         if occurrence.status == OccurrenceStatus.CANCELLED:
             proposal.state, proposal.decided_at = WITHDRAWN, now
         elif proposal.deadline <= now:
@@ -235,28 +223,11 @@ def settle_proposals(session: Session, now: datetime) -> list[int]:
     return confirmed
 
 
-def booked_at(session: Session, occurrence_ids: Sequence[int]) -> dict[int, datetime]:
-    """When the buyer booked the date of each of these meetings, for those booked."""
-    if not occurrence_ids:
-        return {}
-    rows = session.execute(
-        select(col(Proposal.occurrence_id), col(Proposal.decided_at))
-        .where(col(Proposal.state) == BOOKED)
-        .where(col(Proposal.occurrence_id).in_(list(occurrence_ids)))
-    )
-    return {occurrence_id: at for occurrence_id, at in rows if at is not None}
-
-
-def open_proposals(session: Session) -> list[Proposal]:
-    """Every open proposal (for the message policy and the daemon's next instant)."""
-    return list(session.execute(select(Proposal).where(col(Proposal.state) == OPEN)).scalars())
-
-
 def _window(
     session: Session, settings: Settings, occurrence: Occurrence
 ) -> tuple[date, date] | None:
     """The planner's window for a per-buyer meeting."""
-    buyer = session.get(Organisation, occurrence.organisation_id)
+    buyer = directory.organisation_by_id(session, occurrence.organisation_id)
     if buyer is None:
         return None
     from scheduler.service.plan.planning import load_buyer_profiles
@@ -304,7 +275,7 @@ def next_proposal_instant(session: Session, settings: Settings, now: datetime) -
     send_time = MessageRules().send_time
     instants = []
     for proposal in open_proposals(session):
-        occurrence = session.get(Occurrence, proposal.occurrence_id)
+        occurrence = occurrences.by_id(session, proposal.occurrence_id)
         if occurrence is None or proposal.id is None:
             continue
         facts = ProposalFacts(

@@ -6,16 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col
 
 from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, RitualKind
 from scheduler.errors import NotFoundError
 from scheduler.service.publish.event_views import ritual_title
+from scheduler.store import directory
+from scheduler.store.agenda import agenda_rows
 from scheduler.store.db import read_session
-from scheduler.store.models import Occurrence, Organisation
 
 
 @dataclass(frozen=True)
@@ -72,18 +71,12 @@ def agenda(
 
     zone = ZoneInfo(settings.organisation.timezone)
     with read_session(engine) as session:
-        query = (
-            select(Occurrence, col(Organisation.slug), col(Organisation.name))
-            .outerjoin(Organisation, col(Organisation.id) == col(Occurrence.organisation_id))
-            .where(col(Occurrence.start) >= start, col(Occurrence.start) < end)
-            .order_by(col(Occurrence.start), col(Occurrence.key))
-        )
+        org_id = None
         if buyer is not None:
-            org_id = _organisation_id(session, buyer)
-            query = query.where(col(Occurrence.organisation_id) == org_id)
-        if kind is not None:
-            query = query.where(col(Occurrence.kind) == kind.value)
-        rows = session.execute(query).all()
+            org_id = directory.organisation_id(session, buyer)
+            if org_id is None:
+                raise NotFoundError(f"no buyer with the slug {buyer!r} (see `rituel buyers list`)")
+        rows = agenda_rows(session, start, end, organisation_id=org_id, kind=kind)
     return [
         AgendaEntry(
             uid=occ.uid,
@@ -99,12 +92,3 @@ def agenda(
         )
         for occ, slug, name in rows
     ]
-
-
-def _organisation_id(session: Session, slug: str) -> int:
-    org_id = session.execute(
-        select(col(Organisation.id)).where(col(Organisation.slug) == slug)
-    ).scalar_one_or_none()
-    if org_id is None:
-        raise NotFoundError(f"no buyer with the slug {slug!r} (see `rituel buyers list`)")
-    return int(org_id)

@@ -17,7 +17,7 @@ from scheduler.service.answer import rsvp
 from scheduler.service.answer.answers import meeting_answers
 from scheduler.service.answer.replies import process_mail
 from scheduler.service.plan.occurrences import cancel_occurrence
-from scheduler.service.publish.feeds import facilitator_feed, load_directory
+from scheduler.service.publish.feeds import facilitator_feed, load_snapshot
 from scheduler.store.db import session_scope
 from scheduler.store.models import Answer, CounterProposal, Invitation
 from tests.feed_factories import RITUALS, World, make_world, properties
@@ -59,8 +59,8 @@ def test_the_facilitators_feed_shows_the_partstat_from_the_calendar(both: World)
     fixture_meeting(both)
     process_mail(both.settings, both.engine, mail("apple_accepted.eml"), READ_AT)
     with session_scope(both.engine) as session:
-        directory = load_directory(session, both.settings, READ_AT)
-    feed = facilitator_feed(both.settings, directory, "camille").render()
+        snapshot = load_snapshot(session, both.settings, READ_AT)
+    feed = facilitator_feed(both.settings, snapshot, "camille").render()
     [ines] = [line for line in properties(feed, "ATTENDEE") if "ines.moreau" in line]
     assert "PARTSTAT=ACCEPTED" in ines
 

@@ -23,7 +23,7 @@ from scheduler.service.deliver.compose import StoreComposer
 from scheduler.service.deliver.enqueue import enqueue_due
 from scheduler.service.deliver.outbox import Composed, Verdict, enqueue
 from scheduler.service.plan.occurrences import cancel_occurrence, move_occurrence
-from scheduler.service.publish.feeds import contact_feed, facilitator_feed, load_directory
+from scheduler.service.publish.feeds import contact_feed, facilitator_feed, load_snapshot
 from scheduler.store.db import session_scope
 from scheduler.store.models import Invitation, Message, Occurrence
 from tests.feed_factories import NOW, RITUALS, World, at, make_world, properties
@@ -347,14 +347,14 @@ def test_a_decline_takes_the_meeting_out_of_the_contacts_own_feed(world: World) 
 
 def feed_of(world: World, facilitator: str) -> bytes:
     with session_scope(world.engine) as session:
-        directory = load_directory(session, world.settings, NOW)
-    return facilitator_feed(world.settings, directory, facilitator).render()
+        snapshot = load_snapshot(session, world.settings, NOW)
+    return facilitator_feed(world.settings, snapshot, facilitator).render()
 
 
 def feed_of_contact(world: World, contact_id: int) -> bytes:
     with session_scope(world.engine) as session:
-        directory = load_directory(session, world.settings, NOW)
-    return contact_feed(world.settings, directory, contact_id).render()
+        snapshot = load_snapshot(session, world.settings, NOW)
+    return contact_feed(world.settings, snapshot, contact_id).render()
 
 
 def attendee_lines(ics: bytes) -> list[str]:

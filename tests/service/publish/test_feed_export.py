@@ -20,7 +20,7 @@ from scheduler.service.publish.feeds import (
     export_feeds,
     facilitator_feed,
     issue_links,
-    load_directory,
+    load_snapshot,
     public_feed,
     revoke,
     rotate,
@@ -123,14 +123,14 @@ def demo_territory(world: World) -> list[DemoBuyer]:
 
 def feeds_of(world: World) -> tuple[dict[int, Feed], dict[int, Feed], Feed]:
     with session_scope(world.engine) as session:
-        directory = load_directory(session, world.settings, NOW)
+        snapshot = load_snapshot(session, world.settings, NOW)
     buyers = {
-        org.id: buyer_feed(world.settings, directory, org.id)
-        for org in directory.organisations.values()
+        org.id: buyer_feed(world.settings, snapshot, org.id)
+        for org in snapshot.organisations.values()
         if org.role == "buyer"
     }
-    contacts = {c: contact_feed(world.settings, directory, c) for c in directory.contacts}
-    return buyers, contacts, public_feed(world.settings, directory)
+    contacts = {c: contact_feed(world.settings, snapshot, c) for c in snapshot.contacts}
+    return buyers, contacts, public_feed(world.settings, snapshot)
 
 
 def test_for_every_pair_of_buyers_a_feed_holds_nothing_of_the_other(world: World) -> None:
@@ -184,9 +184,9 @@ def test_a_territory_ritual_not_meant_for_buyers_shows_only_where_a_contact_is_i
     meetup = world.occurrence(RitualKind.B2B_MEETUP, at("2027-05-11 09:00"))
     world.invite(meetup, world.contact(invited, "achat@ville-a.example", "Achat A"))
     with session_scope(world.engine) as session:
-        directory = load_directory(session, world.settings, NOW)
-    assert meetup.uid in buyer_feed(world.settings, directory, invited).render().decode()
-    assert meetup.uid not in buyer_feed(world.settings, directory, other).render().decode()
+        snapshot = load_snapshot(session, world.settings, NOW)
+    assert meetup.uid in buyer_feed(world.settings, snapshot, invited).render().decode()
+    assert meetup.uid not in buyer_feed(world.settings, snapshot, other).render().decode()
 
 
 def test_the_public_feed_has_territory_meetings_and_nothing_personal(
@@ -216,8 +216,8 @@ def test_a_facilitator_feed_has_what_they_run_with_attendees_and_answers(
 ) -> None:
     demo_territory(world)
     with session_scope(world.engine) as session:
-        directory = load_directory(session, world.settings, NOW)
-    feed = facilitator_feed(world.settings, directory, "camille")
+        snapshot = load_snapshot(session, world.settings, NOW)
+    feed = facilitator_feed(world.settings, snapshot, "camille")
     content = feed.render()
     assert {e.organizer.email for e in feed.events if e.organizer} == {"camille@guichet.example"}
     assert len(feed.events) == 3 + 3 * 2  # 3 territory meetings, 3 buyers x 2 meetings
@@ -241,8 +241,8 @@ def test_a_contact_feed_has_their_invitations_in_their_language_but_not_declined
     world.invite(club, english)
     world.invite(skipped, english, PartStat.DECLINED)
     with session_scope(world.engine) as session:
-        directory = load_directory(session, world.settings, NOW)
-    content = contact_feed(world.settings, directory, english).render()
+        snapshot = load_snapshot(session, world.settings, NOW)
+    content = contact_feed(world.settings, snapshot, english).render()
     assert properties(content, "SUMMARY") == [
         "SUMMARY:Socially responsible buyers' club",
         "SUMMARY:Annual procurement-programming review — Ville A",
@@ -278,13 +278,13 @@ def test_a_cancelled_meeting_stays_thirty_days_then_goes(world: World) -> None:
         changed_at=NOW - timedelta(days=31),
     )
     with session_scope(world.engine) as session:
-        directory = load_directory(session, world.settings, NOW)
-    mine = buyer_feed(world.settings, directory, buyer).render()
+        snapshot = load_snapshot(session, world.settings, NOW)
+    mine = buyer_feed(world.settings, snapshot, buyer).render()
     assert properties(mine, "STATUS") == ["STATUS:CANCELLED", "STATUS:CANCELLED"]
     assert properties(mine, "SUMMARY")[0].startswith("SUMMARY:Annulé : Comité de pilotage")
     assert "Motif : travaux dans la salle" in unfolded(mine)
     assert "Club des acheteurs" not in unfolded(mine)
-    public = unfolded(public_feed(world.settings, directory).render())
+    public = unfolded(public_feed(world.settings, snapshot).render())
     assert "STATUS:CANCELLED" in public
     assert "travaux" not in public
 
@@ -293,8 +293,8 @@ def test_past_meetings_stay_a_year(world: World) -> None:
     world.occurrence(RitualKind.BUYER_CLUB, NOW - timedelta(days=300))
     world.occurrence(RitualKind.BUYER_CLUB, NOW - timedelta(days=400))
     with session_scope(world.engine) as session:
-        directory = load_directory(session, world.settings, NOW)
-    assert len(public_feed(world.settings, directory).events) == 1
+        snapshot = load_snapshot(session, world.settings, NOW)
+    assert len(public_feed(world.settings, snapshot).events) == 1
 
 
 def test_export_writes_every_feed_once_and_only_rewrites_what_changed(
