@@ -1,17 +1,14 @@
-"""What the mail templates see: small frozen values, built by the service from the store."""
+"""What the mail templates see: small frozen values, built by the service from the store (a
+meeting's from the core's `Meeting`, by `scheduler.service.deliver.views`). People are
+`Mailbox`es: a name and an address."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    """Someone a mail is addressed to or speaks of."""
-
-    name: str
-    email: str
+from scheduler.core.french import speak_of_buyer
+from scheduler.mail.mime import Mailbox
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +20,7 @@ class MeetingView:
     title: str
     start: datetime
     end: datetime
-    facilitator: Person
+    facilitator: Mailbox
     theme: str | None = None
     location: str = ""
     video_url: str = ""
@@ -36,6 +33,18 @@ class MeetingView:
     internes »), for sentences that name the buyer apart; `title` when empty."""
     yours: bool = False
     """The reader works for the meeting's buyer: texts say « vos services »."""
+
+    def told_to(self, *, yours: bool, rsvp_url: str | None = None) -> MeetingView:
+        """This view as one reader reads it: « vos services », « vos locaux » when they work for
+        the meeting's buyer (`yours`), « les locaux de la Ville de Lisière » otherwise; with
+        their own RSVP link."""
+        return replace(
+            self,
+            rsvp_url=rsvp_url,
+            yours=yours,
+            ritual=speak_of_buyer(self.ritual, self.buyer, yours=yours),
+            location=speak_of_buyer(self.location, self.buyer, yours=yours),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +130,7 @@ class ReplyNote:
     proposal of another time (iTIP COUNTER), for the facilitator to read."""
 
     meeting: MeetingView
-    person: Person
+    person: Mailbox
     comment: str | None = None
     answer: str | None = None
     """accepted, tentative or declined, with a comment; None for a proposal."""

@@ -260,6 +260,7 @@ def mail_context(kind: str, *, theme: str | None = "Les marchés réservés") ->
     """Everything a `kind` template needs, for Élise Martin of the Ville de Lisière."""
     from datetime import date
 
+    from scheduler.mail.mime import Mailbox
     from scheduler.mail.views import (
         Answers,
         ConventionView,
@@ -268,7 +269,6 @@ def mail_context(kind: str, *, theme: str | None = "Les marchés réservés") ->
         FailedDelivery,
         MeetingView,
         PastMeeting,
-        Person,
         ProposalView,
         ReviewGapView,
         ReviewLag,
@@ -280,7 +280,7 @@ def mail_context(kind: str, *, theme: str | None = "Les marchés réservés") ->
         title="After-work achat socialement responsable",
         start=MEETING_START,
         end=MEETING_START + timedelta(hours=2),
-        facilitator=Person(FACILITATOR.name, FACILITATOR.email),
+        facilitator=Mailbox(FACILITATOR.name, FACILITATOR.email),
         theme=theme,
         location="Le Comptoir solidaire, 4 quai des Mariniers",
         buyer="Ville de Lisière",
@@ -315,7 +315,7 @@ def mail_context(kind: str, *, theme: str | None = "Les marchés réservés") ->
     return {
         "guichet": GUICHET,
         "guichet_short": GUICHET,
-        "recipient": Person("Élise Martin", INVITEE),
+        "recipient": Mailbox("Élise Martin", INVITEE),
         "unsubscribe_url": f"https://rituel.example/unsubscribe/tok-{kind}",
         "meeting": meeting,
         "days_left": 7,

@@ -26,7 +26,6 @@ from sqlmodel import SQLModel
 
 from scheduler.core.kinds import OccurrenceStatus, OrganisationRole
 from scheduler.core.messages import MessageKind, MessageState
-from scheduler.service.deliver.outbox import claim_due
 from scheduler.store.db import MIGRATIONS, make_engine, open_database, session_scope
 from scheduler.store.models import (
     Contact,
@@ -37,6 +36,7 @@ from scheduler.store.models import (
     Organisation,
     Ritual,
 )
+from scheduler.store.outbox import claim_due
 from tests.databases import database_url
 from tests.factories import write_config
 

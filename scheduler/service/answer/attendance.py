@@ -27,9 +27,10 @@ from scheduler.errors import InputError, NotFoundError
 from scheduler.i18n import format_when, supported
 from scheduler.service import wake
 from scheduler.service.access.signing import Signer, signer
-from scheduler.service.publish.event_views import meeting_of, meeting_title
+from scheduler.service.publish.event_views import meeting_title
 from scheduler.store import history, journal
 from scheduler.store.db import session_scope
+from scheduler.store.meetings import meeting_of
 from scheduler.store.models import Contact, Invitation, Occurrence, Organisation, WalkIn
 
 PURPOSE = "attendance"

@@ -12,7 +12,6 @@ from scheduler.service.plan.occurrences import (
     restore_occurrence,
 )
 from scheduler.service.plan.planning import (
-    AUTO_CANCEL_REASON,
     PlanReport,
     horizon,
     missing_reviews,
@@ -31,7 +30,6 @@ from scheduler.service.plan.proposals import (
 )
 
 __all__ = [
-    "AUTO_CANCEL_REASON",
     "DETAIL_LIMITS",
     "OPEN",
     "Details",

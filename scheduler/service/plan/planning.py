@@ -15,6 +15,7 @@ from sqlmodel import Session, col
 
 from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, RitualKind
+from scheduler.core.meeting import AUTO_CANCEL_REASON
 from scheduler.core.planner import plan_rituals
 from scheduler.core.reconcile import Changes, StoredOccurrence, fixed_from_stored, reconcile
 from scheduler.core.values import (
@@ -32,7 +33,6 @@ from scheduler.store.db import read_session, session_scope
 from scheduler.store.locks import LockKey, try_transaction_lock
 from scheduler.store.models import Convention, Occurrence, Organisation, Ritual
 
-AUTO_CANCEL_REASON = "no longer planned"
 ONE_OFF_PATTERN = "oneoff:%"
 """The keys of meetings added by hand (scheduler.service.plan.occurrences.create_occurrence): the
 planner leaves them alone."""

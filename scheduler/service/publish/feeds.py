@@ -33,9 +33,10 @@ from sqlmodel import Session, col
 from scheduler.calendar import Attendee, EventView, FeedInfo, render_feed
 from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, PartStat
+from scheduler.core.meeting import Meeting
 from scheduler.errors import ExportError, InputError, NotFoundError
 from scheduler.service.plan.proposals import OPEN as OPEN_PROPOSAL
-from scheduler.service.publish.event_views import Audience, Meeting, event_view, meeting_of
+from scheduler.service.publish.event_views import Visibility, event_view
 from scheduler.store import feed_tokens, journal
 from scheduler.store.db import read_session, session_scope
 from scheduler.store.feed_tokens import (
@@ -45,6 +46,7 @@ from scheduler.store.feed_tokens import (
     Subscriber,
     SubscriberKind,
 )
+from scheduler.store.meetings import meeting_of
 from scheduler.store.models import (
     Contact,
     Invitation,
@@ -101,7 +103,7 @@ class Directory:
     contacts: dict[int, Person]
     invitations: dict[int, list[tuple[int, PartStat]]]
     """Occurrence id → (contact id, answer), by contact id."""
-    views: dict[tuple[int, str, Audience], EventView] = field(default_factory=dict)
+    views: dict[tuple[int, str, Visibility], EventView] = field(default_factory=dict)
     """Views built so far in this export, shared by every feed."""
     proposed: dict[int, list[tuple[int, datetime, datetime]]] = field(default_factory=dict)
     """Occurrence id → the other dates its open proposal offers (proposal id, start, end):
@@ -214,7 +216,7 @@ def public_feed(settings: Settings, directory: Directory) -> Feed:
     """The territory's feed anyone may read: territory rituals, nothing personal."""
     locale = settings.organisation.locale
     events = [
-        _view(settings, directory, listed, locale, Audience.PUBLIC)
+        _view(settings, directory, listed, locale, Visibility.PUBLIC)
         for listed in directory.occurrences
         if listed.organisation_id is None
     ]
@@ -229,7 +231,7 @@ def buyer_feed(settings: Settings, directory: Directory, organisation_id: int) -
     invited = _invited_organisations(directory)
     locale = settings.organisation.locale
     events = [
-        _view(settings, directory, listed, locale, Audience.PRIVATE)
+        _view(settings, directory, listed, locale, Visibility.PRIVATE)
         for listed in directory.occurrences
         if (listed.organisation_id == organisation_id and listed.id not in directory.proposed)
         or (
@@ -249,7 +251,7 @@ def facilitator_feed(settings: Settings, directory: Directory, facilitator_id: s
     if facilitator is None:
         raise NotFoundError(f"no facilitator {facilitator_id!r} in the configuration")
     events = [
-        _view(settings, directory, listed, settings.organisation.locale, Audience.SCHEDULING)
+        _view(settings, directory, listed, settings.organisation.locale, Visibility.SCHEDULING)
         for listed in directory.occurrences
         if listed.meeting.facilitator_id == facilitator_id
     ]
@@ -266,7 +268,7 @@ def _holds(settings: Settings, directory: Directory, facilitator_id: str) -> lis
         if listed.meeting.facilitator_id != facilitator_id:
             continue
         for proposal_id, start, end in directory.proposed.get(listed.id, ()):
-            view = _view(settings, directory, listed, locale, Audience.SCHEDULING)
+            view = _view(settings, directory, listed, locale, Visibility.SCHEDULING)
             label = "Date proposée" if locale == "fr" else "Date offered"
             holds.append(
                 replace(
@@ -293,7 +295,7 @@ def contact_feed(settings: Settings, directory: Directory, contact_id: int) -> F
     if person is None:
         raise NotFoundError(f"no contact with id {contact_id}")
     events = [
-        _view(settings, directory, listed, person.locale, Audience.PRIVATE)
+        _view(settings, directory, listed, person.locale, Visibility.PRIVATE)
         for listed in directory.occurrences
         if _answer(directory, listed.id, contact_id) not in (None, PartStat.DECLINED)
         and (
@@ -329,15 +331,15 @@ def _private_name(whose: str, locale: str) -> str:
 
 
 def _view(
-    settings: Settings, directory: Directory, listed: Listed, locale: str, audience: Audience
+    settings: Settings, directory: Directory, listed: Listed, locale: str, audience: Visibility
 ) -> EventView:
     """One view per occurrence, locale and audience in an export, shared by every feed."""
     key = (listed.id, locale, audience)
     view = directory.views.get(key)
     if view is None:
-        attendees = _attendees(directory, listed.id) if audience is Audience.SCHEDULING else ()
+        attendees = _attendees(directory, listed.id) if audience is Visibility.SCHEDULING else ()
         view = event_view(
-            settings, listed.meeting, locale=locale, audience=audience, attendees=attendees
+            settings, listed.meeting, locale=locale, visibility=audience, attendees=attendees
         )
         directory.views[key] = view
     return view
