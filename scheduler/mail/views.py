@@ -12,7 +12,7 @@ from scheduler.mail.mime import Mailbox
 
 
 @dataclass(frozen=True, slots=True)
-class MeetingView:
+class MailMeeting:
     """One meeting, as an invitation, a reminder or a digest line shows it."""
 
     uid: str
@@ -34,7 +34,7 @@ class MeetingView:
     yours: bool = False
     """The reader works for the meeting's buyer: texts say « vos services »."""
 
-    def told_to(self, *, yours: bool, rsvp_url: str | None = None) -> MeetingView:
+    def told_to(self, *, yours: bool, rsvp_url: str | None = None) -> MailMeeting:
         """This view as one reader reads it: « vos services », « vos locaux » when they work for
         the meeting's buyer (`yours`), « les locaux de la Ville de Lisière » otherwise; with
         their own RSVP link."""
@@ -86,7 +86,7 @@ class ReviewGapView:
 
 
 @dataclass(frozen=True, slots=True)
-class Answers:
+class AnswerCounts:
     """How invitees answered so far."""
 
     accepted: int = 0
@@ -99,8 +99,8 @@ class Answers:
 class DigestMeeting:
     """A coming meeting in a facilitator's digest, with the answers so far."""
 
-    meeting: MeetingView
-    answers: Answers
+    meeting: MailMeeting
+    answers: AnswerCounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +108,7 @@ class PastMeeting:
     """A meeting of the past week in a facilitator's digest, with the link to record who
     came."""
 
-    meeting: MeetingView
+    meeting: MailMeeting
     attendance_url: str
     recorded: bool = False
     """True when attendance is recorded already (the link still corrects it)."""
@@ -125,11 +125,11 @@ class FailedDelivery:
 
 
 @dataclass(frozen=True, slots=True)
-class ReplyNote:
+class CalendarNote:
     """What an invitee wrote back from their calendar: a comment with their answer, or a
     proposal of another time (iTIP COUNTER), for the facilitator to read."""
 
-    meeting: MeetingView
+    meeting: MailMeeting
     person: Mailbox
     comment: str | None = None
     answer: str | None = None
@@ -153,7 +153,7 @@ class DigestView:
     horizon_end: date | None = None
     """The last day planned: `reviews_missing` lists the buyers without a review until then."""
     past_week: tuple[PastMeeting, ...] = ()
-    replies: tuple[ReplyNote, ...] = ()
+    replies: tuple[CalendarNote, ...] = ()
     """Comments and proposals received from the invitees' calendars in the past week."""
     mailbox_problem: str | None = None
     """Why the replies mailbox cannot be read, when it cannot."""
@@ -178,7 +178,7 @@ class NoneSuits:
 class ProposalView:
     """The dates a buyer may choose its meeting from, as the proposal mail shows them."""
 
-    meeting: MeetingView
+    meeting: MailMeeting
     """The meeting, at its default date."""
     slots: tuple[datetime, ...]
     """The starts of the dates offered, in order."""

@@ -195,7 +195,7 @@ def _rowcount(result: object) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class MessageOutcome:
     """What became of one claimed row: the values its columns take."""
 
     message_id: int
@@ -262,7 +262,9 @@ def release_claims(engine: Engine, ids: Sequence[int], owner: str, now: datetime
         return _rowcount(session.exec(statement))
 
 
-def record_outcomes(engine: Engine, outcomes: Sequence[Outcome], owner: str, now: datetime) -> None:
+def record_outcomes(
+    engine: Engine, outcomes: Sequence[MessageOutcome], owner: str, now: datetime
+) -> None:
     """Write every outcome in one statement (executemany), only where `owner` still holds the
     lease, and clear the lease."""
     if not outcomes:

@@ -262,19 +262,19 @@ def mail_context(kind: str, *, theme: str | None = "Les marchés réservés") ->
 
     from scheduler.mail.mime import Mailbox
     from scheduler.mail.views import (
-        Answers,
+        AnswerCounts,
         ConventionView,
         DigestMeeting,
         DigestView,
         FailedDelivery,
-        MeetingView,
+        MailMeeting,
         PastMeeting,
         ProposalView,
         ReviewGapView,
         ReviewLag,
     )
 
-    meeting = MeetingView(
+    meeting = MailMeeting(
         uid="6f0f6a4e-test@guichet-lisiere.example",
         kind=RitualKind.AFTER_WORK.value,
         title="After-work achat socialement responsable",
@@ -293,7 +293,7 @@ def mail_context(kind: str, *, theme: str | None = "Les marchés réservés") ->
     digest = DigestView(
         period_start=date(2027, 9, 13),
         period_end=date(2027, 9, 26),
-        upcoming=(DigestMeeting(meeting, Answers(accepted=3, declined=1, pending=4)),),
+        upcoming=(DigestMeeting(meeting, AnswerCounts(accepted=3, declined=1, pending=4)),),
         failed=(
             FailedDelivery("parti@ville-lisiere.example", "invite", "550 5.1.1", MEETING_START),
         ),

@@ -39,7 +39,7 @@ LINK_DAYS = 30
 
 
 @dataclass(frozen=True, slots=True)
-class Invitee:
+class AttendanceLine:
     """One person invited to a meeting, and whether they came (None: not recorded yet)."""
 
     contact_id: int
@@ -56,16 +56,16 @@ class AttendanceReport:
     uid: str
     start: datetime
     status: OccurrenceStatus
-    invitees: tuple[Invitee, ...]
+    invitees: tuple[AttendanceLine, ...]
     """By address."""
 
     @property
-    def present(self) -> tuple[Invitee, ...]:
+    def present(self) -> tuple[AttendanceLine, ...]:
         """Those who came."""
         return tuple(i for i in self.invitees if i.attended)
 
     @property
-    def absent(self) -> tuple[Invitee, ...]:
+    def absent(self) -> tuple[AttendanceLine, ...]:
         """Those recorded as not having come."""
         return tuple(i for i in self.invitees if i.attended is False)
 
@@ -256,7 +256,7 @@ def _report(occurrence: Occurrence, rows: list[tuple[Invitation, Contact]]) -> A
         start=occurrence.start,
         status=OccurrenceStatus(occurrence.status),
         invitees=tuple(
-            Invitee(
+            AttendanceLine(
                 contact.id or 0,
                 contact.name,
                 contact.email,

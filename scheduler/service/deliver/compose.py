@@ -25,12 +25,12 @@ from scheduler.core.proposals import ProposalFacts, proposal_verdict
 from scheduler.mail.letters import Letter, Letterhead, write
 from scheduler.mail.mime import CalendarPart, Mailbox
 from scheduler.mail.templates import MailTemplates
-from scheduler.mail.views import ConventionView, MeetingView, ProposalView
+from scheduler.mail.views import ConventionView, MailMeeting, ProposalView
 from scheduler.service.access.signing import Signer, signer
 from scheduler.service.answer.rsvp import PURPOSE as RSVP_PURPOSE
 from scheduler.service.deliver.digest import digest_view
 from scheduler.service.deliver.outbox import Composed
-from scheduler.service.deliver.views import meeting_view, reply_to
+from scheduler.service.deliver.views import mail_meeting, reply_to
 from scheduler.service.plan import proposals
 from scheduler.service.plan.proposals import proposal_of, proposal_url, slots_of
 from scheduler.service.publish.event_views import Visibility, event_view
@@ -42,7 +42,7 @@ from scheduler.store.models import Message
 class _About:
     """What the messages about one meeting in one language share."""
 
-    view: MeetingView
+    view: MailMeeting
     """The meeting as templates show it (to nobody in particular)."""
     event: EventView
     """The meeting as the iTIP object shows it (without attendees)."""
@@ -138,7 +138,7 @@ class StoreComposer:
         about = batch.about.get(key)
         if about is None:
             about = _About(
-                meeting_view(self.settings, meeting, locale),
+                mail_meeting(self.settings, meeting, locale),
                 event_view(self.settings, meeting, locale=locale, visibility=Visibility.SCHEDULING),
                 reply_to(self.settings, meeting),
             )

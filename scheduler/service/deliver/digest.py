@@ -18,19 +18,19 @@ from scheduler.config import FacilitatorSettings, Settings
 from scheduler.core.kinds import OccurrenceStatus, PartStat
 from scheduler.mail.mime import Mailbox
 from scheduler.mail.views import (
-    Answers,
+    AnswerCounts,
+    CalendarNote,
     ConventionView,
     DigestMeeting,
     DigestView,
     FailedDelivery,
     NoneSuits,
     PastMeeting,
-    ReplyNote,
     ReviewGapView,
     ReviewLag,
 )
 from scheduler.service.answer.attendance import attendance_url
-from scheduler.service.deliver.views import meeting_view
+from scheduler.service.deliver.views import mail_meeting
 from scheduler.service.plan import proposals
 from scheduler.service.plan.planning import horizon, missing_reviews
 from scheduler.service.publish.event_views import ritual_title
@@ -85,13 +85,13 @@ def upcoming(
     items = []
     for meeting in meetings:
         answered = counts[meeting.occurrence_id]
-        answers = Answers(
+        answers = AnswerCounts(
             accepted=answered.get(PartStat.ACCEPTED, 0),
             declined=answered.get(PartStat.DECLINED, 0),
             tentative=answered.get(PartStat.TENTATIVE, 0),
             pending=answered.get(PartStat.NEEDS_ACTION, 0),
         )
-        items.append(DigestMeeting(meeting_view(settings, meeting, "fr"), answers))
+        items.append(DigestMeeting(mail_meeting(settings, meeting, "fr"), answers))
     return tuple(items)
 
 
@@ -104,7 +104,7 @@ def past_week(
     recorded = facts.attendance_recorded(session, [m.occurrence_id for m in meetings])
     return tuple(
         PastMeeting(
-            meeting_view(settings, meeting, locale),
+            mail_meeting(settings, meeting, locale),
             attendance_url(settings, meeting.occurrence_id, meeting.end),
             meeting.status is OccurrenceStatus.HELD or meeting.occurrence_id in recorded,
         )
@@ -114,14 +114,14 @@ def past_week(
 
 def reply_notes(
     settings: Settings, session: Session, facilitator_id: str, now: datetime, locale: str
-) -> tuple[ReplyNote, ...]:
+) -> tuple[CalendarNote, ...]:
     """The comments and proposals received from invitees' calendars in the `PAST_DAYS` before
     `now`, about the meetings of `facilitator_id`, oldest first."""
     notes = notes_since(session, facilitator_id, now - timedelta(days=PAST_DAYS))
     names = buyer_names(session, (note.occurrence.organisation_id for note in notes))
     return tuple(
-        ReplyNote(
-            meeting=meeting_view(
+        CalendarNote(
+            meeting=mail_meeting(
                 settings,
                 meeting_of(note.occurrence, names.get(note.occurrence.organisation_id or 0)),
                 locale,

@@ -33,7 +33,7 @@ from scheduler.service import wake
 from scheduler.store import outbox as store
 from scheduler.store.db import read_session, session_scope
 from scheduler.store.models import Message
-from scheduler.store.outbox import CHUNK, LEASE, Outcome, claim_due
+from scheduler.store.outbox import CHUNK, LEASE, MessageOutcome, claim_due
 
 MAX_ERROR = 1000
 
@@ -268,10 +268,10 @@ def _closing(
     retry: RetryPolicy,
     rng: random.Random,
     report: DispatchReport,
-) -> Outcome:
+) -> MessageOutcome:
     """What `row` becomes after `outcome`, counted in `report`."""
     assert row.id is not None
-    keep = Outcome(row.id, row.state, row.attempts, row.next_try_at, row.sent_at, None)
+    keep = MessageOutcome(row.id, row.state, row.attempts, row.next_try_at, row.sent_at, None)
     error = outcome.error[:MAX_ERROR] if outcome.error else None
     if outcome.release:
         report.stopped = outcome.error

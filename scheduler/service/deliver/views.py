@@ -1,4 +1,4 @@
-"""The mail's view of a meeting (`MeetingView`), made from the core's `Meeting` with the
+"""The mail's view of a meeting (`MailMeeting`), made from the core's `Meeting` with the
 configuration's words for it: the one place a meeting becomes what a mail's templates show (an
 invitation, a reminder, a proposal, a digest line)."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 from scheduler.config import Settings
 from scheduler.core.meeting import Meeting
 from scheduler.mail.mime import Mailbox
-from scheduler.mail.views import MeetingView
+from scheduler.mail.views import MailMeeting
 from scheduler.service.publish.event_views import (
     meeting_title,
     organizer_of,
@@ -17,11 +17,11 @@ from scheduler.service.publish.event_views import (
 )
 
 
-def meeting_view(settings: Settings, meeting: Meeting, locale: str) -> MeetingView:
+def mail_meeting(settings: Settings, meeting: Meeting, locale: str) -> MailMeeting:
     """`meeting` as the mails in `locale` show it, to nobody in particular (`told_to` says it
     to one reader)."""
     organizer = organizer_of(settings, meeting)
-    return MeetingView(
+    return MailMeeting(
         uid=meeting.uid,
         kind=meeting.kind.value,
         title=meeting_title(settings, meeting, locale),
