@@ -1,7 +1,8 @@
 """The store's contract, one suite for every engine: SQLite always, PostgreSQL where one runs
 (and always under CI). Whatever the service layer relies on is pinned here: the schema the
-migrations build, aware UTC datetimes, unique keys, foreign keys and the outbox's claim with
-a lease."""
+migrations build, aware UTC datetimes, unique keys, foreign keys, and the outbox's API
+(`scheduler.store.outbox`): idempotent enqueue, the claim with a lease (SKIP LOCKED on
+PostgreSQL), outcomes written only by the lease holder, release, the next send, retry."""
 
 from __future__ import annotations
 
