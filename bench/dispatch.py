@@ -39,9 +39,10 @@ from scheduler.core.messages import MessageKind, MessageState
 from scheduler.core.policy import MessageIntent, message_key
 from scheduler.mail.transport import SmtpTransport
 from scheduler.service.deliver.compose import StoreComposer
-from scheduler.service.deliver.outbox import Composed, dispatch, enqueue
+from scheduler.service.deliver.outbox import Composed, dispatch
 from scheduler.store.db import open_database, session_scope
 from scheduler.store.models import Contact, Invitation, Message, Occurrence, Organisation, Ritual
+from scheduler.store.outbox import enqueue
 
 NOW = datetime(2027, 8, 20, 8, 0, tzinfo=UTC)
 START = datetime(2027, 9, 16, 16, 0, tzinfo=UTC)

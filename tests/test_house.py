@@ -31,16 +31,8 @@ LONG = f"module over {MAX_LINES} lines"
 LAYER = "import against the layering"
 
 PENDING: dict[tuple[str, str], str] = {
-    (QUERY, "service/deliver/"): "outbox and delivery read models: the recut-deliver branch",
-    (LONG, "service/deliver/compose.py"): "StoreComposer dissolved by the recut-deliver branch",
-    (LONG, "service/deliver/enqueue.py"): "split by the recut-deliver branch",
-    (LONG, "service/deliver/outbox.py"): "the outbox moves to the store: recut-deliver",
-    (LONG, "store/workspace.py"): "split into a package by the recut-workspace branch",
-    (LONG, "web/workspace/actions.py"): "split into a package by the recut-workspace branch",
-    (LONG, "config.py"): "becomes a package by the recut-config branch",
     (LONG, "core/planner.py"): "not assigned yet (coordinator)",
     (LONG, "core/figures.py"): "not assigned yet (coordinator)",
-    (LONG, "web/workspace/words.py"): "split into a package by the recut-workspace branch",
     (LAYER, "cli/outbox.py"): "types a row as store.models.Message: recut-deliver (its outbox API)",
 }
 """(rule, path under scheduler/) → who or what clears it. Empty it as the branches merge."""

@@ -11,10 +11,15 @@ messages that should exist. Pure: the service turns its answer into outbox rows.
   service gives: the buyer's contacts (a notice speaks to the buyer, not to the guichet's people);
 - a weekly digest to each facilitator (Monday 08:00 local by default).
 
+A message is rendered when it goes, and the policy says again then whether it still goes
+(`meeting_verdict`, `renewal_verdict`): not once its meeting started, was cancelled or moved
+since, nor to a reader who stopped it or declined.
+
 Nobody gets a kind they unsubscribed from, nor any message about a ritual kind they stopped —
 except about the meetings of their own convention (the per-buyer rituals: programming review,
 internal awareness, convention renewal), which are part of what the buyer signed for and are not
-unsubscribable: those go unless the reader stopped every mail (`stoppable`).
+unsubscribable: those go unless the reader stopped every mail
+(`scheduler.core.readers.stoppable`).
 """
 
 from __future__ import annotations
@@ -24,8 +29,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind, Scope
-from scheduler.core.messages import MessageKind
+from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind
+from scheduler.core.meeting import Meeting
+from scheduler.core.messages import MessageKind, MessageState
+from scheduler.core.readers import Reader
 
 DIGEST_GRACE = timedelta(days=1)
 """A digest more than a day late (downtime) is recorded as skipped: next week's will come."""
@@ -49,71 +56,6 @@ class MessageIntent:
     offset_days: int | None = None
     skip_reason: str | None = None
     """Set when the message is recorded as skipped, never sent (a reminder caught up late)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Reader:
-    """Someone messages go to: a contact (with an id) or a facilitator (with theirs)."""
-
-    email: str
-    name: str = ""
-    locale: str = "fr"
-    contact_id: int | None = None
-    facilitator_id: str | None = None
-    unsubscribed_from: frozenset[MessageKind] = frozenset()
-    unsubscribed_rituals: frozenset[RitualKind] = frozenset()
-    """Ritual kinds this reader stopped every message about."""
-    unsubscribed_all: bool = False
-    """This reader stopped every mail (their directory entry says so)."""
-
-    def wants(self, kind: MessageKind) -> bool:
-        """False when this reader asked to stop receiving `kind`."""
-        return not self.unsubscribed_all and kind not in self.unsubscribed_from
-
-    def wants_about(self, kind: MessageKind, ritual: RitualKind) -> bool:
-        """False when this reader stopped `kind` or every message about `ritual`, and a reader
-        may stop those (see `stoppable`)."""
-        if self.unsubscribed_all:
-            return False
-        if not stoppable(ritual):
-            return True
-        return kind not in self.unsubscribed_from and ritual not in self.unsubscribed_rituals
-
-
-def stoppable(ritual: RitualKind | None) -> bool:
-    """Whether a reader may stop messages about meetings of `ritual` (by message kind or by
-    ritual kind): not those of their own convention — a per-buyer ritual is part of what the
-    buyer signed for. Messages about no meeting (notices, digests) follow their kind only."""
-    return ritual is None or ritual.scope is not Scope.BUYER
-
-
-@dataclass(frozen=True, slots=True)
-class Invitee:
-    """A reader invited to one meeting, with their answer and whether the invitation went."""
-
-    reader: Reader
-    partstat: PartStat = PartStat.NEEDS_ACTION
-    invited: bool = False
-    """An invitation was sent (or is being sent): updates and cancellations go to them."""
-    current: bool = False
-    """Their invitation was written at the meeting's current SEQUENCE, so it carried this
-    version already: no update is due to them (a meeting moved before anyone was invited)."""
-
-
-@dataclass(frozen=True, slots=True)
-class MeetingFacts:
-    """One stored occurrence, as the policy sees it."""
-
-    occurrence_id: int
-    kind: RitualKind
-    start: datetime
-    status: OccurrenceStatus
-    sequence: int
-    changed_at: datetime
-    invitees: tuple[Invitee, ...] = ()
-    booked_at: datetime | None = None
-    """When the buyer booked this meeting's date from a proposal: its invitation goes then,
-    not only at lead time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +90,14 @@ class MessageRules:
         return tuple(sorted(set(self.reminders_days_before.get(kind, (7, 1))), reverse=True))
 
 
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A message that will not be sent after all, and why: the state that closes it."""
+
+    state: MessageState
+    reason: str
+
+
 def message_key(kind: MessageKind, subject: str, recipient: str, detail: str = "") -> str:
     """'occ:12/reminder/s1-7d/elise@ville.example': what a message is about, its kind, (for an
     update, a reminder or a notice) its SEQUENCE or offset, and to whom."""
@@ -156,7 +106,7 @@ def message_key(kind: MessageKind, subject: str, recipient: str, detail: str = "
 
 
 def due_messages(
-    meetings: Iterable[MeetingFacts],
+    meetings: Iterable[Meeting],
     conventions: Iterable[ConventionFacts],
     facilitators: Iterable[Reader],
     rules: MessageRules,
@@ -173,9 +123,7 @@ def due_messages(
     return intents
 
 
-def meeting_messages(
-    meeting: MeetingFacts, rules: MessageRules, now: datetime
-) -> list[MessageIntent]:
+def meeting_messages(meeting: Meeting, rules: MessageRules, now: datetime) -> list[MessageIntent]:
     """Invitations, updates, reminders or cancellations for one meeting."""
     if meeting.status is OccurrenceStatus.CANCELLED:
         return _cancellations(meeting, now)
@@ -188,7 +136,7 @@ def meeting_messages(
     ]
 
 
-def _invitations(meeting: MeetingFacts, rules: MessageRules, now: datetime) -> list[MessageIntent]:
+def _invitations(meeting: Meeting, rules: MessageRules, now: datetime) -> list[MessageIntent]:
     due = min(_at_send_time(meeting.start, rules.invite_days(meeting.kind), rules), meeting.start)
     if meeting.booked_at is not None:
         due = min(due, meeting.booked_at)
@@ -201,7 +149,7 @@ def _invitations(meeting: MeetingFacts, rules: MessageRules, now: datetime) -> l
     ]
 
 
-def _updates(meeting: MeetingFacts, now: datetime) -> list[MessageIntent]:
+def _updates(meeting: Meeting, now: datetime) -> list[MessageIntent]:
     if meeting.sequence == 0 or meeting.status not in (
         OccurrenceStatus.ANNOUNCED,
         OccurrenceStatus.MOVED,
@@ -224,7 +172,7 @@ def _updates(meeting: MeetingFacts, now: datetime) -> list[MessageIntent]:
     ]
 
 
-def _reminders(meeting: MeetingFacts, rules: MessageRules, now: datetime) -> list[MessageIntent]:
+def _reminders(meeting: Meeting, rules: MessageRules, now: datetime) -> list[MessageIntent]:
     """Reminders after the invitation, to those who have not declined. Of the ones already due,
     only the latest goes: a meeting is never announced late nor twice in a row."""
     offsets = [d for d in rules.reminder_days(meeting.kind) if d < rules.invite_days(meeting.kind)]
@@ -253,7 +201,7 @@ def _reminders(meeting: MeetingFacts, rules: MessageRules, now: datetime) -> lis
     return intents
 
 
-def _cancellations(meeting: MeetingFacts, now: datetime) -> list[MessageIntent]:
+def _cancellations(meeting: Meeting, now: datetime) -> list[MessageIntent]:
     late = "the meeting had started" if meeting.start <= now else None
     return [
         _about(
@@ -370,7 +318,7 @@ def _at_send_time(start: datetime, days_before: int, rules: MessageRules) -> dat
 
 
 def _about(
-    meeting: MeetingFacts,
+    meeting: Meeting,
     kind: MessageKind,
     reader: Reader,
     due: datetime,
@@ -392,3 +340,47 @@ def _about(
         offset_days=offset_days,
         skip_reason=skip_reason,
     )
+
+
+# --- at send time: does the message still go ----------------------------------------------------
+
+
+def meeting_verdict(
+    kind: MessageKind,
+    sequence: int,
+    meeting: Meeting,
+    reader: Reader | None,
+    partstat: PartStat | None,
+    now: datetime,
+) -> Verdict | None:
+    """Why a message of `kind` written at `sequence` about `meeting`, to `reader` (who answered
+    `partstat`), must not go at `now`; None when it goes."""
+    if kind is MessageKind.CANCEL and not meeting.cancelled:
+        return Verdict(MessageState.CANCELLED, "the meeting is no longer cancelled")
+    if kind is not MessageKind.CANCEL and meeting.cancelled:
+        return Verdict(MessageState.CANCELLED, "the meeting was cancelled")
+    if meeting.start <= now:
+        return Verdict(MessageState.SKIPPED, "the meeting has already started")
+    if kind is MessageKind.REMINDER and sequence != meeting.sequence:
+        return Verdict(MessageState.CANCELLED, "the meeting moved since")
+    if kind is MessageKind.UPDATE and sequence < meeting.sequence:
+        return Verdict(MessageState.CANCELLED, "a later update supersedes it")
+    if reader is not None and not reader.wants_about(kind, meeting.kind):
+        return Verdict(MessageState.SKIPPED, f"unsubscribed from {kind.value}")
+    if kind is MessageKind.REMINDER and partstat == PartStat.DECLINED:
+        return Verdict(MessageState.SKIPPED, "declined")
+    return None
+
+
+def renewal_verdict(
+    convention: ConventionFacts | None, to_buyer: bool, today: date
+) -> Verdict | None:
+    """Why a renewal notice about `convention` must not go `today` (`to_buyer`: its reader is
+    one of the buyer's contacts, not the guichet's); None when it goes."""
+    if convention is None or not convention.active:
+        return Verdict(MessageState.CANCELLED, "the convention is no longer active")
+    if not to_buyer:
+        return Verdict(MessageState.CANCELLED, "renewal notices go to the buyer's contacts")
+    if convention.end < today:
+        return Verdict(MessageState.SKIPPED, "the convention has ended")
+    return None

@@ -7,7 +7,8 @@
 - at the deadline nobody chose: the default date is confirmed (the service does it) and the
   usual invitation follows.
 
-`next_instant` gives the daemon the next moment something is due for open proposals.
+`next_instant` gives the daemon the next moment something is due for open proposals;
+`proposal_verdict` says, at send time, whether a proposal mail still goes.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from scheduler.core.messages import MessageKind
-from scheduler.core.policy import MessageIntent, Reader, message_key
+from scheduler.core.messages import MessageKind, MessageState
+from scheduler.core.policy import MessageIntent, Verdict, message_key
+from scheduler.core.readers import Reader
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,22 @@ def next_instant(
             instants += reminder_dues(facts, days, send_time, zone).values()
     ahead = [instant for instant in instants if instant > now]
     return min(ahead, default=None)
+
+
+def proposal_verdict(
+    facts: ProposalFacts | None, reminder: bool, reader: Reader | None, now: datetime
+) -> Verdict | None:
+    """Why a proposal mail (a `reminder` or the first one) about the proposal of `facts`, to
+    `reader`, must not go at `now`; None when it goes."""
+    if facts is None or not facts.is_open:
+        return Verdict(MessageState.CANCELLED, "the date is decided (the proposal is closed)")
+    if facts.deadline <= now:
+        return Verdict(MessageState.SKIPPED, "the choice deadline has passed")
+    if reminder and facts.answered:
+        return Verdict(MessageState.SKIPPED, "the buyer answered that no date suits them")
+    if reader is None or reader.unsubscribed_all:
+        return Verdict(MessageState.CANCELLED, "the reader is gone or stopped every mail")
+    return None
 
 
 def _intent(

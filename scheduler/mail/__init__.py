@@ -1,4 +1,5 @@
-"""Mail: templates (jinja2), MIME building and transports (SMTP, .eml files).
+"""Mail: templates (jinja2), MIME building and transports (SMTP, .eml files); `views` are what
+the templates see and `letters` writes one outbox message out with them.
 
 Pure of the store: the service layer loads what a message speaks of, and this package renders,
 builds and sends it.

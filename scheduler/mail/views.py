@@ -1,21 +1,18 @@
-"""What the mail templates see: small frozen values, built by the service from the store."""
+"""What the mail templates see: small frozen values, built by the service from the store (a
+meeting's from the core's `Meeting`, by `scheduler.service.deliver.views`). People are
+`Mailbox`es: a name and an address."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    """Someone a mail is addressed to or speaks of."""
-
-    name: str
-    email: str
+from scheduler.core.french import speak_of_buyer
+from scheduler.mail.mime import Mailbox
 
 
 @dataclass(frozen=True, slots=True)
-class MeetingView:
+class MailMeeting:
     """One meeting, as an invitation, a reminder or a digest line shows it."""
 
     uid: str
@@ -23,7 +20,7 @@ class MeetingView:
     title: str
     start: datetime
     end: datetime
-    facilitator: Person
+    facilitator: Mailbox
     theme: str | None = None
     location: str = ""
     video_url: str = ""
@@ -36,6 +33,18 @@ class MeetingView:
     internes »), for sentences that name the buyer apart; `title` when empty."""
     yours: bool = False
     """The reader works for the meeting's buyer: texts say « vos services »."""
+
+    def told_to(self, *, yours: bool, rsvp_url: str | None = None) -> MailMeeting:
+        """This view as one reader reads it: « vos services », « vos locaux » when they work for
+        the meeting's buyer (`yours`), « les locaux de la Ville de Lisière » otherwise; with
+        their own RSVP link."""
+        return replace(
+            self,
+            rsvp_url=rsvp_url,
+            yours=yours,
+            ritual=speak_of_buyer(self.ritual, self.buyer, yours=yours),
+            location=speak_of_buyer(self.location, self.buyer, yours=yours),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +86,7 @@ class ReviewGapView:
 
 
 @dataclass(frozen=True, slots=True)
-class Answers:
+class AnswerCounts:
     """How invitees answered so far."""
 
     accepted: int = 0
@@ -90,8 +99,8 @@ class Answers:
 class DigestMeeting:
     """A coming meeting in a facilitator's digest, with the answers so far."""
 
-    meeting: MeetingView
-    answers: Answers
+    meeting: MailMeeting
+    answers: AnswerCounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +108,7 @@ class PastMeeting:
     """A meeting of the past week in a facilitator's digest, with the link to record who
     came."""
 
-    meeting: MeetingView
+    meeting: MailMeeting
     attendance_url: str
     recorded: bool = False
     """True when attendance is recorded already (the link still corrects it)."""
@@ -116,12 +125,12 @@ class FailedDelivery:
 
 
 @dataclass(frozen=True, slots=True)
-class ReplyNote:
+class CalendarNote:
     """What an invitee wrote back from their calendar: a comment with their answer, or a
     proposal of another time (iTIP COUNTER), for the facilitator to read."""
 
-    meeting: MeetingView
-    person: Person
+    meeting: MailMeeting
+    person: Mailbox
     comment: str | None = None
     answer: str | None = None
     """accepted, tentative or declined, with a comment; None for a proposal."""
@@ -144,7 +153,7 @@ class DigestView:
     horizon_end: date | None = None
     """The last day planned: `reviews_missing` lists the buyers without a review until then."""
     past_week: tuple[PastMeeting, ...] = ()
-    replies: tuple[ReplyNote, ...] = ()
+    replies: tuple[CalendarNote, ...] = ()
     """Comments and proposals received from the invitees' calendars in the past week."""
     mailbox_problem: str | None = None
     """Why the replies mailbox cannot be read, when it cannot."""
@@ -169,7 +178,7 @@ class NoneSuits:
 class ProposalView:
     """The dates a buyer may choose its meeting from, as the proposal mail shows them."""
 
-    meeting: MeetingView
+    meeting: MailMeeting
     """The meeting, at its default date."""
     slots: tuple[datetime, ...]
     """The starts of the dates offered, in order."""

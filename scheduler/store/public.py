@@ -8,30 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from scheduler.core.kinds import OrganisationRole
+from scheduler.core.meeting import Meeting
 from scheduler.core.text import fold
+from scheduler.store.meetings import MEETING_COLUMNS, meeting_of
 from scheduler.store.models import Convention, Occurrence, Organisation
-
-_TERRITORY_COLUMNS = (
-    col(Occurrence.uid),
-    col(Occurrence.kind),
-    col(Occurrence.facilitator_id),
-    col(Occurrence.theme),
-    col(Occurrence.start),
-    col(Occurrence.end),
-    col(Occurrence.status),
-    col(Occurrence.sequence),
-    col(Occurrence.changed_at),
-    col(Occurrence.cancel_reason),
-    col(Occurrence.location),
-    col(Occurrence.video_url),
-    col(Occurrence.description),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +30,13 @@ class Commitment:
     text: str | None
 
 
-def territory_meetings(session: Session, since: datetime, until: datetime) -> list[Row[Any]]:
+def territory_meetings(session: Session, since: datetime, until: datetime) -> list[Meeting]:
     """The territory's meetings (no buyer's own) that end after `since` and start before
-    `until`, in date order; each row has the columns a meeting is built from."""
-    return list(
-        session.execute(
-            select(*_TERRITORY_COLUMNS)
+    `until`, in date order."""
+    return [
+        meeting_of(row)
+        for row in session.execute(
+            select(*MEETING_COLUMNS)
             .where(
                 col(Occurrence.organisation_id).is_(None),
                 col(Occurrence.end) > since,
@@ -58,16 +44,17 @@ def territory_meetings(session: Session, since: datetime, until: datetime) -> li
             )
             .order_by(col(Occurrence.start), col(Occurrence.uid))
         )
-    )
+    ]
 
 
-def territory_meeting(session: Session, uid: str) -> Row[Any] | None:
+def territory_meeting(session: Session, uid: str) -> Meeting | None:
     """One territory meeting by UID; None for an unknown UID or a buyer's own meeting."""
-    return session.execute(
-        select(*_TERRITORY_COLUMNS).where(
+    row = session.execute(
+        select(*MEETING_COLUMNS).where(
             col(Occurrence.uid) == uid, col(Occurrence.organisation_id).is_(None)
         )
     ).first()
+    return meeting_of(row) if row is not None else None
 
 
 def public_commitments(session: Session, today: date) -> list[Commitment]:

@@ -9,20 +9,20 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind
+from scheduler.core.meeting import Invitee, Meeting
 from scheduler.core.messages import MessageKind
 from scheduler.core.policy import (
     ConventionFacts,
-    Invitee,
-    MeetingFacts,
     MessageIntent,
     MessageRules,
-    Reader,
     due_messages,
     meeting_messages,
     message_key,
     renewal_notices,
     weekly_digest,
 )
+from scheduler.core.readers import Reader
+from tests.core.meetings import stored_meeting
 
 RULES = MessageRules(
     invite_days_before={RitualKind.AFTER_WORK: 21, RitualKind.PROGRAMMING_REVIEW: 45},
@@ -39,8 +39,8 @@ def after_work(
     sequence: int = 0,
     start: datetime = START,
     changed_at: datetime = START - timedelta(days=40),
-) -> MeetingFacts:
-    return MeetingFacts(
+) -> Meeting:
+    return stored_meeting(
         occurrence_id=7,
         kind=RitualKind.AFTER_WORK,
         start=start,
@@ -69,7 +69,7 @@ def test_an_after_work_invitation_goes_21_days_before_at_nine() -> None:
 
 
 def test_the_lead_time_is_per_kind() -> None:
-    review = MeetingFacts(
+    review = stored_meeting(
         1,
         RitualKind.PROGRAMMING_REVIEW,
         START,
@@ -209,7 +209,7 @@ def test_each_key_names_the_meeting_the_kind_the_version_and_the_reader() -> Non
 
 
 def test_enqueuing_again_later_adds_nothing_and_another_reader_adds_theirs() -> None:
-    def keys(meeting: MeetingFacts, now: datetime) -> set[str]:
+    def keys(meeting: Meeting, now: datetime) -> set[str]:
         return {i.key for i in meeting_messages(meeting, RULES, now)}
 
     alone = after_work(Invitee(ELISE))
@@ -424,7 +424,7 @@ def test_a_reminder_at_or_beyond_the_invitation_lead_time_is_not_sent() -> None:
 
 
 def test_unconfigured_kinds_invite_30_days_ahead_and_remind_7_and_1_days_ahead() -> None:
-    committee = MeetingFacts(
+    committee = stored_meeting(
         9,
         RitualKind.STEERING_COMMITTEE,
         START,

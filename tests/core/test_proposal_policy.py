@@ -7,13 +7,13 @@ from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from scheduler.core.messages import MessageKind
-from scheduler.core.policy import Reader
 from scheduler.core.proposals import (
     ProposalFacts,
     choice_deadline,
     next_instant,
     proposal_messages,
 )
+from scheduler.core.readers import Reader
 
 PARIS = ZoneInfo("Europe/Paris")
 NINE = time(9, 0)

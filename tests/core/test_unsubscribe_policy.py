@@ -8,15 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from scheduler.core.kinds import PER_BUYER_KINDS, OccurrenceStatus, RitualKind
+from scheduler.core.meeting import Invitee, Meeting
 from scheduler.core.messages import MessageKind
 from scheduler.core.policy import (
-    Invitee,
-    MeetingFacts,
     MessageRules,
-    Reader,
     meeting_messages,
-    stoppable,
 )
+from scheduler.core.readers import Reader, stoppable
+from tests.core.meetings import stored_meeting
 
 START = datetime(2027, 9, 16, 8, 0, tzinfo=UTC)
 NOW = START - timedelta(days=60)
@@ -24,8 +23,8 @@ WEEK_BEFORE = START - timedelta(days=7)
 EVERY_KIND = frozenset({MessageKind.INVITE, MessageKind.REMINDER, MessageKind.UPDATE})
 
 
-def meeting(kind: RitualKind, reader: Reader, *, sequence: int = 0) -> MeetingFacts:
-    return MeetingFacts(
+def meeting(kind: RitualKind, reader: Reader, *, sequence: int = 0) -> Meeting:
+    return stored_meeting(
         occurrence_id=7,
         kind=kind,
         start=START,
@@ -83,8 +82,8 @@ def test_a_territory_ritual_can_be_stopped_by_message_kind() -> None:
     assert MessageKind.REMINDER in kinds_sent(RitualKind.PROGRAMMING_REVIEW, reader)
 
 
-def cancelled(kind: RitualKind, reader: Reader) -> MeetingFacts:
-    return MeetingFacts(
+def cancelled(kind: RitualKind, reader: Reader) -> Meeting:
+    return stored_meeting(
         occurrence_id=7,
         kind=kind,
         start=START,

@@ -260,27 +260,27 @@ def mail_context(kind: str, *, theme: str | None = "Les marchés réservés") ->
     """Everything a `kind` template needs, for Élise Martin of the Ville de Lisière."""
     from datetime import date
 
+    from scheduler.mail.mime import Mailbox
     from scheduler.mail.views import (
-        Answers,
+        AnswerCounts,
         ConventionView,
         DigestMeeting,
         DigestView,
         FailedDelivery,
-        MeetingView,
+        MailMeeting,
         PastMeeting,
-        Person,
         ProposalView,
         ReviewGapView,
         ReviewLag,
     )
 
-    meeting = MeetingView(
+    meeting = MailMeeting(
         uid="6f0f6a4e-test@guichet-lisiere.example",
         kind=RitualKind.AFTER_WORK.value,
         title="After-work achat socialement responsable",
         start=MEETING_START,
         end=MEETING_START + timedelta(hours=2),
-        facilitator=Person(FACILITATOR.name, FACILITATOR.email),
+        facilitator=Mailbox(FACILITATOR.name, FACILITATOR.email),
         theme=theme,
         location="Le Comptoir solidaire, 4 quai des Mariniers",
         buyer="Ville de Lisière",
@@ -293,7 +293,7 @@ def mail_context(kind: str, *, theme: str | None = "Les marchés réservés") ->
     digest = DigestView(
         period_start=date(2027, 9, 13),
         period_end=date(2027, 9, 26),
-        upcoming=(DigestMeeting(meeting, Answers(accepted=3, declined=1, pending=4)),),
+        upcoming=(DigestMeeting(meeting, AnswerCounts(accepted=3, declined=1, pending=4)),),
         failed=(
             FailedDelivery("parti@ville-lisiere.example", "invite", "550 5.1.1", MEETING_START),
         ),
@@ -315,7 +315,7 @@ def mail_context(kind: str, *, theme: str | None = "Les marchés réservés") ->
     return {
         "guichet": GUICHET,
         "guichet_short": GUICHET,
-        "recipient": Person("Élise Martin", INVITEE),
+        "recipient": Mailbox("Élise Martin", INVITEE),
         "unsubscribe_url": f"https://rituel.example/unsubscribe/tok-{kind}",
         "meeting": meeting,
         "days_left": 7,

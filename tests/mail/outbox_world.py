@@ -13,9 +13,9 @@ from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, RitualKind, Scope
 from scheduler.core.messages import MessageKind
 from scheduler.core.policy import MessageIntent, message_key
-from scheduler.service.deliver.outbox import enqueue
 from scheduler.store.db import session_scope
 from scheduler.store.models import Contact, Invitation, Message, Occurrence, Ritual
+from scheduler.store.outbox import enqueue
 from tests.factories import add_buyer
 
 NOW = datetime(2027, 9, 1, 8, 0, tzinfo=UTC)

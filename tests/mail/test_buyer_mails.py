@@ -28,8 +28,9 @@ from scheduler.mail.transport import MemoryTransport
 from scheduler.service.deliver.compose import StoreComposer
 from scheduler.service.deliver.enqueue import enqueue_messages
 from scheduler.service.deliver.outbox import dispatch
-from scheduler.service.publish.event_views import Audience, event_view, meeting_of
+from scheduler.service.publish.event_views import Visibility, event_view
 from scheduler.store.db import session_scope
+from scheduler.store.meetings import meeting_of
 from scheduler.store.models import Contact, Convention, Invitation, Message, Occurrence, Ritual
 from tests.mail.conftest import FACILITATOR, Store, mail_context
 from tests.mail.outbox_world import CONTACT, MEETING, NOW, World, make_world
@@ -361,7 +362,10 @@ async def test_the_first_of_the_month_is_written_1er_in_mails_and_feeds(world: W
         occurrence = session.get(Occurrence, world.occurrence_id)
         assert occurrence is not None
         view = event_view(
-            world.settings, meeting_of(occurrence, BUYER), locale="fr", audience=Audience.PRIVATE
+            world.settings,
+            meeting_of(occurrence, BUYER),
+            locale="fr",
+            visibility=Visibility.PRIVATE,
         )
     assert view.description.startswith("Le vendredi 1er octobre 2027, de 10 h 00 à 12 h 00.")
 

@@ -13,10 +13,11 @@ from scheduler.core.messages import MessageKind
 from scheduler.core.policy import MessageIntent
 from scheduler.service.answer.replies import process_mail
 from scheduler.service.deliver.compose import StoreComposer
-from scheduler.service.deliver.outbox import Composed, enqueue
+from scheduler.service.deliver.outbox import Composed
 from scheduler.store.answers import save_mailbox_status
 from scheduler.store.db import session_scope
 from scheduler.store.models import Message
+from scheduler.store.outbox import enqueue
 from tests.feed_factories import World, make_world
 from tests.reply_factories import fixture_meeting, mail
 

@@ -25,9 +25,10 @@ from scheduler.mail.transport import (
     SmtpTransport,
 )
 from scheduler.service.deliver.compose import StoreComposer
-from scheduler.service.deliver.outbox import claim_due, dispatch, list_messages, retry_messages
+from scheduler.service.deliver.outbox import dispatch, list_messages, retry_messages
 from scheduler.store.db import session_scope
 from scheduler.store.models import Contact, Invitation
+from scheduler.store.outbox import claim_due
 from tests.mail.conftest import (
     MailSink,
     SmtpServer,

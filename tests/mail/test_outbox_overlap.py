@@ -13,11 +13,12 @@ from sqlmodel import Session, select
 
 from scheduler.clock import fixed_clock
 from scheduler.core.messages import MessageState
+from scheduler.core.policy import Verdict
 from scheduler.mail.mime import wire_bytes
 from scheduler.mail.transport import MemoryTransport
 from scheduler.service.answer.rsvp import rsvp_page_url
 from scheduler.service.deliver.compose import StoreComposer
-from scheduler.service.deliver.outbox import Composed, Verdict, dispatch
+from scheduler.service.deliver.outbox import Composed, dispatch
 from scheduler.store.db import session_scope
 from scheduler.store.models import Invitation, Message, Occurrence
 from tests.mail.outbox_world import NOW, World, make_world

@@ -1,7 +1,8 @@
 """The store's contract, one suite for every engine: SQLite always, PostgreSQL where one runs
 (and always under CI). Whatever the service layer relies on is pinned here: the schema the
-migrations build, aware UTC datetimes, unique keys, foreign keys and the outbox's claim with
-a lease."""
+migrations build, aware UTC datetimes, unique keys, foreign keys, and the outbox's API
+(`scheduler.store.outbox`): idempotent enqueue, the claim with a lease (SKIP LOCKED on
+PostgreSQL), outcomes written only by the lease holder, release, the next send, retry."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ from sqlmodel import SQLModel
 
 from scheduler.core.kinds import OccurrenceStatus, OrganisationRole
 from scheduler.core.messages import MessageKind, MessageState
-from scheduler.service.deliver.outbox import claim_due
+from scheduler.core.policy import MessageIntent
+from scheduler.errors import NotFoundError
+from scheduler.store import outbox
 from scheduler.store.db import MIGRATIONS, make_engine, open_database, session_scope
 from scheduler.store.models import (
     Contact,
@@ -37,6 +40,7 @@ from scheduler.store.models import (
     Organisation,
     Ritual,
 )
+from scheduler.store.outbox import claim_due
 from tests.databases import database_url
 from tests.factories import write_config
 
@@ -350,3 +354,111 @@ def test_a_claim_skips_rows_another_transaction_has_locked(engine: Engine) -> No
         worker.join()
     assert len(claimed) == 3
     assert locked_ids.isdisjoint(row.id for row in claimed)
+
+
+# --- the outbox's other questions ----------------------------------------------------------------
+
+
+def digest_intent(n: int, due: datetime = NOW) -> MessageIntent:
+    return MessageIntent(
+        kind=MessageKind.DIGEST,
+        key=f"fac:camille/digest/{n}",
+        recipient=f"reader{n}@test.example",
+        due_at=due,
+        facilitator_id="camille",
+    )
+
+
+def outbox_rows(engine: Engine) -> list[Message]:
+    with session_scope(engine) as session:
+        return list(session.scalars(select(Message).order_by(Message.id)))  # type: ignore[arg-type]
+
+
+def test_enqueuing_twice_adds_each_message_once(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        assert outbox.enqueue(session, [digest_intent(1), digest_intent(2)], NOW, "t.example") == 2
+    with session_scope(engine) as session:
+        again = [digest_intent(1), digest_intent(2), digest_intent(3), digest_intent(3)]
+        assert outbox.enqueue(session, again, NOW, "t.example") == 1
+    rows = outbox_rows(engine)
+    assert [row.idempotency_key for row in rows] == [f"fac:camille/digest/{n}" for n in (1, 2, 3)]
+    assert (
+        len({row.message_id for row in rows}) == len({row.unsubscribe_token for row in rows}) == 3
+    )
+
+
+def test_a_pending_message_follows_its_new_due_time_and_later_ones_wait(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        outbox.enqueue(session, [digest_intent(1)], NOW, "t.example")
+    moved = NOW + timedelta(days=3)
+    with session_scope(engine) as session:
+        intents = [digest_intent(1, moved), digest_intent(2, moved)]
+        assert outbox.enqueue(session, intents, NOW, "t.example", insert_until=NOW) == 0
+    (row,) = outbox_rows(engine)
+    assert (row.due_at, row.next_try_at) == (moved, moved)
+
+
+def test_only_pending_messages_are_cancelled(engine: Engine) -> None:
+    add_messages(engine, 2)
+    claim_due(engine, LATER, owner="a", limit=1)
+    with session_scope(engine) as session:
+        cancelled = outbox.cancel_pending(session, ["digest/0", "digest/1"], LATER, "moved")
+    assert cancelled == 1
+    states = [(row.state, row.last_error) for row in outbox_rows(engine)]
+    assert states == [(MessageState.SENDING, None), (MessageState.CANCELLED, "moved")]
+
+
+def test_outcomes_are_written_only_by_the_lease_holder(engine: Engine) -> None:
+    add_messages(engine, 2)
+    first, second = claim_due(engine, LATER, owner="a", limit=2)
+    assert first.id is not None
+    assert second.id is not None
+    sent = outbox.MessageOutcome(first.id, MessageState.SENT, 1, first.next_try_at, LATER, None)
+    lost = outbox.MessageOutcome(second.id, MessageState.FAILED, 1, second.next_try_at, None, "x")
+    outbox.record_outcomes(engine, [sent], "a", LATER)
+    outbox.record_outcomes(engine, [lost], "b", LATER)
+    done, held = outbox_rows(engine)
+    assert (done.state, done.sent_at, done.lease_owner) == (MessageState.SENT, LATER, None)
+    assert (held.state, held.lease_owner, held.last_error) == (MessageState.SENDING, "a", None)
+
+
+def test_released_claims_go_back_to_pending_without_counting_the_attempt(engine: Engine) -> None:
+    add_messages(engine, 2)
+    claimed = claim_due(engine, LATER, owner="a", limit=2)
+    ids = [row.id for row in claimed if row.id is not None]
+    assert outbox.release_claims(engine, ids, "b", LATER) == 0
+    assert outbox.release_claims(engine, ids, "a", LATER) == 2
+    rows = outbox_rows(engine)
+    assert {(row.state, row.attempts, row.lease_owner) for row in rows} == {
+        (MessageState.PENDING, 0, None)
+    }
+
+
+def test_the_next_send_is_the_earliest_pending_time_or_lease_end(engine: Engine) -> None:
+    assert outbox.next_send(engine) is None
+    add_messages(engine, 2)
+    assert outbox.next_send(engine) == NOW
+    claim_due(engine, LATER, owner="a", limit=2, lease=timedelta(minutes=1))
+    assert outbox.next_send(engine) == LATER + timedelta(minutes=1)
+
+
+def test_a_retry_puts_final_messages_back_and_names_the_unknown(engine: Engine) -> None:
+    add_messages(engine, 3)
+    first, _ = claim_due(engine, LATER, owner="a", limit=2)
+    assert first.id is not None
+    failed = outbox.MessageOutcome(first.id, MessageState.FAILED, 1, first.next_try_at, None, "x")
+    outbox.record_outcomes(engine, [failed], "a", LATER)
+    with session_scope(engine) as session:
+        assert [row.id for row in outbox.failed_since(session, NOW)] == [first.id]
+        assert outbox.retry(session, LATER, failed=True) == 1
+    with session_scope(engine) as session, pytest.raises(NotFoundError, match="999"):
+        outbox.retry(session, LATER, ids=[first.id, 999])
+    rows = outbox_rows(engine)
+    assert (rows[0].state, rows[0].attempts, rows[0].next_try_at) == (
+        MessageState.PENDING,
+        0,
+        LATER,
+    )
+    assert [row.id for row in outbox.list_messages(engine, state=MessageState.SENDING)] == [
+        rows[1].id
+    ]

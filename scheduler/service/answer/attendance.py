@@ -26,10 +26,11 @@ from scheduler.errors import InputError, NotFoundError
 from scheduler.i18n import format_when, supported
 from scheduler.service import wake
 from scheduler.service.access.signing import Signer, signer
-from scheduler.service.publish.event_views import meeting_of, meeting_title
+from scheduler.service.publish.event_views import meeting_title
 from scheduler.store import directory, history, invitations, journal, occurrences
 from scheduler.store import walk_ins as walk_in_rows
 from scheduler.store.db import session_scope
+from scheduler.store.meetings import meeting_of
 from scheduler.store.models import Contact, Invitation, Occurrence, WalkIn
 
 PURPOSE = "attendance"
@@ -38,7 +39,7 @@ LINK_DAYS = 30
 
 
 @dataclass(frozen=True, slots=True)
-class Invitee:
+class AttendanceLine:
     """One person invited to a meeting, and whether they came (None: not recorded yet)."""
 
     contact_id: int
@@ -55,16 +56,16 @@ class AttendanceReport:
     uid: str
     start: datetime
     status: OccurrenceStatus
-    invitees: tuple[Invitee, ...]
+    invitees: tuple[AttendanceLine, ...]
     """By address."""
 
     @property
-    def present(self) -> tuple[Invitee, ...]:
+    def present(self) -> tuple[AttendanceLine, ...]:
         """Those who came."""
         return tuple(i for i in self.invitees if i.attended)
 
     @property
-    def absent(self) -> tuple[Invitee, ...]:
+    def absent(self) -> tuple[AttendanceLine, ...]:
         """Those recorded as not having come."""
         return tuple(i for i in self.invitees if i.attended is False)
 
@@ -236,7 +237,7 @@ def _report(occurrence: Occurrence, rows: list[tuple[Invitation, Contact]]) -> A
         start=occurrence.start,
         status=OccurrenceStatus(occurrence.status),
         invitees=tuple(
-            Invitee(
+            AttendanceLine(
                 contact.id or 0,
                 contact.name,
                 contact.email,

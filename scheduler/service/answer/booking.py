@@ -37,10 +37,11 @@ from scheduler.service import wake
 from scheduler.service.access.signing import Sealed, signer
 from scheduler.service.deliver.enqueue import enqueue_messages
 from scheduler.service.plan import proposals
-from scheduler.service.publish.event_views import meeting_of, meeting_title
+from scheduler.service.publish.event_views import meeting_title
 from scheduler.store import directory, links
 from scheduler.store.db import session_scope
 from scheduler.store.locks import LockKey, transaction_lock
+from scheduler.store.meetings import meeting_of
 from scheduler.store.models import Contact, Occurrence, Proposal
 
 MAX_MESSAGE = 1500

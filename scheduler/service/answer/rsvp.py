@@ -36,9 +36,10 @@ from scheduler.errors import InputError
 from scheduler.i18n import format_time, format_when, supported
 from scheduler.service.access.signing import Sealed, Signer, signer
 from scheduler.service.answer.answers import AnswerOutcome, record_answer
-from scheduler.service.publish.event_views import meeting_of, meeting_title
+from scheduler.service.publish.event_views import meeting_title
 from scheduler.store import directory, invitations, links
 from scheduler.store.db import session_scope
+from scheduler.store.meetings import meeting_of
 from scheduler.store.models import Contact, Invitation, Occurrence
 
 PURPOSE = "rsvp"

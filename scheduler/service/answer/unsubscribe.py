@@ -9,7 +9,7 @@ mail about a meeting, one ritual kind: unsubscribing adds that message kind to t
 `scope=ritual`, that ritual kind to `unsubscribed_rituals`. The policy reads both when it
 writes rows and the composer reads them again at send time, so a reminder already queued is
 skipped rather than sent. The meetings of the buyer's own convention (per-buyer rituals) are
-not unsubscribable (`scheduler.core.policy.stoppable`): their page says so.
+not unsubscribable (`scheduler.core.readers.stoppable`): their page says so.
 
 A GET only shows what would stop (mail scanners follow links); the POST — the page's button,
 or a mail client's RFC 8058 one-click POST — does it. Doing it twice changes nothing more.
@@ -36,18 +36,17 @@ from sqlmodel import Session
 from scheduler.config import Settings
 from scheduler.core.kinds import RitualKind
 from scheduler.core.messages import MessageKind
-from scheduler.core.policy import stoppable
+from scheduler.core.readers import stoppable
 from scheduler.i18n import format_when, supported
 from scheduler.service import wake
-from scheduler.service.publish.event_views import (
-    french_name,
-    meeting_of,
-    meeting_title,
-    ritual_title,
-)
+from scheduler.service.publish.event_views import meeting_title, ritual_title
 from scheduler.store import directory, invitations, links, occurrences
 from scheduler.store.db import session_scope
-from scheduler.store.models import Contact, Message
+from scheduler.store.meetings import french_name, meeting_of
+from scheduler.store.models import (
+    Contact,
+    Message,
+)
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 """What a token can be (`secrets.token_urlsafe`, at most what a row holds); anything else is

@@ -8,32 +8,20 @@ policy no longer wants (a reminder of the old date, an invitation to a cancelled
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, func, or_
-from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from scheduler.config import Settings
-from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, RitualKind, Scope
-from scheduler.core.messages import MessageKind, MessageState
-from scheduler.core.policy import (
-    ConventionFacts,
-    Invitee,
-    MeetingFacts,
-    MessageIntent,
-    MessageRules,
-    Reader,
-    due_messages,
-)
+from scheduler.core.kinds import OccurrenceStatus, RitualKind
+from scheduler.core.messages import MessageKind
+from scheduler.core.policy import ConventionFacts, MessageIntent, MessageRules, due_messages
 from scheduler.core.proposals import ProposalFacts, proposal_messages
-from scheduler.service.deliver.outbox import cancel_pending, enqueue
+from scheduler.core.readers import Reader
 from scheduler.service.plan.proposals import (
     booked_at,
     hold_back,
@@ -41,15 +29,16 @@ from scheduler.service.plan.proposals import (
     open_proposals,
     settle_proposals,
 )
-from scheduler.store import history
+from scheduler.store import outbox, policy_facts
 from scheduler.store.db import session_scope
-from scheduler.store.models import (
-    Contact,
-    Convention,
-    Invitation,
-    Message,
-    Occurrence,
-    Organisation,
+from scheduler.store.meetings import meeting_by_id
+from scheduler.store.models import Occurrence
+from scheduler.store.readers import (
+    ContactIndex,
+    add_invitations,
+    invited_pairs,
+    readers_by_id,
+    readers_of_organisations,
 )
 
 LOOKAHEAD = timedelta(days=1)
@@ -111,19 +100,22 @@ def enqueue_messages(
     rules = message_rules(settings)
     if occurrence_ids is None:
         settle_proposals(session, now)
-    occurrences = _occurrences(session, now, occurrence_ids, rules)
+    longest = max((rules.invite_days(kind) for kind in RitualKind), default=0)
+    reach = now + timedelta(days=longest) + LOOKAHEAD
+    occurrences = policy_facts.occurrences_ahead(session, now, reach, occurrence_ids)
     invited = _invite_audiences(session, settings, rules, occurrences, now)
-    meetings = _meeting_facts(session, occurrences)
+    ids = [o.id for o in occurrences if o.id is not None]
+    meetings = policy_facts.policy_meetings(session, occurrences, booked_at(session, ids))
     everything = occurrence_ids is None
     conventions = _convention_facts(session, settings, now, rules) if everything else []
     facilitators = _facilitator_readers(settings) if everything else []
     intents = due_messages(meetings, conventions, facilitators, rules, now)
     if everything:
         intents += _proposal_intents(session, settings, rules, now)
-    cancelled = _cancel_unwanted(session, [o.id for o in occurrences if o.id], intents, now)
+    cancelled = _cancel_unwanted(session, ids, intents, now)
     soon = now + LOOKAHEAD
     domain = settings.organisation.uid_domain
-    added = enqueue(session, intents, now, domain, insert_until=soon)
+    added = outbox.enqueue(session, intents, now, domain, insert_until=soon)
     next_due = (
         _next_full_pass(session, rules, now, intents, bool(facilitators)) if everything else None
     )
@@ -132,6 +124,19 @@ def enqueue_messages(
         if proposal_due is not None and (next_due is None or proposal_due < next_due):
             next_due = proposal_due
     return EnqueueReport(invited=invited, added=added, cancelled=cancelled, next_due=next_due)
+
+
+def on_occurrence_change(
+    settings: Settings, now: datetime
+) -> Callable[[Session, Occurrence], None]:
+    """A callback for scheduler.service.plan.occurrences: enqueue the update or the cancellation of
+    the changed meeting in the same transaction."""
+
+    def enqueue_change(session: Session, occurrence: Occurrence) -> None:
+        assert occurrence.id is not None
+        enqueue_messages(session, settings, now, [occurrence.id])
+
+    return enqueue_change
 
 
 # --- when a full pass has something new to write -----------------------------------------------
@@ -162,14 +167,9 @@ def _next_invitations(session: Session, rules: MessageRules, now: datetime) -> l
     found = []
     for kind in RitualKind:
         before = timedelta(days=rules.invite_days(kind))
-        first = session.exec(
-            select(func.min(col(Occurrence.start)))
-            .where(col(Occurrence.kind) == kind.value)
-            .where(col(Occurrence.status).in_([s.value for s in INVITABLE]))
-            .where(col(Occurrence.start) > now + before + LOOKAHEAD)
-        ).one()
+        first = policy_facts.first_start(session, kind, INVITABLE, now + before + LOOKAHEAD)
         if first is not None:
-            found.append(_aware(first) - before - LOOKAHEAD)
+            found.append(first - before - LOOKAHEAD)
     return found
 
 
@@ -177,11 +177,7 @@ def _next_notice_reach(session: Session, rules: MessageRules, now: datetime) -> 
     """When the next active convention beyond the notices' reach comes into it."""
     longest = timedelta(days=max(rules.renewal_notice_days, default=0))
     reach = (now + longest + LOOKAHEAD * 2).date()
-    first = session.exec(
-        select(func.min(col(Convention.end_date)))
-        .where(col(Convention.status) == "active")
-        .where(col(Convention.end_date) > reach)
-    ).one()
+    first = policy_facts.first_convention_end(session, reach)
     if first is None:
         return []
     return [datetime.combine(first, time(0, 0), UTC) - longest - LOOKAHEAD * 2]
@@ -198,44 +194,7 @@ def next_digest(rules: MessageRules, now: datetime) -> datetime:
     return due
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def on_occurrence_change(
-    settings: Settings, now: datetime
-) -> Callable[[Session, Occurrence], None]:
-    """A callback for scheduler.service.plan.occurrences: enqueue the update or the cancellation of
-    the changed meeting in the same transaction."""
-
-    def enqueue_change(session: Session, occurrence: Occurrence) -> None:
-        assert occurrence.id is not None
-        enqueue_messages(session, settings, now, [occurrence.id])
-
-    return enqueue_change
-
-
-# --- facts from the store ----------------------------------------------------------------------
-
-
-def _occurrences(
-    session: Session, now: datetime, ids: Sequence[int] | None, rules: MessageRules
-) -> list[Occurrence]:
-    """The meetings named, or every meeting a message may be due for: those with invitees
-    (reminders, updates, cancellations) and those whose invitation time has come. Meetings far
-    ahead that nobody was told about are left for a later tick: a full tick stays proportional
-    to what is near, not to the whole horizon."""
-    query = select(Occurrence)
-    if ids is not None:
-        query = query.where(col(Occurrence.id).in_(list(ids)))
-    else:
-        longest = max((rules.invite_days(kind) for kind in RitualKind), default=0)
-        reach = now + timedelta(days=longest) + LOOKAHEAD
-        has_invitees = exists().where(col(Invitation.occurrence_id) == col(Occurrence.id))
-        query = query.where(col(Occurrence.start) > now - timedelta(days=1)).where(
-            or_(col(Occurrence.start) <= reach, has_invitees)
-        )
-    return list(session.exec(query.order_by(col(Occurrence.start))))
+# --- who is invited ----------------------------------------------------------------------------
 
 
 def _invite_audiences(
@@ -245,8 +204,8 @@ def _invite_audiences(
     occurrences: Iterable[Occurrence],
     now: datetime,
 ) -> int:
-    """Create the Invitation rows of meetings whose invitation is due soon: the audience is
-    fixed when people are invited."""
+    """Create the invitations of meetings whose invitation is due soon (the audience is fixed
+    when people are invited), and mark the planned ones announced."""
     ids = [occurrence.id for occurrence in occurrences if occurrence.id is not None]
     booked = booked_at(session, ids)
     due = [
@@ -263,175 +222,30 @@ def _invite_audiences(
     due = hold_back(session, settings, due, now)
     if not due:
         return 0
-    directory = _Directory.load(session)
-    known = _in_chunks(
-        session,
-        select(col(Invitation.occurrence_id), col(Invitation.contact_id)),
-        col(Invitation.occurrence_id),
-        [o.id for o in due if o.id is not None],
-    )
-    invited: set[tuple[int, int]] = set(known)
-    added = 0
+    index = ContactIndex.load(session)
+    invited = invited_pairs(session, [o.id for o in due if o.id is not None])
+    new: list[tuple[int, int]] = []
     for occurrence in due:
         assert occurrence.id is not None
         one_off = occurrence.key.startswith("oneoff:")  # its invitees were chosen by hand
-        for contact_id in () if one_off else directory.audience(settings, occurrence):
+        for contact_id in () if one_off else _audience(settings, index, occurrence):
             if (occurrence.id, contact_id) not in invited:
-                session.add(Invitation(occurrence_id=occurrence.id, contact_id=contact_id))
+                new.append((occurrence.id, contact_id))
                 invited.add((occurrence.id, contact_id))
-                added += 1
-        if occurrence.status == OccurrenceStatus.PLANNED:
-            occurrence.status = OccurrenceStatus.ANNOUNCED
-            session.add(occurrence)
-            history.record(session, occurrence, now, history.Source.MAIL)
+    add_invitations(session, new)
+    planned = [o for o in due if o.status == OccurrenceStatus.PLANNED]
+    policy_facts.announce(session, planned, now)
     session.flush()
-    return added
+    return len(new)
 
 
-class _Directory:
-    """Every contact's organisation, role and ritual kinds, read once per pass and indexed by
-    organisation and by role, so finding a meeting's audience does not scan everyone."""
-
-    def __init__(self, rows: Iterable[tuple[int, int | None, str | None, str]]) -> None:
-        self.by_organisation: dict[int, list[tuple[int, frozenset[str]]]] = defaultdict(list)
-        self.by_role: dict[str, list[tuple[int, frozenset[str]]]] = defaultdict(list)
-        for contact_id, org_id, role, kinds in rows:
-            entry = (contact_id, frozenset(k.strip() for k in kinds.split(",") if k.strip()))
-            if org_id is None:
-                self.by_role["guichet"].append(entry)
-            else:
-                self.by_organisation[org_id].append(entry)
-                if role is not None:
-                    self.by_role[OrganisationRole(role).value].append(entry)
-
-    @classmethod
-    def load(cls, session: Session) -> _Directory:
-        """The directory as it stands, contacts in id order."""
-        rows = session.exec(
-            select(
-                col(Contact.id),
-                col(Contact.organisation_id),
-                col(Organisation.role),
-                col(Contact.kinds),
-            )
-            .join(Organisation, col(Organisation.id) == col(Contact.organisation_id), isouter=True)
-            .order_by(col(Contact.id))
-        ).all()
-        return cls(
-            (int(contact_id or 0), org_id, None if role is None else str(role), kinds)
-            for contact_id, org_id, role, kinds in rows
-        )
-
-    def audience(self, settings: Settings, occurrence: Occurrence) -> list[int]:
-        """Who a meeting concerns: its buyer's contacts for a per-buyer kind; for a territory
-        kind, the contacts of the organisations whose role is in the ritual's audience, and the
-        guichet's own people (no organisation) when "guichet" is in it. A contact limited to
-        some kinds is invited to those only."""
-        kind = RitualKind(occurrence.kind)
-        if kind.scope is Scope.BUYER:
-            candidates = self.by_organisation.get(occurrence.organisation_id or -1, [])
-        else:
-            wanted = settings.rituals[kind].audience
-            candidates = sorted(
-                entry for role in set(wanted) for entry in self.by_role.get(role, [])
-            )
-        return [
-            contact_id for contact_id, limited in candidates if not limited or kind.value in limited
-        ]
+def _audience(settings: Settings, index: ContactIndex, occurrence: Occurrence) -> list[int]:
+    """The contacts a meeting concerns, as its ritual's audience says."""
+    kind = RitualKind(occurrence.kind)
+    return index.audience(kind, occurrence.organisation_id, settings.rituals[kind].audience)
 
 
-def _in_chunks(
-    session: Session, query: Any, column: Any, ids: Sequence[int], size: int = 500
-) -> list[Any]:
-    """Rows of `query` for `column IN ids`, asked in chunks the engines accept."""
-    rows: list[Any] = []
-    for start in range(0, len(ids), size):
-        rows.extend(session.exec(query.where(column.in_(ids[start : start + size]))).all())
-    return rows
-
-
-def _meeting_facts(session: Session, occurrences: Sequence[Occurrence]) -> list[MeetingFacts]:
-    """What the policy needs of each meeting, read in a few queries for the whole pass."""
-    ids = [o.id for o in occurrences if o.id is not None]
-    # Who got the invitation, and at which SEQUENCE (one written after the last move carried
-    # this version, so no update is due).
-    sent_at: dict[tuple[int, int | None], int] = {}
-    invites = (
-        select(col(Message.occurrence_id), col(Message.contact_id), col(Message.sequence))
-        .where(col(Message.kind) == MessageKind.INVITE)
-        .where(col(Message.state).in_([MessageState.SENT, MessageState.SENDING]))
-    )
-    for occurrence_id, contact_id, sequence in _in_chunks(
-        session, invites, col(Message.occurrence_id), ids
-    ):
-        key = (occurrence_id, contact_id)
-        sent_at[key] = max(sequence, sent_at.get(key, sequence))
-    # Columns, not ORM objects: this reads every invitee of every meeting ahead.
-    invitees: dict[int, list[Any]] = defaultdict(list)
-    pairs = select(col(Invitation.occurrence_id), col(Invitation.partstat), *CONTACT_FIELDS).join(
-        Contact, col(Contact.id) == col(Invitation.contact_id)
-    )
-    for row in _in_chunks(session, pairs, col(Invitation.occurrence_id), ids):
-        invitees[row.occurrence_id].append((row, row))
-    facts = []
-    booked = booked_at(session, ids)
-    for occurrence in occurrences:
-        assert occurrence.id is not None
-        rows = sorted(invitees.get(occurrence.id, []), key=lambda pair: pair[1].id or 0)
-        facts.append(
-            MeetingFacts(
-                occurrence_id=occurrence.id,
-                kind=RitualKind(occurrence.kind),
-                start=occurrence.start,
-                status=OccurrenceStatus(occurrence.status),
-                sequence=occurrence.sequence,
-                changed_at=occurrence.changed_at,
-                invitees=tuple(
-                    Invitee(
-                        reader_of(contact),
-                        invitation.partstat,
-                        invited=(occurrence.id, contact.id) in sent_at,
-                        current=sent_at.get((occurrence.id, contact.id), -1) >= occurrence.sequence,
-                    )
-                    for invitation, contact in rows
-                ),
-                booked_at=booked.get(occurrence.id),
-            )
-        )
-    return facts
-
-
-CONTACT_FIELDS: tuple[Any, ...] = (
-    col(Contact.id),
-    col(Contact.organisation_id),
-    col(Contact.email),
-    col(Contact.name),
-    col(Contact.locale),
-    col(Contact.unsubscribed_kinds),
-    col(Contact.unsubscribed_rituals),
-    col(Contact.unsubscribed),
-)
-"""What `reader_of` reads of a contact, for passes that read many as plain rows."""
-
-
-def reader_of(contact: Contact | Any) -> Reader:
-    """What the message policy knows of a contact: address, language and what they stopped."""
-    kinds = _listed(contact.unsubscribed_kinds)
-    rituals = _listed(contact.unsubscribed_rituals)
-    return Reader(
-        email=contact.email,
-        name=contact.name,
-        locale=contact.locale,
-        contact_id=contact.id,
-        unsubscribed_from=frozenset(k for k in MessageKind if k.value in kinds),
-        unsubscribed_rituals=frozenset(r for r in RitualKind if r.value in rituals),
-        unsubscribed_all=contact.unsubscribed,
-    )
-
-
-def _listed(text: str) -> set[str]:
-    """The values of a comma-separated column."""
-    return {value.strip() for value in text.split(",") if value.strip()}
+# --- conventions, facilitators and proposals ---------------------------------------------------
 
 
 def _convention_facts(
@@ -442,44 +256,29 @@ def _convention_facts(
     ahead for any notice to fall due before the next ticks are left for later."""
     longest = max(rules.renewal_notice_days, default=0)
     horizon = (now + timedelta(days=longest) + LOOKAHEAD * 2).date()
-    facts = []
-    rows = session.exec(
-        select(Convention, Organisation)
-        .join(Organisation, col(Organisation.id) == col(Convention.organisation_id))
-        .where(col(Convention.status) == "active")
-        .where(col(Convention.end_date) <= horizon)
-    ).all()
-    # Only the contacts of the buyers whose conventions are in reach, as plain rows.
-    contacts: dict[int, list[Any]] = defaultdict(list)
-    buyers = sorted({organisation.id for _, organisation in rows if organisation.id is not None})
-    for contact in _in_chunks(
-        session, sa_select(*CONTACT_FIELDS), col(Contact.organisation_id), buyers
-    ):
-        contacts[contact.organisation_id].append(contact)
-    for convention, organisation in rows:
-        assert convention.id is not None
-        readers = [
-            reader_of(c)
-            for c in contacts.get(organisation.id or 0, [])
-            if not settings.is_staff(c.email)
-        ]
-        facts.append(ConventionFacts(convention.id, convention.end_date, True, tuple(readers)))
-    return facts
+    rows = policy_facts.conventions_ending_by(session, horizon)
+    readers = readers_of_organisations(session, (buyer for _, _, buyer in rows))
+    return [
+        ConventionFacts(
+            convention_id,
+            end,
+            True,
+            tuple(r for r in readers.get(buyer, []) if not settings.is_staff(r.email)),
+        )
+        for convention_id, end, buyer in rows
+    ]
 
 
 def _facilitator_readers(settings: Settings) -> list[Reader]:
-    return [_facilitator_reader(settings, f.id) for f in settings.facilitators]
-
-
-def _facilitator_reader(settings: Settings, facilitator_id: str) -> Reader:
-    facilitator = settings.facilitator(facilitator_id)
-    assert facilitator is not None
-    return Reader(
-        email=facilitator.email,
-        name=facilitator.name,
-        locale=settings.organisation.locale,
-        facilitator_id=facilitator.id,
-    )
+    return [
+        Reader(
+            email=facilitator.email,
+            name=facilitator.name,
+            locale=settings.organisation.locale,
+            facilitator_id=facilitator.id,
+        )
+        for facilitator in settings.facilitators
+    ]
 
 
 def _proposal_intents(
@@ -490,16 +289,19 @@ def _proposal_intents(
     proposals = open_proposals(session)
     if not proposals:
         return []
-    directory = _Directory.load(session)
+    index = ContactIndex.load(session)
     zone = ZoneInfo(rules.timezone)
     intents: list[MessageIntent] = []
     for proposal in proposals:
-        occurrence = session.get(Occurrence, proposal.occurrence_id)
-        assert occurrence is not None
+        meeting = meeting_by_id(session, proposal.occurrence_id)
+        assert meeting is not None
         assert proposal.id is not None
-        contacts = [session.get(Contact, i) for i in directory.audience(settings, occurrence)]
+        wanted = index.audience(
+            meeting.kind, meeting.organisation_id, settings.rituals[meeting.kind].audience
+        )
+        known = readers_by_id(session, wanted)
         readers = tuple(
-            reader_of(c) for c in contacts if c is not None and not settings.is_staff(c.email)
+            known[i] for i in wanted if i in known and not settings.is_staff(known[i].email)
         )
         facts = ProposalFacts(
             proposal_id=proposal.id,
@@ -510,7 +312,7 @@ def _proposal_intents(
             answered=proposal.none_suits_at is not None,
             readers=readers,
         )
-        days = settings.rituals[RitualKind(occurrence.kind)].proposal_reminders_days
+        days = settings.rituals[meeting.kind].proposal_reminders_days
         intents += proposal_messages(facts, days, rules.send_time, zone, now)
     return intents
 
@@ -519,14 +321,7 @@ def _cancel_unwanted(
     session: Session, occurrence_ids: Sequence[int], intents: Iterable[MessageIntent], now: datetime
 ) -> int:
     """Cancel pending rows about these meetings that the policy no longer wants."""
-    if not occurrence_ids:
-        return 0
     wanted = {intent.key for intent in intents}
-    pending = session.exec(
-        select(Message.idempotency_key)
-        .where(col(Message.occurrence_id).in_(list(occurrence_ids)))
-        .where(col(Message.kind).in_(list(MEETING_KINDS)))
-        .where(col(Message.state) == MessageState.PENDING)
-    ).all()
+    pending = outbox.pending_keys(session, occurrence_ids, MEETING_KINDS)
     stale = [key for key in pending if key not in wanted]
-    return cancel_pending(session, stale, now, "no longer wanted (the meeting changed)")
+    return outbox.cancel_pending(session, stale, now, "no longer wanted (the meeting changed)")

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
 
 from scheduler.config import Settings
 from scheduler.core.kinds import AnswerSource, OccurrenceStatus, PartStat
@@ -19,7 +17,12 @@ from scheduler.service.answer.answers import AnswerOutcome, record_answer
 from scheduler.service.deliver.enqueue import enqueue_messages
 from scheduler.store import journal
 from scheduler.store.db import session_scope
-from scheduler.store.models import Contact, Invitation, Occurrence
+from scheduler.store.readers import (
+    contact_by_email,
+    invitation_with_contact,
+    invite,
+    occurrence_for_update,
+)
 
 
 def add_invitee(
@@ -35,32 +38,20 @@ def add_invitee(
     invitation; the new invitation's id. InputError for an unknown address, someone already
     invited, or a meeting past or cancelled."""
     with session_scope(engine) as session:
-        occurrence = session.exec(
-            select(Occurrence).where(col(Occurrence.uid) == uid.strip()).with_for_update()
-        ).one_or_none()
+        occurrence = occurrence_for_update(session, uid.strip())
         if occurrence is None:
             raise NotFoundError(f"no meeting with UID {uid!r}")
         if occurrence.status in (OccurrenceStatus.CANCELLED, OccurrenceStatus.HELD):
             raise InputError(f"{uid} is {occurrence.status}; nobody can be invited", ["meeting"])
         if occurrence.start <= now:
             raise InputError(f"{uid} has started; nobody can be invited", ["meeting"])
-        contact = session.exec(
-            select(Contact).where(func.lower(col(Contact.email)) == email.strip().lower())
-        ).one_or_none()
+        contact = contact_by_email(session, email)
         if contact is None or contact.id is None:
             raise InputError(f"{email!r} is not in the directory", ["email"])
         assert occurrence.id is not None
-        known = session.exec(
-            select(Invitation).where(
-                col(Invitation.occurrence_id) == occurrence.id,
-                col(Invitation.contact_id) == contact.id,
-            )
-        ).first()
-        if known is not None:
+        if invitation_with_contact(session, occurrence.id, contact.id) is not None:
             raise InputError(f"{contact.email} is already invited to {uid}", ["already"])
-        invitation = Invitation(occurrence_id=occurrence.id, contact_id=contact.id)
-        session.add(invitation)
-        session.flush()
+        invitation = invite(session, occurrence.id, contact.id)
         journal.write(
             session, now, actor, "invite", occurrence=occurrence, after={"invitee": contact.email}
         )
@@ -82,20 +73,10 @@ def answer_on_behalf(
     """Record that the invitee `contact_id` of the meeting `uid` answered `partstat` (told the
     facilitator, who records it now)."""
     with session_scope(engine) as session:
-        occurrence = session.exec(
-            select(Occurrence).where(col(Occurrence.uid) == uid.strip()).with_for_update()
-        ).one_or_none()
-        if occurrence is None:
+        occurrence = occurrence_for_update(session, uid.strip())
+        if occurrence is None or occurrence.id is None:
             raise NotFoundError(f"no meeting with UID {uid!r}")
-        row = session.exec(
-            select(Invitation, Contact)
-            .join(Contact, col(Contact.id) == col(Invitation.contact_id))
-            .where(
-                col(Invitation.occurrence_id) == occurrence.id,
-                col(Invitation.contact_id) == contact_id,
-            )
-            .with_for_update()
-        ).first()
+        row = invitation_with_contact(session, occurrence.id, contact_id, lock=True)
         if row is None:
             raise NotFoundError(f"contact {contact_id} is not invited to {uid}")
         invitation, contact = row

@@ -13,11 +13,12 @@ from email.message import Message as MailMessage
 from email.utils import make_msgid
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from scheduler.clock import Clock
 from scheduler.config import Settings
 from scheduler.core.messages import MessageKind, MessageState
+from scheduler.core.policy import Verdict
 from scheduler.errors import InputError, NotFoundError
 from scheduler.mail.mime import Envelope, Mailbox, build_message
 from scheduler.mail.retry import RetryPolicy
@@ -25,16 +26,12 @@ from scheduler.mail.transport import FileTransport, SmtpTransport, Transport
 from scheduler.service.access.signing import load_secret
 from scheduler.service.deliver.compose import StoreComposer
 from scheduler.service.deliver.enqueue import EnqueueReport, enqueue_due, enqueue_for
-from scheduler.service.deliver.outbox import Composed, DispatchReport, Verdict, dispatch
+from scheduler.service.deliver.outbox import Composed, DispatchReport, dispatch
+from scheduler.store import mail_facts
+from scheduler.store import outbox as store_outbox
 from scheduler.store.db import session_scope
-from scheduler.store.models import (
-    Contact,
-    Convention,
-    Invitation,
-    Message,
-    Occurrence,
-    Organisation,
-)
+from scheduler.store.meetings import meeting_by_uid
+from scheduler.store.models import Message
 
 
 def make_transport(settings: Settings, clock: Clock) -> Transport:
@@ -124,7 +121,7 @@ def preview_message(
     """The outbox message `message_id` composed as it goes out (a sent one as it would be sent
     again now), without writing anything; InputError when it would not be sent."""
     with session_scope(engine) as session:
-        row = session.get(Message, message_id)
+        row = store_outbox.message(session, message_id)
         if row is None:
             raise NotFoundError(f"no message with id {message_id}")
         composed = StoreComposer(settings).compose(session, row, now)
@@ -203,22 +200,15 @@ def _sample_row(
 def _for_meeting(session: Session, row: Message, uid: str | None) -> Message:
     if not uid:
         raise InputError(f"--occurrence UID is needed to preview a {row.kind}")
-    occurrence = session.exec(select(Occurrence).where(col(Occurrence.uid) == uid)).first()
-    if occurrence is None:
+    meeting = meeting_by_uid(session, uid)
+    if meeting is None:
         raise NotFoundError(f"no meeting with UID {uid!r}")
-    row.occurrence_id = occurrence.id
-    row.sequence = occurrence.sequence
+    row.occurrence_id = meeting.occurrence_id
+    row.sequence = meeting.sequence
     row.offset_days = 7 if row.kind == MessageKind.REMINDER else None
-    contact = session.exec(
-        select(Contact)
-        .join(Invitation, col(Invitation.contact_id) == col(Contact.id))
-        .where(col(Invitation.occurrence_id) == occurrence.id)
-        .order_by(col(Contact.id))
-    ).first()
+    contact = mail_facts.first_invitee(session, meeting.occurrence_id)
     if contact is None:
-        contact = session.exec(
-            select(Contact).where(col(Contact.organisation_id) == occurrence.organisation_id)
-        ).first()
+        contact = mail_facts.first_contact(session, meeting.organisation_id)
     if contact is not None:
         row.contact_id, row.recipient, row.recipient_name = contact.id, contact.email, contact.name
         row.locale = contact.locale
@@ -228,19 +218,11 @@ def _for_meeting(session: Session, row: Message, uid: str | None) -> Message:
 def _for_convention(session: Session, row: Message, buyer: str | None) -> Message:
     if not buyer:
         raise InputError("--buyer SLUG is needed to preview a renewal notice")
-    found = session.exec(
-        select(Convention, Organisation)
-        .join(Organisation, col(Organisation.id) == col(Convention.organisation_id))
-        .where(col(Organisation.slug) == buyer)
-        .order_by(col(Convention.end_date).desc())
-    ).first()
+    found = mail_facts.latest_convention(session, buyer)
     if found is None:
         raise NotFoundError(f"no convention for the buyer {buyer!r}")
-    convention, organisation = found
-    row.convention_id = convention.id
-    contact = session.exec(
-        select(Contact).where(col(Contact.organisation_id) == organisation.id)
-    ).first()
+    row.convention_id, organisation_id = found
+    contact = mail_facts.first_contact(session, organisation_id)
     if contact is not None:
         row.contact_id, row.recipient, row.recipient_name = contact.id, contact.email, contact.name
     return row

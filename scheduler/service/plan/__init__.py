@@ -11,7 +11,6 @@ from scheduler.service.plan.occurrences import (
 )
 from scheduler.service.plan.oneoff import NewMeeting, create_occurrence
 from scheduler.service.plan.planning import (
-    AUTO_CANCEL_REASON,
     PlanReport,
     horizon,
     missing_reviews,
@@ -30,7 +29,6 @@ from scheduler.service.plan.proposals import (
 )
 
 __all__ = [
-    "AUTO_CANCEL_REASON",
     "DETAIL_LIMITS",
     "OPEN",
     "Details",

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, RitualKind
+from scheduler.core.meeting import AUTO_CANCEL_REASON
 from scheduler.core.planner import plan_rituals
 from scheduler.core.reconcile import Changes, StoredOccurrence, fixed_from_stored, reconcile
 from scheduler.core.values import (
@@ -30,7 +31,6 @@ from scheduler.store import directory, history, occurrences, rituals
 from scheduler.store.db import read_session, session_scope
 from scheduler.store.locks import LockKey, try_transaction_lock
 
-AUTO_CANCEL_REASON = "no longer planned"
 WRITE_BATCH = 2_000
 
 Progress = Callable[[str, int, int], None]

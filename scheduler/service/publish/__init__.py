@@ -3,10 +3,8 @@ agenda and the year report — built from the same facts."""
 
 from scheduler.service.publish.agenda import agenda
 from scheduler.service.publish.event_views import (
-    Audience,
+    Visibility,
     event_view,
-    french_name,
-    meeting_of,
     meeting_title,
     organizer_of,
     place_of,
@@ -34,19 +32,17 @@ from scheduler.service.publish.public import (
 from scheduler.service.publish.workspace import local_today
 
 __all__ = [
-    "Audience",
     "ExportReport",
     "FeedLink",
     "Issued",
+    "Visibility",
     "agenda",
     "commitments",
     "event_view",
     "export_feeds",
-    "french_name",
     "issue_links",
     "local_today",
     "meeting_ics",
-    "meeting_of",
     "meeting_title",
     "organizer_of",
     "place_of",

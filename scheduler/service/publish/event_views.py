@@ -1,6 +1,6 @@
 """Occurrences as readers see them: the calendar's event views, with texts in the reader's language.
 
-What a view shows depends on who reads it (`Audience`):
+What a view shows depends on who reads it (`Visibility`):
 
 - PUBLIC (the territory feed): no attendee, no organizer, no e-mail address, no video link, no
   cancellation reason — anyone with the URL reads it.
@@ -9,104 +9,32 @@ What a view shows depends on who reads it (`Audience`):
 - SCHEDULING (a facilitator's feed, and the iTIP objects the mail sends): ORGANIZER (see
   `itip_organizer`) and the ATTENDEEs given.
 
-The mail side builds an invitation as
-`render_request(event_view(settings, meeting_of(row, buyer), locale=…, audience=SCHEDULING,
-attendees=[…]))`, and a cancellation the same way with `render_cancel`.
+Every view is made here from the core's `Meeting` (`scheduler.store.meetings` builds it): the
+mail side builds an invitation as `render_request(event_view(settings, meeting, locale=…,
+visibility=SCHEDULING, attendees=[…]))`, and a cancellation the same way with `render_cancel`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from scheduler.calendar import Attendee, EventView, Organizer
 from scheduler.config import Settings
-from scheduler.core.french import ARTICLES, FrenchName, speak_of_buyer
-from scheduler.core.kinds import OccurrenceStatus, RitualKind, Scope
+from scheduler.core.kinds import OccurrenceStatus, RitualKind
+from scheduler.core.meeting import Meeting, said_of, title_of
 from scheduler.i18n import format_day, format_time, supported
-from scheduler.service.plan.planning import AUTO_CANCEL_REASON
-from scheduler.store.models import Organisation
 
 
-class Audience(StrEnum):
+class Visibility(StrEnum):
     """How much of a meeting a reader may see."""
 
     PUBLIC = "public"
     PRIVATE = "private"
     SCHEDULING = "scheduling"
-
-
-@dataclass(frozen=True, slots=True)
-class Meeting:
-    """One stored occurrence, with the name of the buyer it concerns (None for the territory)."""
-
-    uid: str
-    kind: RitualKind
-    buyer_name: str | None
-    facilitator_id: str
-    theme: str | None
-    start: datetime
-    end: datetime
-    status: OccurrenceStatus
-    sequence: int
-    changed_at: datetime
-    cancel_reason: str | None = None
-    location: str | None = None
-    """This meeting's own place (None: the ritual's)."""
-    video_url: str | None = None
-    """This meeting's own video link (None: the ritual's)."""
-    description: str | None = None
-    """A note for this meeting only."""
-
-
-class StoredMeeting(Protocol):
-    """What a meeting is built from: an `Occurrence` row, or a result row of its columns."""
-
-    @property
-    def uid(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def facilitator_id(self) -> str: ...
-    @property
-    def theme(self) -> str | None: ...
-    @property
-    def start(self) -> datetime: ...
-    @property
-    def end(self) -> datetime: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def sequence(self) -> int: ...
-    @property
-    def changed_at(self) -> datetime: ...
-    @property
-    def cancel_reason(self) -> str | None: ...
-
-
-def meeting_of(occurrence: StoredMeeting, buyer_name: str | None = None) -> Meeting:
-    """The meeting of a stored occurrence (`buyer_name`: its buyer's, for a per-buyer ritual)."""
-    return Meeting(
-        uid=occurrence.uid,
-        kind=RitualKind(occurrence.kind),
-        buyer_name=buyer_name,
-        facilitator_id=occurrence.facilitator_id,
-        theme=occurrence.theme,
-        start=occurrence.start,
-        end=occurrence.end,
-        status=OccurrenceStatus(occurrence.status),
-        sequence=occurrence.sequence,
-        changed_at=occurrence.changed_at,
-        cancel_reason=occurrence.cancel_reason,
-        location=getattr(occurrence, "location", None),
-        video_url=getattr(occurrence, "video_url", None),
-        description=getattr(occurrence, "description", None),
-    )
 
 
 def place_of(settings: Settings, meeting: Meeting) -> str:
@@ -156,17 +84,17 @@ def event_view(
     meeting: Meeting,
     *,
     locale: str,
-    audience: Audience,
+    visibility: Visibility,
     attendees: Sequence[Attendee] = (),
 ) -> EventView:
-    """The view of `meeting` for a reader of `locale` in `audience`."""
+    """The view of `meeting` for a reader of `locale` who may see what `visibility` says."""
     loc = supported(locale)
     words = _WORDS[loc]
     ritual = settings.rituals[meeting.kind]
-    cancelled = meeting.status is OccurrenceStatus.CANCELLED
     title = meeting_title(settings, meeting, loc)
-    video = video_of(settings, meeting) if audience is not Audience.PUBLIC else ""
-    place = _place(place_of(settings, meeting), meeting) or (video and words["video_place"])
+    video = video_of(settings, meeting) if visibility is not Visibility.PUBLIC else ""
+    place = said_of(place_of(settings, meeting), meeting) or (video and words["video_place"])
+    scheduling = visibility is Visibility.SCHEDULING
     return EventView(
         uid=meeting.uid,
         sequence=meeting.sequence,
@@ -174,15 +102,15 @@ def event_view(
         start=meeting.start,
         end=meeting.end,
         timezone=settings.organisation.timezone,
-        summary=(words["cancelled"] + title) if cancelled else title,
+        summary=(words["cancelled"] + title) if meeting.cancelled else title,
         kind=meeting.kind,
         category=ritual_title(settings, meeting.kind, loc),
         status=meeting.status,
-        description=_description(settings, meeting, loc, audience, video),
+        description=_description(settings, meeting, loc, visibility, video),
         location=place,
         url=video,
-        organizer=itip_organizer(settings, meeting) if audience is Audience.SCHEDULING else None,
-        attendees=tuple(attendees) if audience is Audience.SCHEDULING else (),
+        organizer=itip_organizer(settings, meeting) if scheduling else None,
+        attendees=tuple(attendees) if scheduling else (),
         alarm_minutes=ritual.alarm_minutes_before,
     )
 
@@ -193,29 +121,10 @@ def ritual_title(settings: Settings, kind: RitualKind, locale: str) -> str:
     return ritual.title if supported(locale) == "fr" else ritual.title_en
 
 
-def french_name(organisation: Organisation) -> FrenchName:
-    """An organisation's name with its article (the directory's, else derived)."""
-    article = organisation.article
-    return FrenchName(organisation.name, article if article in ARTICLES else None)
-
-
 def meeting_title(settings: Settings, meeting: Meeting, locale: str) -> str:
     """The ritual's title in `locale`, then the theme of an after-work or the buyer's name for a
     per-buyer ritual."""
-    title = ritual_title(settings, meeting.kind, locale)
-    buyer = meeting.buyer_name if meeting.kind.scope is Scope.BUYER else None
-    said = speak_of_buyer(title, buyer, yours=False)
-    if said != title:  # the title names the buyer already (« … de la Ville de Lisière »)
-        return f"{said} — {meeting.theme}" if meeting.theme else said
-    detail = meeting.theme or buyer
-    return f"{title} — {detail}" if detail else title
-
-
-def _place(location: str, meeting: Meeting) -> str:
-    """The configured place, said of the meeting's buyer (« Dans les locaux de la Ville de
-    Lisière » for « Dans les locaux de l'acheteur »): a calendar is read by more than the buyer."""
-    buyer = meeting.buyer_name if meeting.kind.scope is Scope.BUYER else None
-    return speak_of_buyer(location, buyer, yours=False)
+    return title_of(meeting, ritual_title(settings, meeting.kind, locale))
 
 
 def organizer_of(settings: Settings, meeting: Meeting) -> Organizer:
@@ -239,7 +148,7 @@ def itip_organizer(settings: Settings, meeting: Meeting) -> Organizer:
 
 
 def _description(
-    settings: Settings, meeting: Meeting, locale: str, audience: Audience, video: str
+    settings: Settings, meeting: Meeting, locale: str, visibility: Visibility, video: str
 ) -> str:
     words = _WORDS[locale]
     location = place_of(settings, meeting)
@@ -248,10 +157,10 @@ def _description(
         lines.append(words["theme"].format(theme=meeting.theme))
     if meeting.description:
         lines.append(meeting.description)
-    if meeting.buyer_name and meeting.kind.scope is Scope.BUYER:
-        lines.append(words["buyer"].format(buyer=meeting.buyer_name))
+    if meeting.named_buyer:
+        lines.append(words["buyer"].format(buyer=meeting.named_buyer))
     if location:
-        lines.append(words["place"].format(place=_place(location, meeting)))
+        lines.append(words["place"].format(place=said_of(location, meeting)))
     if video:
         lines.append(words["video"].format(url=video))
     facilitator = settings.facilitator(meeting.facilitator_id)
@@ -262,10 +171,10 @@ def _description(
         )
     if meeting.status is OccurrenceStatus.MOVED:
         lines.append(words["moved"])
-    if meeting.status is OccurrenceStatus.CANCELLED:
+    if meeting.cancelled:
         lines.append(words["cancel"])
-        reason = meeting.cancel_reason
-        if audience is not Audience.PUBLIC and reason and reason != AUTO_CANCEL_REASON:
+        reason = meeting.reason_to_show
+        if visibility is not Visibility.PUBLIC and reason:
             lines.append(words["reason"].format(reason=reason))
     return "\n".join(lines)
 

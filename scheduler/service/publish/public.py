@@ -23,7 +23,7 @@ from scheduler.core.kinds import OccurrenceStatus
 from scheduler.errors import InputError, NotFoundError
 from scheduler.i18n import format_day, format_time
 from scheduler.imports.values import parse_text
-from scheduler.service.publish.event_views import Audience, event_view, meeting_of, meeting_title
+from scheduler.service.publish.event_views import Visibility, event_view, meeting_title
 from scheduler.store.db import read_session, session_scope
 from scheduler.store.public import (
     Commitment,
@@ -58,11 +58,10 @@ def public_agenda(settings: Settings, engine: Engine, now: datetime) -> list[Age
     """The territory's meetings not yet over, for the coming year."""
     zone = ZoneInfo(settings.organisation.timezone)
     with read_session(engine) as session:
-        rows = territory_meetings(session, now, now + timedelta(days=AGENDA_DAYS))
+        meetings = territory_meetings(session, now, now + timedelta(days=AGENDA_DAYS))
     entries = []
-    for row in rows:
-        meeting = meeting_of(row)
-        view = event_view(settings, meeting, locale="fr", audience=Audience.PUBLIC)
+    for meeting in meetings:
+        view = event_view(settings, meeting, locale="fr", visibility=Visibility.PUBLIC)
         timezone = settings.organisation.timezone
         start, end = (
             format_time(meeting.start, "fr", timezone),
@@ -88,10 +87,10 @@ def meeting_ics(settings: Settings, engine: Engine, key: str) -> bytes | None:
     if not _EVENT_KEY.fullmatch(key):
         return None
     with read_session(engine) as session:
-        row = territory_meeting(session, f"{key}@{settings.organisation.uid_domain}")
-    if row is None:
+        meeting = territory_meeting(session, f"{key}@{settings.organisation.uid_domain}")
+    if meeting is None:
         return None
-    view = event_view(settings, meeting_of(row), locale="fr", audience=Audience.PUBLIC)
+    view = event_view(settings, meeting, locale="fr", visibility=Visibility.PUBLIC)
     info = FeedInfo(
         name=settings.organisation.name,
         timezone=settings.organisation.timezone,

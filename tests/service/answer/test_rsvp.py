@@ -14,18 +14,19 @@ from sqlmodel import col
 
 from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind
 from scheduler.core.messages import MessageKind, MessageState
-from scheduler.core.policy import MessageIntent, message_key
+from scheduler.core.policy import MessageIntent, Verdict, message_key
 from scheduler.errors import ConfigError, InputError
 from scheduler.service.access.signing import SECRET_ENV, SECRET_FILE, Signer, load_secret
 from scheduler.service.answer import rsvp
 from scheduler.service.answer.rsvp import RsvpState
 from scheduler.service.deliver.compose import StoreComposer
 from scheduler.service.deliver.enqueue import enqueue_due
-from scheduler.service.deliver.outbox import Composed, Verdict, enqueue
+from scheduler.service.deliver.outbox import Composed
 from scheduler.service.plan.occurrences import cancel_occurrence, move_occurrence
 from scheduler.service.publish.feeds import contact_feed, facilitator_feed, load_snapshot
 from scheduler.store.db import session_scope
 from scheduler.store.models import Invitation, Message, Occurrence
+from scheduler.store.outbox import enqueue
 from tests.feed_factories import NOW, RITUALS, World, at, make_world, properties
 from tests.service.conftest import Store
 

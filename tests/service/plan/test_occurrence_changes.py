@@ -14,7 +14,8 @@ from scheduler.core.kinds import OccurrenceStatus, RitualKind
 from scheduler.core.placement import Rule
 from scheduler.errors import InputError, NotFoundError, PlacementError
 from scheduler.service.plan.occurrences import cancel_occurrence, move_occurrence, move_problems
-from scheduler.service.publish.event_views import Audience, event_view, meeting_of
+from scheduler.service.publish.event_views import Visibility, event_view
+from scheduler.store.meetings import meeting_of
 from scheduler.store.models import Occurrence
 from tests.conftest import IcsCheck
 from tests.feed_factories import NOW, World, at, make_world, properties
@@ -34,7 +35,11 @@ def invitation_of(world: World, row: Occurrence) -> bytes:
 
 def view_of(world: World, row: Occurrence) -> EventView:
     return event_view(
-        world.settings, meeting_of(row), locale="fr", audience=Audience.SCHEDULING, attendees=[ZOE]
+        world.settings,
+        meeting_of(row),
+        locale="fr",
+        visibility=Visibility.SCHEDULING,
+        attendees=[ZOE],
     )
 
 

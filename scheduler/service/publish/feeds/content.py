@@ -12,10 +12,12 @@ from sqlmodel import Session
 from scheduler.calendar import Attendee, EventView, FeedInfo, render_feed
 from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, PartStat
+from scheduler.core.meeting import Meeting
 from scheduler.errors import NotFoundError
-from scheduler.service.publish.event_views import Audience, Meeting, event_view, meeting_of
+from scheduler.service.publish.event_views import Visibility, event_view
 from scheduler.store.feed_tokens import Subscriber, SubscriberKind
 from scheduler.store.feeds import FeedContact, FeedOrganisation, feed_rows
+from scheduler.store.meetings import meeting_of
 
 PAST_DAYS = 365
 
@@ -38,7 +40,7 @@ class FeedSnapshot:
     contacts: dict[int, FeedContact]
     invitations: dict[int, list[tuple[int, PartStat]]]
     """Occurrence id → (contact id, answer), by contact id."""
-    views: dict[tuple[int, str, Audience], EventView] = field(default_factory=dict)
+    views: dict[tuple[int, str, Visibility], EventView] = field(default_factory=dict)
     """Views built so far in this export, shared by every feed."""
     proposed: dict[int, list[tuple[int, datetime, datetime]]] = field(default_factory=dict)
     """Occurrence id → the other dates its open proposal offers (proposal id, start, end):
@@ -82,7 +84,7 @@ def public_feed(settings: Settings, snapshot: FeedSnapshot) -> Feed:
     """The territory's feed anyone may read: territory rituals, nothing personal."""
     locale = settings.organisation.locale
     events = [
-        _view(settings, snapshot, listed, locale, Audience.PUBLIC)
+        _view(settings, snapshot, listed, locale, Visibility.PUBLIC)
         for listed in snapshot.meetings
         if listed.organisation_id is None
     ]
@@ -97,7 +99,7 @@ def buyer_feed(settings: Settings, snapshot: FeedSnapshot, organisation_id: int)
     invited = _invited_organisations(snapshot)
     locale = settings.organisation.locale
     events = [
-        _view(settings, snapshot, listed, locale, Audience.PRIVATE)
+        _view(settings, snapshot, listed, locale, Visibility.PRIVATE)
         for listed in snapshot.meetings
         if (listed.organisation_id == organisation_id and listed.id not in snapshot.proposed)
         or (
@@ -117,7 +119,7 @@ def facilitator_feed(settings: Settings, snapshot: FeedSnapshot, facilitator_id:
     if facilitator is None:
         raise NotFoundError(f"no facilitator {facilitator_id!r} in the configuration")
     events = [
-        _view(settings, snapshot, listed, settings.organisation.locale, Audience.SCHEDULING)
+        _view(settings, snapshot, listed, settings.organisation.locale, Visibility.SCHEDULING)
         for listed in snapshot.meetings
         if listed.meeting.facilitator_id == facilitator_id
     ]
@@ -134,7 +136,7 @@ def _holds(settings: Settings, snapshot: FeedSnapshot, facilitator_id: str) -> l
         if listed.meeting.facilitator_id != facilitator_id:
             continue
         for proposal_id, start, end in snapshot.proposed.get(listed.id, ()):
-            view = _view(settings, snapshot, listed, locale, Audience.SCHEDULING)
+            view = _view(settings, snapshot, listed, locale, Visibility.SCHEDULING)
             label = "Date proposée" if locale == "fr" else "Date offered"
             holds.append(
                 replace(
@@ -161,7 +163,7 @@ def contact_feed(settings: Settings, snapshot: FeedSnapshot, contact_id: int) ->
     if person is None:
         raise NotFoundError(f"no contact with id {contact_id}")
     events = [
-        _view(settings, snapshot, listed, person.locale, Audience.PRIVATE)
+        _view(settings, snapshot, listed, person.locale, Visibility.PRIVATE)
         for listed in snapshot.meetings
         if _answer(snapshot, listed.id, contact_id) not in (None, PartStat.DECLINED)
         and (
@@ -197,15 +199,19 @@ def _private_name(whose: str, locale: str) -> str:
 
 
 def _view(
-    settings: Settings, snapshot: FeedSnapshot, listed: FeedMeeting, locale: str, audience: Audience
+    settings: Settings,
+    snapshot: FeedSnapshot,
+    listed: FeedMeeting,
+    locale: str,
+    audience: Visibility,
 ) -> EventView:
     """One view per occurrence, locale and audience in an export, shared by every feed."""
     key = (listed.id, locale, audience)
     view = snapshot.views.get(key)
     if view is None:
-        attendees = _attendees(snapshot, listed.id) if audience is Audience.SCHEDULING else ()
+        attendees = _attendees(snapshot, listed.id) if audience is Visibility.SCHEDULING else ()
         view = event_view(
-            settings, listed.meeting, locale=locale, audience=audience, attendees=attendees
+            settings, listed.meeting, locale=locale, visibility=audience, attendees=attendees
         )
         snapshot.views[key] = view
     return view
