@@ -108,10 +108,6 @@ class Directory:
     the buyer's feed shows nothing of it until a date is booked, the facilitator's shows every
     date as a TENTATIVE hold."""
 
-    def contacts_by_email(self) -> dict[str, Person]:
-        """Contacts by lower-case address."""
-        return {person.email.lower(): person for person in self.contacts.values()}
-
 
 def load_directory(session: Session, settings: Settings, now: datetime) -> Directory:
     """The occurrences feeds may show at `now`, with organisations, contacts and invitations."""
