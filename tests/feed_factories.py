@@ -111,13 +111,15 @@ class World:
 
     def invite(
         self, occurrence: Occurrence, contact_id: int, partstat: PartStat = PartStat.NEEDS_ACTION
-    ) -> None:
-        """Invite a contact to a meeting."""
+    ) -> int:
+        """Invite a contact to a meeting; returns the invitation's id."""
         assert occurrence.id is not None
         with session_scope(self.engine) as session:
-            session.add(
-                Invitation(occurrence_id=occurrence.id, contact_id=contact_id, partstat=partstat)
-            )
+            row = Invitation(occurrence_id=occurrence.id, contact_id=contact_id, partstat=partstat)
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            return row.id
 
     def stored(self, uid: str) -> Occurrence:
         """The occurrence with this UID, as stored now."""

@@ -313,16 +313,6 @@ def meetings_between_capped(
     return [_meeting(row) for row in rows], total
 
 
-def count_meetings_between(
-    session: Session, start: datetime, end: datetime, narrow: MeetingFilter = MeetingFilter()
-) -> int:
-    """How many meetings start in [start, end)."""
-    query = narrow.apply(select(func.count()).select_from(Occurrence)).where(
-        col(Occurrence.start) >= start, col(Occurrence.start) < end
-    )
-    return int(session.execute(query).scalar_one())
-
-
 def meeting_by_uid(session: Session, uid: str) -> MeetingRow | None:
     """The meeting with this UID."""
     row = session.execute(_meeting_query().where(col(Occurrence.uid) == uid)).first()

@@ -79,12 +79,8 @@ def invite(
     buyer = world.buyer(f"buyer-{world._counter}", buyer_name)
     contact = world.contact(buyer, f"invitee{world._counter}@ville.example", name, locale=locale)
     row = world.occurrence(RitualKind.PROGRAMMING_REVIEW, at(start), buyer=buyer)
-    world.invite(row, contact)
-    with session_scope(world.engine) as session:
-        assert row.id is not None
-        links = rsvp.invitation_rsvp_links(session, world.settings, row.id, contact)
-    assert links is not None
-    return row, links
+    invitation_id = world.invite(row, contact)
+    return row, rsvp.rsvp_links(world.settings, invitation_id, row.end)
 
 
 @pytest.fixture(autouse=True)

@@ -109,38 +109,6 @@ def rsvp_links(settings: Settings, invitation_id: int, expires: datetime) -> dic
     return {partstat: f"{page}?answer={word}" for word, partstat in ANSWERS.items()}
 
 
-def invitation_rsvp_url(
-    session: Session, settings: Settings, occurrence_id: int, contact_id: int
-) -> str | None:
-    """`rsvp_page_url` for the invitation of a contact to an occurrence (what an outbox row
-    names), or None when there is no such invitation."""
-    found = _invitation_and_end(session, occurrence_id, contact_id)
-    return rsvp_page_url(settings, *found) if found is not None else None
-
-
-def invitation_rsvp_links(
-    session: Session, settings: Settings, occurrence_id: int, contact_id: int
-) -> dict[PartStat, str] | None:
-    """`rsvp_links` for the invitation of a contact to an occurrence, or None when there is no
-    such invitation."""
-    found = _invitation_and_end(session, occurrence_id, contact_id)
-    return rsvp_links(settings, *found) if found is not None else None
-
-
-def _invitation_and_end(
-    session: Session, occurrence_id: int, contact_id: int
-) -> tuple[int, datetime] | None:
-    row = session.execute(
-        select(col(Invitation.id), col(Occurrence.end))
-        .join(Occurrence, col(Occurrence.id) == col(Invitation.occurrence_id))
-        .where(
-            col(Invitation.occurrence_id) == occurrence_id,
-            col(Invitation.contact_id) == contact_id,
-        )
-    ).first()
-    return (row.id, row.end) if row is not None else None
-
-
 # --- reading and answering ---------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 """Plan: the rituals and the directory into stored meetings (plan and reconcile), meetings moved or
 cancelled by hand, and the proposals of dates a buyer chooses from."""
 
+from scheduler.service.plan.details import meeting_details
 from scheduler.service.plan.occurrences import (
     DETAIL_LIMITS,
     Details,
@@ -43,6 +44,7 @@ __all__ = [
     "edit_occurrence",
     "hold_back",
     "horizon",
+    "meeting_details",
     "missing_reviews",
     "move_occurrence",
     "next_proposal_instant",

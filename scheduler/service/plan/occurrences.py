@@ -28,7 +28,7 @@ from scheduler.core.values import Capacity, occurrence_uid
 from scheduler.errors import ConflictError, InputError, NotFoundError, PlacementError
 from scheduler.service import wake
 from scheduler.store import history, journal
-from scheduler.store.db import read_session, session_scope
+from scheduler.store.db import session_scope
 from scheduler.store.models import Contact, Invitation, Occurrence, Organisation, Ritual
 
 OnChange = Callable[[Session, Occurrence], None]
@@ -344,21 +344,6 @@ def create_occurrence(
 
 def _instant(moment: datetime) -> str:
     return moment.isoformat()
-
-
-def move_problems(
-    engine: Engine, settings: Settings, uid: str, to: datetime
-) -> tuple[BrokenRule, ...]:
-    """The planning rules moving the meeting `uid` to start at `to` would break (for a page
-    that shows them before anything is changed)."""
-    with read_session(engine) as session:
-        occurrence = session.exec(
-            select(Occurrence).where(col(Occurrence.uid) == uid.strip())
-        ).one_or_none()
-        if occurrence is None:
-            raise NotFoundError(f"no meeting with UID {uid!r}")
-        length = occurrence.end - occurrence.start
-        return _broken_by_move(session, settings, occurrence, to, to + length)
 
 
 def _broken_by_move(

@@ -166,13 +166,6 @@ def test_links_are_one_per_answer_under_the_feeds_base_url(world: World) -> None
         PartStat.DECLINED: f"{base}?answer=declined",
     }
     assert rsvp.rsvp_page_url(world.settings, invitation_id, row.end) == base
-    assert row.id is not None
-    with session_scope(world.engine) as session:
-        contact_id = only_invitation(world).contact_id
-        assert rsvp.invitation_rsvp_links(session, world.settings, row.id, contact_id) == links
-        assert rsvp.invitation_rsvp_links(session, world.settings, row.id, contact_id + 99) is None
-        assert rsvp.invitation_rsvp_url(session, world.settings, row.id, contact_id) == base
-        assert rsvp.invitation_rsvp_url(session, world.settings, row.id + 99, contact_id) is None
 
 
 # --- looking and answering ----------------------------------------------------------------------
