@@ -128,11 +128,11 @@ async def test_an_idle_daemon_sleeps_until_the_next_reminder(running: Running) -
 
 
 async def test_a_decline_on_the_web_cancels_the_pending_reminder_at_once(running: Running) -> None:
-    links = rsvp.rsvp_links(running.world.settings, running.invitation, running.occurrence.end)
-    path = links[PartStat.DECLINED].removeprefix(running.world.settings.feeds.base_url)
+    page = rsvp.rsvp_page_url(running.world.settings, running.invitation, running.occurrence.end)
+    path = page.removeprefix(running.world.settings.feeds.base_url)
     base = f"http://127.0.0.1:{running.world.settings.web.port}"
     async with httpx.AsyncClient(base_url=base) as client:
-        answered = await client.post(path.split("?")[0], data={"answer": "declined"})
+        answered = await client.post(path, data={"answer": "declined"})
     assert answered.status_code == 200
     await within(WITHIN, lambda: running.messages(MessageKind.REMINDER) == ["sent", "cancelled"])
 

@@ -75,12 +75,13 @@ def invite(
     locale: str = "fr",
     start: str = MEETING,
 ) -> tuple[Occurrence, dict[PartStat, str]]:
-    """A buyer's programming review with one invitee; the occurrence and the invitee's links."""
+    """A buyer's programming review with one invitee; the occurrence and the invitee's link to
+    the RSVP page with each answer ready to confirm (`?answer=…`)."""
     buyer = world.buyer(f"buyer-{world._counter}", buyer_name)
     contact = world.contact(buyer, f"invitee{world._counter}@ville.example", name, locale=locale)
     row = world.occurrence(RitualKind.PROGRAMMING_REVIEW, at(start), buyer=buyer)
-    invitation_id = world.invite(row, contact)
-    return row, rsvp.rsvp_links(world.settings, invitation_id, row.end)
+    page = rsvp.rsvp_page_url(world.settings, world.invite(row, contact), row.end)
+    return row, {partstat: f"{page}?answer={word}" for word, partstat in rsvp.ANSWERS.items()}
 
 
 @pytest.fixture(autouse=True)

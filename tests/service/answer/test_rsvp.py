@@ -156,16 +156,10 @@ def test_links_signed_under_another_secret_open_nothing(
 # --- links for the mail templates ---------------------------------------------------------------
 
 
-def test_links_are_one_per_answer_under_the_feeds_base_url(world: World) -> None:
+def test_the_link_is_the_token_page_under_the_feeds_base_url(world: World) -> None:
     row, invitation_id, token = invited(world)
-    links = rsvp.rsvp_links(world.settings, invitation_id, row.end)
-    base = f"http://127.0.0.1:8080/rsvp/{token}"
-    assert links == {
-        PartStat.ACCEPTED: f"{base}?answer=accepted",
-        PartStat.TENTATIVE: f"{base}?answer=tentative",
-        PartStat.DECLINED: f"{base}?answer=declined",
-    }
-    assert rsvp.rsvp_page_url(world.settings, invitation_id, row.end) == base
+    page = rsvp.rsvp_page_url(world.settings, invitation_id, row.end)
+    assert page == f"http://127.0.0.1:8080/rsvp/{token}"
 
 
 # --- looking and answering ----------------------------------------------------------------------
