@@ -9,7 +9,7 @@ import pytest
 from scheduler.cli import main
 from scheduler.core.kinds import RitualKind
 from scheduler.errors import NotFoundError
-from tests.feed_factories import World, at, make_world
+from tests.world import World, at, make_world
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ from scheduler.store.models import Invitation, Message, Occurrence
 from tests.daemon.process import free_port
 from tests.databases import POSTGRES_URL
 from tests.factories import BASE_CONFIG, settings_in
-from tests.feed_factories import RITUALS, World, at, make_world
+from tests.world import RITUALS, World, at, make_world
 
 NOW = at("2026-11-25 10:00")
 """The daemon's clock: a Wednesday morning."""

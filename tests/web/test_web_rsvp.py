@@ -24,8 +24,9 @@ from scheduler.service.publish.feeds import export_feeds, issue_links
 from scheduler.store.db import session_scope
 from scheduler.store.models import Invitation, Occurrence
 from scheduler.web import create_app
-from tests.feed_factories import NOW, World, at, make_world, properties
+from tests.ics_text import properties
 from tests.web_server import serving
+from tests.world import NOW, World, at, make_world
 
 MEETING = "2027-09-14 10:00"
 

@@ -26,8 +26,9 @@ from scheduler.service.plan.occurrences import cancel_occurrence, move_occurrenc
 from scheduler.service.publish.feeds import contact_feed, facilitator_feed, load_directory
 from scheduler.store.db import session_scope
 from scheduler.store.models import Invitation, Message, Occurrence
-from tests.feed_factories import NOW, RITUALS, World, at, make_world, properties
+from tests.ics_text import properties
 from tests.service.conftest import Store
+from tests.world import NOW, RITUALS, World, at, make_world
 
 MEETING = "2027-09-14 10:00"
 

@@ -17,7 +17,8 @@ from scheduler.service.plan.occurrences import cancel_occurrence, move_occurrenc
 from scheduler.service.publish.event_views import Audience, event_view, meeting_of
 from scheduler.store.models import Occurrence
 from tests.conftest import IcsCheck
-from tests.feed_factories import NOW, World, at, make_world, properties
+from tests.ics_text import properties
+from tests.world import NOW, World, at, make_world
 
 ZOE = Attendee("Zoé Dupont", "zoe.dupont@ville.example")
 
