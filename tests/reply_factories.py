@@ -17,7 +17,7 @@ from sqlmodel import col
 from scheduler.core.kinds import RitualKind
 from scheduler.store.db import session_scope
 from scheduler.store.models import Occurrence
-from tests.feed_factories import World, at
+from tests.world import World, at
 
 MAILS = Path(__file__).resolve().parent / "replies" / "mails"
 UID = "6f1c2a8e-3b4d-5e6f-8a9b-0c1d2e3f4a5b@guichet.example"

@@ -14,6 +14,7 @@ from scheduler.errors import InputError, RituelError
 from scheduler.cli import planning as planning  # isort: skip
 from scheduler.cli import feeds as feeds  # isort: skip
 from scheduler.cli import occurrence as occurrence  # isort: skip
+from scheduler.cli import imports as imports  # isort: skip
 from scheduler.cli import directory as directory  # isort: skip
 from scheduler.cli import service as service  # isort: skip
 from scheduler.cli import attendance as attendance  # isort: skip

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -51,10 +54,30 @@ DryRunOption = Annotated[
 
 @dataclass
 class Context:
-    """What a command works with: settings, the database and the clock."""
+    """What a command works with: settings, the database and the clock, each loaded on first
+    use (a command checks its own arguments before the configuration is read)."""
 
-    settings: Settings
-    clock: Clock = field(default=system_clock)
+    config: Path | None = None
+    """--config as given."""
+    now_text: str | None = None
+    """--now as given; None: the system clock."""
+
+    @cached_property
+    def config_path(self) -> Path:
+        """The configuration file: --config, else $RITUEL_CONFIG, else ./config.toml."""
+        return config_path(self.config)
+
+    @cached_property
+    def settings(self) -> Settings:
+        """The configuration, validated."""
+        return load_settings(self.config_path)
+
+    @cached_property
+    def clock(self) -> Clock:
+        """The system clock, or one fixed at --now."""
+        if self.now_text is None:
+            return system_clock
+        return fixed_clock(parse_instant(self.now_text, self.settings.organisation.timezone))
 
     @cached_property
     def engine(self) -> Engine:
@@ -77,10 +100,40 @@ def close_engines() -> None:
         _open_engines.pop().dispose()
 
 
-def open_context(config: Path | None, now: str | None = None) -> Context:
-    """Load the configuration and set the clock from --now."""
-    settings = load_settings(config_path(config))
-    clock = system_clock
-    if now is not None:
-        clock = fixed_clock(parse_instant(now, settings.organisation.timezone))
-    return Context(settings=settings, clock=clock)
+Command = Callable[..., Any]
+
+
+def command(
+    group: typer.Typer, name: str | None = None, *, now: bool = True, help: str | None = None
+) -> Callable[[Command], Command]:
+    """Register a command on `group` (the `rituel` app or one of its groups). Its `ctx: Context`
+    parameter stands for the options every command shares, --config and (unless `now` is
+    False) --now, which take its place in the command's --help."""
+
+    def register(function: Command) -> Command:
+        signature = inspect.signature(function, eval_str=True)
+        if "ctx" not in signature.parameters:
+            raise TypeError(f"{function.__name__} has no ctx: Context parameter")
+        shared = [_CONFIG, _NOW] if now else [_CONFIG]
+        parameters = [
+            replaced.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+            for parameter in signature.parameters.values()
+            for replaced in (shared if parameter.name == "ctx" else [parameter])
+        ]
+
+        @functools.wraps(function)
+        def with_context(config: Path | None = None, now: str | None = None, **given: Any) -> Any:
+            return function(ctx=Context(config, now), **given)
+
+        with_context.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+        with_context.__annotations__ = {p.name: p.annotation for p in parameters}
+        group.command(name, help=help)(with_context)
+        return function
+
+    return register
+
+
+_CONFIG = inspect.Parameter(
+    "config", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=ConfigOption
+)
+_NOW = inspect.Parameter("now", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=NowOption)

@@ -12,13 +12,14 @@ from typing import Annotated
 
 import typer
 
-from scheduler.cli.app import ConfigOption, JsonOption, NowOption, app, console, open_context
+from scheduler.cli.app import Context, JsonOption, app, command, console
 from scheduler.errors import InputError
 from scheduler.service.answer.attendance import AttendanceReport, record_attendance
 
 
-@app.command("attendance")
+@command(app, "attendance")
 def attendance(
+    *,
     uid: Annotated[str, typer.Argument(help="The meeting's UID (see `rituel agenda`).")],
     present: Annotated[
         list[str] | None,
@@ -33,15 +34,13 @@ def attendance(
         list[str] | None,
         typer.Argument(metavar="EMAIL", help="More addresses after --present.", hidden=True),
     ] = None,
-    config: ConfigOption = None,
-    now: NowOption = None,
+    ctx: Context,
     as_json: JsonOption = False,
 ) -> None:
     """After a meeting, mark who came (the other invitees absent); the meeting becomes held."""
     if not present:
         raise InputError("say who came: rituel attendance UID --present EMAIL…")
     emails = [email for value in [*present, *(more or [])] for email in _split(value)]
-    ctx = open_context(config, now)
     report = record_attendance(ctx.settings, ctx.engine, uid, emails, ctx.now())
     if as_json:
         typer.echo(json.dumps(_as_json(report), ensure_ascii=False, indent=2))

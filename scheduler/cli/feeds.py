@@ -14,15 +14,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from scheduler.cli.app import (
-    ConfigOption,
-    JsonOption,
-    NowOption,
-    app,
-    console,
-    err_console,
-    open_context,
-)
+from scheduler.cli.app import Context, JsonOption, app, command, console, err_console
 from scheduler.service.publish.feeds import (
     ExportReport,
     FeedLink,
@@ -62,17 +54,17 @@ WhoArgument = Annotated[
 ]
 
 
-@feeds_app.command("export")
-def export_command(config: ConfigOption = None, now: NowOption = None) -> None:
+@command(feeds_app, "export")
+def export_command(ctx: Context) -> None:
     """Write the public feed and every private feed under the feeds folder (atomically; only
     the files whose bytes change)."""
-    ctx = open_context(config, now)
     report = export_feeds(ctx.settings, ctx.engine, ctx.now())
     _print_export(report)
 
 
-@feeds_app.command("links")
+@command(feeds_app, "links")
 def links_command(
+    *,
     who: Annotated[
         list[str] | None,
         typer.Argument(help="Only these subscribers (default: all).", show_default=False),
@@ -81,13 +73,11 @@ def links_command(
         list[KindChoice] | None,
         typer.Option("--kind", help="Only subscribers of this kind (repeatable)."),
     ] = None,
-    config: ConfigOption = None,
-    now: NowOption = None,
+    ctx: Context,
     as_json: JsonOption = False,
 ) -> None:
     """Print each subscriber's links (https:// and webcal://), minting a token for those that
     have none. A link is shown only when minted: copy it then."""
-    ctx = open_context(config, now)
     kinds = [SubscriberKind(k.value) for k in kind or []]
     issued = issue_links(ctx.settings, ctx.engine, ctx.now(), who=who or [], kinds=kinds)
     links = issued.links
@@ -116,15 +106,13 @@ def links_command(
     _fail_if_unpublished(issued)
 
 
-@feeds_app.command("rotate")
+@command(feeds_app, "rotate")
 def rotate_command(
     who: WhoArgument,
-    config: ConfigOption = None,
-    now: NowOption = None,
+    ctx: Context,
     as_json: JsonOption = False,
 ) -> None:
     """Mint a new token for WHO and print its links; the old URL answers 404 from now on."""
-    ctx = open_context(config, now)
     issued = rotate(ctx.settings, ctx.engine, who, ctx.now())
     (link,) = issued.links
     if as_json:
@@ -137,10 +125,9 @@ def rotate_command(
     _fail_if_unpublished(issued)
 
 
-@feeds_app.command("revoke")
-def revoke_command(who: WhoArgument, config: ConfigOption = None, now: NowOption = None) -> None:
+@command(feeds_app, "revoke")
+def revoke_command(who: WhoArgument, ctx: Context) -> None:
     """Close WHO's private feed: its URL answers 404 and its file is removed."""
-    ctx = open_context(config, now)
     revoked = revoke(ctx.settings, ctx.engine, who, ctx.now())
     if revoked is None:
         _say(f"{who} had no feed link; nothing to revoke.")
@@ -148,14 +135,13 @@ def revoke_command(who: WhoArgument, config: ConfigOption = None, now: NowOption
         _say(f"{who}: feed link revoked.")
 
 
-@app.command()
+@command(app)
 def serve(
-    config: ConfigOption = None,
+    ctx: Context,
     host: Annotated[
         str | None, typer.Option(help="Address to listen on (default: [web] host).")
     ] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: [web] port).")] = None,
-    now: NowOption = None,
 ) -> None:
     """Serve the feeds, the token pages and the workspace over HTTP (and /healthz) until
     interrupted; no planning, no mail (but sign-in links)."""
@@ -163,7 +149,6 @@ def serve(
 
     from scheduler.web import create_app
 
-    ctx = open_context(config, now)
     web = ctx.settings.web
     # No access log: the path of a private feed (and of a sign-in link) carries its token.
     uvicorn.run(

@@ -16,20 +16,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from scheduler.cli.app import (
-    ConfigOption,
-    JsonOption,
-    NowOption,
-    app,
-    console,
-    err_console,
-    open_context,
-)
+from scheduler.cli.app import Context, JsonOption, app, command, console, err_console
 from scheduler.clock import parse_instant
 from scheduler.i18n import format_when
 from scheduler.service.answer.answers import meeting_answers
 from scheduler.service.deliver.enqueue import on_occurrence_change
-from scheduler.service.plan.occurrences import (
+from scheduler.service.plan import (
     Details,
     cancel_occurrence,
     current_details,
@@ -38,7 +30,6 @@ from scheduler.service.plan.occurrences import (
     restore_occurrence,
 )
 from scheduler.service.publish.feeds import export_feeds
-from scheduler.store import journal
 
 occurrence_app = typer.Typer(
     name="occurrence",
@@ -50,7 +41,7 @@ app.add_typer(occurrence_app, name="occurrence")
 UidArgument = Annotated[str, typer.Argument(help="The meeting's UID (see `rituel agenda`).")]
 
 
-@occurrence_app.command("move")
+@command(occurrence_app, "move")
 def move(
     uid: UidArgument,
     to: Annotated[
@@ -61,8 +52,7 @@ def move(
             show_default=False,
         ),
     ],
-    config: ConfigOption = None,
-    now: NowOption = None,
+    ctx: Context,
     force: Annotated[
         bool,
         typer.Option(
@@ -74,7 +64,6 @@ def move(
 ) -> None:
     """Move a meeting (same UID, SEQUENCE + 1); it keeps its length. A move that breaks a
     planning rule is refused with the reason, unless --force."""
-    ctx = open_context(config, now)
     start = parse_instant(to, ctx.settings.organisation.timezone, "--to")
     at = ctx.now()
     change = move_occurrence(
@@ -98,18 +87,17 @@ def move(
     _print_next_step()
 
 
-@occurrence_app.command("cancel")
+@command(occurrence_app, "cancel")
 def cancel(
+    *,
     uid: UidArgument,
     reason: Annotated[
         str | None,
         typer.Option("--reason", help="Why, shown to the meeting's private subscribers."),
     ] = None,
-    config: ConfigOption = None,
-    now: NowOption = None,
+    ctx: Context,
 ) -> None:
     """Cancel a meeting (same UID, SEQUENCE + 1, STATUS:CANCELLED)."""
-    ctx = open_context(config, now)
     at = ctx.now()
     change = cancel_occurrence(
         ctx.engine, uid, at, reason=reason, in_transaction=on_occurrence_change(ctx.settings, at)
@@ -119,7 +107,7 @@ def cancel(
     _print_next_step()
 
 
-@occurrence_app.command("restore")
+@command(occurrence_app, "restore")
 def restore(
     uid: UidArgument,
     to: Annotated[
@@ -128,14 +116,12 @@ def restore(
             "--to", help="The new start (ISO 8601; naive times are local).", show_default=False
         ),
     ],
-    config: ConfigOption = None,
-    now: NowOption = None,
+    ctx: Context,
     force: Annotated[
         bool, typer.Option("--force", help="Restore it even where a planning rule forbids.")
     ] = False,
 ) -> None:
     """Bring a cancelled meeting back at a new date (same UID, SEQUENCE + 1, status moved)."""
-    ctx = open_context(config, now)
     start = parse_instant(to, ctx.settings.organisation.timezone, "--to")
     at = ctx.now()
     change = restore_occurrence(
@@ -159,8 +145,9 @@ def restore(
     _print_next_step()
 
 
-@occurrence_app.command("edit")
+@command(occurrence_app, "edit")
 def edit(
+    *,
     uid: UidArgument,
     theme: Annotated[str | None, typer.Option("--theme", help="The theme; '' clears it.")] = None,
     description: Annotated[
@@ -174,22 +161,20 @@ def edit(
         str | None,
         typer.Option("--video", help="This meeting's video link; '' gives back the ritual's."),
     ] = None,
-    config: ConfigOption = None,
-    now: NowOption = None,
+    ctx: Context,
 ) -> None:
     """Set the theme, description, place or video link of one meeting (SEQUENCE + 1; an update
     to those invited). Options left out keep their value."""
-    ctx = open_context(config, now)
-    row = current_details(ctx.engine, uid)
+    present = current_details(ctx.engine, uid)
 
-    def pick(given: str | None, present: str | None) -> str | None:
-        return present if given is None else (given.strip() or None)
+    def pick(given: str | None, stored: str | None) -> str | None:
+        return stored if given is None else (given.strip() or None)
 
     details = Details(
-        theme=pick(theme, row.theme),
-        description=pick(description, row.description),
-        location=pick(place, row.location),
-        video_url=pick(video, row.video_url),
+        theme=pick(theme, present.theme),
+        description=pick(description, present.description),
+        location=pick(place, present.location),
+        video_url=pick(video, present.video_url),
     )
     at = ctx.now()
     change = edit_occurrence(
@@ -198,7 +183,6 @@ def edit(
         details,
         at,
         in_transaction=on_occurrence_change(ctx.settings, at),
-        actor=journal.CLI,
     )
     export_feeds(ctx.settings, ctx.engine, ctx.now())
     console.print(f"{change.uid} changed; SEQUENCE {change.sequence}.", highlight=False)
@@ -221,10 +205,9 @@ _ANSWER_WORDS = {
 }
 
 
-@occurrence_app.command("show")
-def show(uid: UidArgument, config: ConfigOption = None, as_json: JsonOption = False) -> None:
+@command(occurrence_app, "show", now=False)
+def show(uid: UidArgument, ctx: Context, as_json: JsonOption = False) -> None:
     """A meeting with its invitees: their answer, where it came from and when, attendance."""
-    ctx = open_context(config)
     meeting = meeting_answers(ctx.engine, uid)
     if as_json:
         typer.echo(json.dumps(meeting.as_json(), ensure_ascii=False, indent=2))

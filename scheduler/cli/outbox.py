@@ -14,21 +14,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from scheduler.cli.app import (
-    ConfigOption,
-    JsonOption,
-    NowOption,
-    app,
-    console,
-    err_console,
-    open_context,
-)
+from scheduler.cli.app import Context, JsonOption, app, command, console, err_console
 from scheduler.core.messages import MessageKind, MessageState
 from scheduler.core.text import is_email
 from scheduler.errors import InputError
 from scheduler.service.deliver.mailing import make_transport, preview, send_due, send_test
 from scheduler.service.deliver.outbox import list_messages, retry_messages
-from scheduler.store.models import Message
 
 outbox_app = typer.Typer(
     name="outbox", help="The messages waiting, sent or failed.", no_args_is_help=True
@@ -38,20 +29,38 @@ app.add_typer(outbox_app, name="outbox")
 app.add_typer(mail_app, name="mail")
 
 
-@outbox_app.command("list")
+@command(outbox_app, "list", now=False)
 def list_(
+    *,
     state: Annotated[
         MessageState | None, typer.Option("--state", help="Only messages in this state.")
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="At most this many rows.")] = 200,
     as_json: JsonOption = False,
-    config: ConfigOption = None,
+    ctx: Context,
 ) -> None:
     """The outbox, the latest due first."""
-    ctx = open_context(config)
     rows = list_messages(ctx.engine, state=state, limit=limit)
     if as_json:
-        typer.echo(json.dumps([_as_dict(row) for row in rows], ensure_ascii=False, indent=2))
+        shown = [
+            {
+                "id": row.id,
+                "kind": row.kind,
+                "state": row.state,
+                "recipient": row.recipient,
+                "locale": row.locale,
+                "due_at": row.due_at.isoformat(),
+                "attempts": row.attempts,
+                "next_try_at": row.next_try_at.isoformat(),
+                "last_error": row.last_error,
+                "message_id": row.message_id,
+                "occurrence_id": row.occurrence_id,
+                "convention_id": row.convention_id,
+                "sent_at": row.sent_at.isoformat() if row.sent_at else None,
+            }
+            for row in rows
+        ]
+        typer.echo(json.dumps(shown, ensure_ascii=False, indent=2))
         return
     table = Table("id", "kind", "state", "due", "to", "attempts", "last error")
     for row in rows:
@@ -67,27 +76,25 @@ def list_(
     console.print(table)
 
 
-@outbox_app.command("retry")
+@command(outbox_app, "retry")
 def retry(
+    *,
     ids: Annotated[
         list[int] | None, typer.Argument(help="Message ids (see `outbox list`).")
     ] = None,
     failed: Annotated[bool, typer.Option("--failed", help="Every failed message.")] = False,
-    config: ConfigOption = None,
-    now: NowOption = None,
+    ctx: Context,
 ) -> None:
     """Put messages back in the queue, due now, with their attempts reset."""
     if bool(ids) == failed:
         raise InputError("give message ids or --failed (not both)")
-    ctx = open_context(config, now)
     count = retry_messages(ctx.engine, ctx.now(), ids=ids or [], failed=failed)
     console.print(f"{count} message(s) queued again.", highlight=False)
 
 
-@outbox_app.command("send")
-def send(config: ConfigOption = None, now: NowOption = None) -> None:
+@command(outbox_app, "send")
+def send(ctx: Context) -> None:
     """Enqueue what is due and send it now (what the daemon does on each tick)."""
-    ctx = open_context(config, now)
     report = asyncio.run(send_due(ctx.settings, ctx.engine, ctx.clock))
     sent = report.dispatched
     console.print(
@@ -99,8 +106,9 @@ def send(config: ConfigOption = None, now: NowOption = None) -> None:
         err_console.print(f"  failed: {error}", markup=False, highlight=False)
 
 
-@mail_app.command("preview")
+@command(mail_app, "preview")
 def preview_(
+    *,
     kind: Annotated[MessageKind, typer.Argument(help="The kind of message.")],
     occurrence: Annotated[
         str | None, typer.Option("--occurrence", help="The meeting's UID.", show_default=False)
@@ -115,11 +123,9 @@ def preview_(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write an .eml file instead.")
     ] = None,
-    config: ConfigOption = None,
-    now: NowOption = None,
+    ctx: Context,
 ) -> None:
     """Show a message as it would be sent now; nothing is written to the outbox."""
-    ctx = open_context(config, now)
     message = preview(
         ctx.settings,
         ctx.engine,
@@ -137,15 +143,14 @@ def preview_(
     typer.echo(_readable(message))
 
 
-@mail_app.command("test")
+@command(mail_app, "test", now=False)
 def mail_test(
     address: Annotated[str, typer.Argument(help="Where to send the test message.")],
-    config: ConfigOption = None,
+    ctx: Context,
 ) -> None:
     """Send one test message through the configured transport."""
     if not is_email(address):
         raise InputError(f"{address!r} is not an e-mail address")
-    ctx = open_context(config)
     transport = make_transport(ctx.settings, ctx.clock)
     composed = asyncio.run(send_test(ctx.settings, address, ctx.now(), transport))
     where = (
@@ -154,24 +159,6 @@ def mail_test(
         else f"into {ctx.settings.resolve(ctx.settings.mail.outbox_dir)}"
     )
     console.print(f"sent {composed.email['Message-ID']} to {address} {where}.", highlight=False)
-
-
-def _as_dict(row: Message) -> dict[str, object]:
-    return {
-        "id": row.id,
-        "kind": row.kind,
-        "state": row.state,
-        "recipient": row.recipient,
-        "locale": row.locale,
-        "due_at": row.due_at.isoformat(),
-        "attempts": row.attempts,
-        "next_try_at": row.next_try_at.isoformat(),
-        "last_error": row.last_error,
-        "message_id": row.message_id,
-        "occurrence_id": row.occurrence_id,
-        "convention_id": row.convention_id,
-        "sent_at": row.sent_at.isoformat() if row.sent_at else None,
-    }
 
 
 def _readable(message: object) -> str:

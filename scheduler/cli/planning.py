@@ -13,15 +13,13 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table
 
 from scheduler.cli.app import (
-    ConfigOption,
     Context,
     DryRunOption,
     JsonOption,
-    NowOption,
     app,
+    command,
     console,
     err_console,
-    open_context,
 )
 from scheduler.config import Settings
 from scheduler.core.kinds import RitualKind
@@ -33,10 +31,9 @@ from scheduler.service.publish.agenda import agenda as load_agenda
 from scheduler.service.publish.feeds import export_feeds
 
 
-@app.command()
+@command(app)
 def plan(
-    config: ConfigOption = None,
-    now: NowOption = None,
+    ctx: Context,
     dry_run: DryRunOption = False,
     force: Annotated[
         bool,
@@ -46,16 +43,16 @@ def plan(
     ] = False,
 ) -> None:
     """Plan every ritual up to the horizon and store it (created / adjusted / cancelled)."""
-    ctx = open_context(config, now)
+    settings, start = ctx.settings, ctx.now()  # a configuration error stops here, bar unshown
     with _ProgressBar() as (bar, task):
 
         def report_progress(phase: str, done: int, total: int) -> None:
             bar.update(task, description=phase, completed=done, total=max(total, 1))
 
         report = plan_and_store(
-            ctx.settings,
+            settings,
             ctx.engine,
-            ctx.now(),
+            start,
             dry_run=dry_run,
             force=force,
             progress=report_progress,
@@ -63,7 +60,7 @@ def plan(
         exported = None
         if not dry_run and report.refused is None:
             bar.update(task, description="exporting feeds", completed=0, total=None)
-            exported = export_feeds(ctx.settings, ctx.engine, ctx.now())
+            exported = export_feeds(settings, ctx.engine, ctx.now())
     _print_plan_report(report)
     if exported is not None:
         console.print(
@@ -138,10 +135,9 @@ def _print_plan_report(report: PlanReport) -> None:
             )
 
 
-@app.command()
+@command(app)
 def agenda(
-    config: ConfigOption = None,
-    now: NowOption = None,
+    ctx: Context,
     buyer: Annotated[str | None, typer.Option(help="Only this buyer (slug).")] = None,
     kind: Annotated[RitualKind | None, typer.Option(help="Only this ritual kind.")] = None,
     from_: Annotated[
@@ -153,7 +149,6 @@ def agenda(
     as_json: JsonOption = False,
 ) -> None:
     """List the planned meetings, with French dates."""
-    ctx = open_context(config, now)
     start, end = _date_range(ctx, from_, to)
     entries = load_agenda(ctx.settings, ctx.engine, start=start, end=end, buyer=buyer, kind=kind)
     if as_json:
@@ -205,10 +200,9 @@ def _parse_day(option: str, text: str) -> date:
         raise InputError(f"{option}: {text!r} is not a date (YYYY-MM-DD)") from None
 
 
-@app.command()
-def check(config: ConfigOption = None, now: NowOption = None) -> None:
+@command(app)
+def check(ctx: Context) -> None:
     """Check the configuration and the database; exit 1 when something is wrong."""
-    ctx = open_context(config, now)
     results = run_checks(ctx.settings, ctx.engine, ctx.now())
     table = Table("check", "result", "detail")
     for result in results:

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from scheduler.cli.app import ConfigOption, NowOption, app, console, err_console, open_context
+from scheduler.cli.app import Context, app, command, console, err_console
 from scheduler.errors import InputError
 from scheduler.service.answer.replies import import_file
 from scheduler.service.publish.feeds import export_feeds
@@ -24,16 +24,14 @@ replies_app = typer.Typer(
 app.add_typer(replies_app, name="replies")
 
 
-@replies_app.command("import")
+@command(replies_app, "import")
 def import_(
     files: Annotated[
         list[Path], typer.Argument(help="Saved mails (.eml), as the mailbox received them.")
     ],
-    config: ConfigOption = None,
-    now: NowOption = None,
+    ctx: Context,
 ) -> None:
     """Record the answers (and proposals) carried by saved reply mails."""
-    ctx = open_context(config, now)
     unreadable = []
     applied = False
     for path in files:

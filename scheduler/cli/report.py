@@ -1,4 +1,4 @@
-"""`rituel report YEAR`, `rituel import results FILE` and `rituel buyers publish|unpublish SLUG`:
+"""`rituel report YEAR` and `rituel buyers publish|unpublish SLUG`:
 the annual restitution and what buyers let the public see."""
 
 from __future__ import annotations
@@ -11,25 +11,17 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from scheduler.cli.app import (
-    ConfigOption,
-    DryRunOption,
-    NowOption,
-    app,
-    console,
-    err_console,
-    open_context,
-)
-from scheduler.cli.directory import FileArgument, _print_report, _read, buyers_app, import_app
+from scheduler.cli.app import Context, app, command, console, err_console
+from scheduler.cli.directory import buyers_app
 from scheduler.report import ReportFormat
-from scheduler.service.directory.results import import_results
 from scheduler.service.publish.public import publish, unpublish
 
 SHOW_AFTER_SECONDS = 1.0
 
 
-@app.command("report")
+@command(app, "report")
 def report(
+    *,
     year: Annotated[int, typer.Argument(help="The calendar year, such as 2027.", min=2000)],
     fmt: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="html, pdf or xlsx.")
@@ -52,19 +44,18 @@ def report(
             "made their commitment public are named, the others summed on one line.",
         ),
     ] = False,
-    config: ConfigOption = None,
-    now: NowOption = None,
+    ctx: Context,
 ) -> None:
     """The year's report for the annual restitution (HTML, A4 PDF or XLSX)."""
     # Imported here: matplotlib, WeasyPrint and openpyxl take seconds to load, which every
     # other command would pay.
     from scheduler.service.publish.report import STEPS, default_path, write_report
 
-    ctx = open_context(config, now)
+    settings, at = ctx.settings, ctx.now()  # a configuration error stops here, bar unshown
     path = out or default_path(year, fmt)
     with DelayedProgress(f"report {year}", total=STEPS[fmt]) as step:
         written = write_report(
-            ctx.settings, ctx.engine, year, ctx.now(), fmt, path, step, every_buyer=internal
+            settings, ctx.engine, year, at, fmt, path, step, every_buyer=internal
         )
     console.print(f"Report {year} ({fmt.value}) written to {written}", markup=False)
 
@@ -110,24 +101,9 @@ class DelayedProgress:
         return self._timer.finished.is_set() and self._progress.live.is_started
 
 
-@import_app.command("results")
-def import_results_command(
-    file: FileArgument,
-    config: ConfigOption = None,
-    now: NowOption = None,
-    dry_run: DryRunOption = False,
-) -> None:
-    """The scheme's results per buyer and year, from the guichet's monitoring tool.
-
-    Columns: buyer, year, contracts with a social clause, insertion hours, participants,
-    companies."""
-    ctx = open_context(config, now)
-    found = import_results(ctx.engine, _read(file), file=str(file), now=ctx.now(), dry_run=dry_run)
-    _print_report(found)
-
-
-@buyers_app.command("publish")
+@command(buyers_app, "publish")
 def publish_command(
+    *,
     slug: Annotated[str, typer.Argument(help="The buyer's slug.")],
     text: Annotated[
         str | None,
@@ -137,21 +113,18 @@ def publish_command(
             show_default=False,
         ),
     ] = None,
-    config: ConfigOption = None,
-    now: NowOption = None,
+    ctx: Context,
 ) -> None:
     """Show the buyer's commitment on the public page /engagements (its current convention)."""
-    ctx = open_context(config, now)
     shown = publish(ctx.engine, slug, ctx.now(), ctx.settings.organisation.timezone, text)
     console.print(f"{shown.name}: commitment public since {shown.since}", markup=False)
 
 
-@buyers_app.command("unpublish")
+@command(buyers_app, "unpublish", now=False)
 def unpublish_command(
     slug: Annotated[str, typer.Argument(help="The buyer's slug.")],
-    config: ConfigOption = None,
+    ctx: Context,
 ) -> None:
     """Take the buyer off /engagements (every convention of it goes back to confidential)."""
-    ctx = open_context(config)
     name = unpublish(ctx.engine, slug)
     console.print(f"{name}: commitment no longer public", markup=False)

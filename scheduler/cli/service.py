@@ -7,17 +7,15 @@ from typing import Annotated
 
 import typer
 
-from scheduler.cli.app import ConfigOption, NowOption, app, console, open_context
-from scheduler.config import config_path
+from scheduler.cli.app import Context, app, command, console
 from scheduler.daemon import Daemon
 from scheduler.daemon.cycle import describe
 from scheduler.logs import setup_logging
 
 
-@app.command()
+@command(app)
 def run(
-    config: ConfigOption = None,
-    now: NowOption = None,
+    ctx: Context,
     once: Annotated[
         bool, typer.Option("--once", help="Run one whole cycle (plan, send, publish) and exit.")
     ] = False,
@@ -26,8 +24,7 @@ def run(
 ) -> None:
     """Run the service: plan, invite, remind and publish until stopped (SIGTERM/SIGINT)."""
     setup_logging(json_lines=log_json)
-    ctx = open_context(config, now)
-    daemon = Daemon(config_path(config), clock=ctx.clock, serve_web=not no_web)
+    daemon = Daemon(ctx.config_path, clock=ctx.clock, serve_web=not no_web)
     if once:
         report = asyncio.run(daemon.run_once())
         console.print(describe(report))

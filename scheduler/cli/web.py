@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from scheduler.cli.app import ConfigOption, NowOption, app, console, open_context
+from scheduler.cli.app import Context, app, command, console
 from scheduler.i18n import format_when
 from scheduler.service.access.signin import LINK_MINUTES, mint_link
 
@@ -19,7 +19,7 @@ web_app = typer.Typer(
 app.add_typer(web_app, name="web")
 
 
-@web_app.command("link")
+@command(web_app, "link")
 def link_command(
     email: Annotated[
         str,
@@ -27,11 +27,9 @@ def link_command(
             help="The address of a [[facilitators]] or [[admins]] entry.", show_default=False
         ),
     ],
-    config: ConfigOption = None,
-    now: NowOption = None,
+    ctx: Context,
 ) -> None:
     """Print a one-time sign-in link for EMAIL, valid 15 minutes."""
-    ctx = open_context(config, now)
     issued = mint_link(ctx.settings, ctx.engine, email, ctx.now())
     until = format_when(issued.expires_at, "en", ctx.settings.organisation.timezone)
     console.print(

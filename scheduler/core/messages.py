@@ -39,8 +39,3 @@ class MessageState(StrEnum):
     FAILED = "failed"
     SKIPPED = "skipped"
     CANCELLED = "cancelled"
-
-    @property
-    def is_final(self) -> bool:
-        """Nothing more happens to a message in this state unless an operator retries it."""
-        return self not in (MessageState.PENDING, MessageState.SENDING)

@@ -49,11 +49,6 @@ class Changes:
     restore: tuple[tuple[StoredOccurrence, PlannedOccurrence], ...] = ()
     """Cancelled occurrences the plan wants again (keys are unique in the store)."""
 
-    @property
-    def is_empty(self) -> bool:
-        """True when the store already matches the plan."""
-        return not (self.create or self.adjust or self.cancel or self.restore)
-
     def counts_by_kind(self) -> dict[RitualKind, tuple[int, int, int]]:
         """(created, adjusted, cancelled) per kind; restored ones count as created."""
         counts: dict[RitualKind, list[int]] = {}

@@ -3,7 +3,7 @@ invitations. Datetimes are aware and stored in UTC (see `UTCDateTime`)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, Index, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
@@ -11,8 +11,6 @@ from sqlmodel import Field, SQLModel
 from scheduler.core.kinds import ConventionStatus, OccurrenceStatus, OrganisationRole, PartStat
 from scheduler.core.messages import MessageKind, MessageState
 from scheduler.store.types import EnumText, UTCDateTime
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def utc_column(*, nullable: bool = False, index: bool = False) -> Column[datetime]:
@@ -136,7 +134,6 @@ class Invitation(SQLModel, table=True):
     occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
     contact_id: int = Field(foreign_key="contact.id", index=True)
     partstat: PartStat = Field(default=PartStat.NEEDS_ACTION, sa_type=String(20))
-    rsvp_token_hash: str | None = Field(default=None, max_length=64, index=True)
     responded_at: datetime | None = Field(
         default=None, sa_column=utc_column(nullable=True, index=True)
     )

@@ -23,7 +23,7 @@ from scheduler.calendar import (
 )
 from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind
 from tests.conftest import IcsCheck
-from tests.feed_factories import properties, unfolded
+from tests.ics_text import properties, unfolded
 
 STAMP = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 FEED = FeedInfo(name="Clause sociale — Ville de Lisière", timezone="Europe/Paris")

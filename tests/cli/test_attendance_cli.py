@@ -15,7 +15,7 @@ from scheduler.service.answer.attendance import attendance_of
 from scheduler.service.plan.occurrences import cancel_occurrence
 from scheduler.store.db import session_scope
 from scheduler.store.models import Contact, Invitation, Occurrence
-from tests.feed_factories import NOW, World, at, make_world
+from tests.world import NOW, World, at, make_world
 
 AFTER = "2027-03-11T14:00"
 """The afternoon after the buyer club below."""

@@ -10,7 +10,7 @@ import pytest
 
 from scheduler.cli import main
 from scheduler.core.kinds import RitualKind
-from tests.feed_factories import World, at, make_world
+from tests.world import World, at, make_world
 
 NOW = "2026-11-25T09:00"
 LINK = re.compile(r"(?:https?|webcal)://\S+/feeds/[A-Za-z0-9_-]{43}\.ics")

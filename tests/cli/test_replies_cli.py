@@ -23,8 +23,8 @@ from scheduler.service.deliver.outbox import dispatch
 from scheduler.store.db import session_scope
 from scheduler.store.models import Contact, Message
 from tests.dovecot import free_port
-from tests.feed_factories import World, at, make_world
 from tests.reply_factories import MAILS, START, UID, fixture_meeting
+from tests.world import World, at, make_world
 
 READ_AT = "2026-12-01T10:00"
 MEETING = at(START)

@@ -19,8 +19,8 @@ from scheduler.store.db import session_scope
 from scheduler.store.models import Occurrence
 from tests.daemon.test_daemon_process import free_port, start, stop, wait_healthy
 from tests.dovecot import Dovecot, start_dovecot
-from tests.feed_factories import make_world
 from tests.reply_factories import reply_mail
+from tests.world import make_world
 
 PASSWORD_ENV = "RITUEL_TEST_IMAP_PASSWORD"
 ZOE = "zoe.dupont@ville-a.example"

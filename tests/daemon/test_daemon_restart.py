@@ -16,7 +16,7 @@ from scheduler.daemon import Daemon
 from scheduler.service.access.signing import SECRET_ENV
 from scheduler.store.db import open_database
 from tests.factories import add_buyer, write_config
-from tests.feed_factories import at
+from tests.world import at
 
 NOW = at("2026-11-25 10:00")
 

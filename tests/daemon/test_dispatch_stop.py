@@ -14,7 +14,8 @@ from scheduler.mail.transport import SendResult
 from scheduler.service.deliver.compose import StoreComposer
 from scheduler.service.deliver.outbox import DispatchReport, dispatch
 from tests.factories import settings_in
-from tests.mail.outbox_world import NOW, World, make_world
+from tests.world import MEETING_NOW as NOW
+from tests.world import MeetingWorld, meeting_world
 
 RECIPIENTS = [f"invite{n}@ville-lisiere.example" for n in range(4)]
 
@@ -45,14 +46,14 @@ class HangingTransport:
         pass
 
 
-def world_with_four_invitations(tmp_path: Path) -> World:
-    world = make_world(*settings_in(tmp_path))
+def world_with_four_invitations(tmp_path: Path) -> MeetingWorld:
+    world = meeting_world(*settings_in(tmp_path))
     world.enqueue(*(world.intent(recipient=r) for r in RECIPIENTS))
     return world
 
 
 async def start_dispatch(
-    world: World, transport: HangingTransport, **options: object
+    world: MeetingWorld, transport: HangingTransport, **options: object
 ) -> asyncio.Task[DispatchReport]:
     task = asyncio.ensure_future(
         dispatch(

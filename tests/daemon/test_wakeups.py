@@ -34,7 +34,7 @@ from scheduler.store.models import Invitation, Message, Occurrence
 from tests.daemon.process import free_port
 from tests.databases import POSTGRES_URL
 from tests.factories import BASE_CONFIG, settings_in
-from tests.feed_factories import RITUALS, World, at, make_world
+from tests.world import RITUALS, World, at, make_world
 
 NOW = at("2026-11-25 10:00")
 """The daemon's clock: a Wednesday morning."""
@@ -52,6 +52,7 @@ class Running:
     world: World
     occurrence: Occurrence
     invitee: int
+    invitation: int
     config: Path
 
     def messages(self, kind: MessageKind) -> list[str]:
@@ -105,10 +106,10 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
     buyer = world.buyer("ville-a", "Ville A")
     invitee = world.contact(buyer, "zoe@ville.example", "Zoé Dupont")
     occurrence = world.occurrence(RitualKind.PROGRAMMING_REVIEW, MEETING, buyer=buyer)
-    world.invite(occurrence, invitee)
+    invitation = world.invite(occurrence, invitee)
     daemon = Daemon(config, clock=fixed_clock(NOW), serve_web=True)
     task = asyncio.create_task(daemon.run_forever())
-    state = Running(daemon, world, occurrence, invitee, config)
+    state = Running(daemon, world, occurrence, invitee, invitation, config)
     # At start it invites, sends the (late) 7-day reminder and keeps the 1-day one for tomorrow.
     await within(30, lambda: state.messages(MessageKind.REMINDER) == ["sent", "pending"])
     await within(30, lambda: not daemon._running and state.asleep_for() > 3600)
@@ -127,16 +128,11 @@ async def test_an_idle_daemon_sleeps_until_the_next_reminder(running: Running) -
 
 
 async def test_a_decline_on_the_web_cancels_the_pending_reminder_at_once(running: Running) -> None:
-    with session_scope(running.world.engine) as session:
-        assert running.occurrence.id is not None
-        links = rsvp.invitation_rsvp_links(
-            session, running.world.settings, running.occurrence.id, running.invitee
-        )
-    assert links is not None
-    path = links[PartStat.DECLINED].removeprefix(running.world.settings.feeds.base_url)
+    page = rsvp.rsvp_page_url(running.world.settings, running.invitation, running.occurrence.end)
+    path = page.removeprefix(running.world.settings.feeds.base_url)
     base = f"http://127.0.0.1:{running.world.settings.web.port}"
     async with httpx.AsyncClient(base_url=base) as client:
-        answered = await client.post(path.split("?")[0], data={"answer": "declined"})
+        answered = await client.post(path, data={"answer": "declined"})
     assert answered.status_code == 200
     await within(WITHIN, lambda: running.messages(MessageKind.REMINDER) == ["sent", "cancelled"])
 

@@ -33,7 +33,8 @@ from scheduler.store.db import session_scope
 from scheduler.store.meetings import meeting_of
 from scheduler.store.models import Contact, Convention, Invitation, Message, Occurrence, Ritual
 from tests.mail.conftest import FACILITATOR, Store, mail_context
-from tests.mail.outbox_world import CONTACT, MEETING, NOW, World, make_world
+from tests.world import CONTACT, MEETING, MeetingWorld, meeting_world
+from tests.world import MEETING_NOW as NOW
 
 PARIS = ZoneInfo("Europe/Paris")
 BUYER = "Département de la Haute-Lisière"
@@ -42,9 +43,9 @@ URL = re.compile(r"https?://\S+")
 
 
 @pytest.fixture
-def world(store: Store) -> World:
+def world(store: Store) -> MeetingWorld:
     extra = f'\n[rituals.programming_review]\nlocation = "{PLACE}"\n'
-    world = make_world(*store(extra))
+    world = meeting_world(*store(extra))
     with session_scope(world.engine) as session:
         contact = session.get(Contact, world.contact_id)
         assert contact is not None
@@ -68,7 +69,7 @@ class Mail:
     list_unsubscribe: str | None = None
 
 
-async def send(world: World, intent: MessageIntent, at: datetime) -> Mail:
+async def send(world: MeetingWorld, intent: MessageIntent, at: datetime) -> Mail:
     """`intent` enqueued and sent at `at`, as the buyer's contact receives it."""
     world.enqueue(intent, now=at)
     transport = MemoryTransport()
@@ -94,14 +95,14 @@ async def send(world: World, intent: MessageIntent, at: datetime) -> Mail:
     )
 
 
-def reminder(world: World, offset: int, due: datetime) -> MessageIntent:
+def reminder(world: MeetingWorld, offset: int, due: datetime) -> MessageIntent:
     return world.intent(MessageKind.REMINDER, offset_days=offset, due_at=due)
 
 
 # --- 11. a late reminder says the real delay ----------------------------------------------------
 
 
-async def test_a_reminder_sent_late_states_the_real_date_and_delay(world: World) -> None:
+async def test_a_reminder_sent_late_states_the_real_date_and_delay(world: MeetingWorld) -> None:
     three_days_before = datetime(2027, 9, 11, 9, 0, tzinfo=PARIS)
     mail = await send(world, reminder(world, 7, three_days_before), three_days_before)
     assert "dans 7 jours" not in mail.text + mail.subject + mail.html
@@ -110,13 +111,13 @@ async def test_a_reminder_sent_late_states_the_real_date_and_delay(world: World)
     assert mail.subject.startswith("Rappel : rencontre du 14 septembre 2027 (dans 3 jours) — ")
 
 
-async def test_a_reminder_the_day_before_says_tomorrow_with_the_date(world: World) -> None:
+async def test_a_reminder_the_day_before_says_tomorrow_with_the_date(world: MeetingWorld) -> None:
     eve = datetime(2027, 9, 13, 9, 0, tzinfo=PARIS)
     mail = await send(world, reminder(world, 1, eve), eve)
     assert "a lieu demain, mardi 14 septembre 2027 à 10 h 00." in mail.text
 
 
-async def test_an_english_reminder_sent_late_says_the_real_delay(world: World) -> None:
+async def test_an_english_reminder_sent_late_says_the_real_delay(world: MeetingWorld) -> None:
     with session_scope(world.engine) as session:
         contact = session.get(Contact, world.contact_id)
         assert contact is not None
@@ -132,7 +133,7 @@ async def test_an_english_reminder_sent_late_says_the_real_delay(world: World) -
 # --- 12. an update carries the RSVP link --------------------------------------------------------
 
 
-async def test_an_update_carries_the_rsvp_link_on_its_own_line(world: World) -> None:
+async def test_an_update_carries_the_rsvp_link_on_its_own_line(world: MeetingWorld) -> None:
     world.change_occurrence(sequence=1, status=OccurrenceStatus.MOVED)
     mail = await send(world, world.intent(MessageKind.UPDATE, sequence=1), NOW)
     base = world.settings.feeds.base_url
@@ -144,7 +145,7 @@ async def test_an_update_carries_the_rsvp_link_on_its_own_line(world: World) -> 
 # --- 13. the renewal notice knows the renewal meeting, and goes to the buyer only ---------------
 
 
-def renewal_world(world: World, *, announced: bool) -> int:
+def renewal_world(world: MeetingWorld, *, announced: bool) -> int:
     """The buyer's convention ending on 31 December 2027 and its renewal meeting on 12 October;
     the contact invited to it when `announced`. Returns the convention's id."""
     with session_scope(world.engine) as session:
@@ -181,7 +182,7 @@ def renewal_world(world: World, *, announced: bool) -> int:
         return convention.id
 
 
-def notice(world: World, convention_id: int, due: datetime) -> MessageIntent:
+def notice(world: MeetingWorld, convention_id: int, due: datetime) -> MessageIntent:
     return MessageIntent(
         kind=MessageKind.RENEWAL_NOTICE,
         key=message_key(MessageKind.RENEWAL_NOTICE, f"conv:{convention_id}", CONTACT, "120d"),
@@ -194,7 +195,7 @@ def notice(world: World, convention_id: int, due: datetime) -> MessageIntent:
     )
 
 
-async def test_the_renewal_notice_says_the_renewal_meeting_is_planned(world: World) -> None:
+async def test_the_renewal_notice_says_the_renewal_meeting_is_planned(world: MeetingWorld) -> None:
     convention = renewal_world(world, announced=True)
     at = datetime(2027, 9, 2, 9, 0, tzinfo=PARIS)
     mail = await send(world, notice(world, convention, at), at)
@@ -206,14 +207,14 @@ async def test_the_renewal_notice_says_the_renewal_meeting_is_planned(world: Wor
     assert "mardi 12 octobre 2027 à 14 h 30" in mail.html
 
 
-async def test_a_renewal_meeting_not_yet_announced_is_said_to_come(world: World) -> None:
+async def test_a_renewal_meeting_not_yet_announced_is_said_to_come(world: MeetingWorld) -> None:
     convention = renewal_world(world, announced=False)
     at = datetime(2027, 9, 2, 9, 0, tzinfo=PARIS)
     mail = await send(world, notice(world, convention, at), at)
     assert "vous en recevrez l'invitation par un message séparé" in mail.text
 
 
-async def test_without_a_renewal_meeting_the_facilitator_is_offered(world: World) -> None:
+async def test_without_a_renewal_meeting_the_facilitator_is_offered(world: MeetingWorld) -> None:
     with session_scope(world.engine) as session:
         convention = session.exec(select(Convention)).one()
         convention.end_date = date(2027, 12, 31)
@@ -225,7 +226,7 @@ async def test_without_a_renewal_meeting_the_facilitator_is_offered(world: World
     assert "reste à votre disposition pour fixer un rendez-vous" in mail.text
 
 
-def test_no_renewal_notice_goes_to_the_guichets_own_people(world: World) -> None:
+def test_no_renewal_notice_goes_to_the_guichets_own_people(world: MeetingWorld) -> None:
     with session_scope(world.engine) as session:
         convention = session.exec(select(Convention)).one()
         convention.end_date = date(2027, 12, 31)
@@ -248,7 +249,7 @@ def test_no_renewal_notice_goes_to_the_guichets_own_people(world: World) -> None
     assert {n.recipient for n in notices} == {CONTACT}
 
 
-async def test_a_notice_queued_for_the_facilitator_is_not_sent(world: World) -> None:
+async def test_a_notice_queued_for_the_facilitator_is_not_sent(world: MeetingWorld) -> None:
     convention = renewal_world(world, announced=False)
     at = datetime(2027, 9, 2, 9, 0, tzinfo=PARIS)
     staff = "camille@guichet.example"
@@ -280,7 +281,9 @@ async def test_a_notice_queued_for_the_facilitator_is_not_sent(world: World) -> 
 # --- 14. the meetings of the buyer's own convention are not unsubscribable ----------------------
 
 
-async def test_a_mail_about_the_buyers_own_meeting_offers_no_unsubscribe(world: World) -> None:
+async def test_a_mail_about_the_buyers_own_meeting_offers_no_unsubscribe(
+    world: MeetingWorld,
+) -> None:
     with session_scope(world.engine) as session:
         contact = session.get(Contact, world.contact_id)
         assert contact is not None
@@ -297,7 +300,7 @@ async def test_a_mail_about_the_buyers_own_meeting_offers_no_unsubscribe(world: 
 
 @pytest.mark.parametrize("kind", [MessageKind.INVITE, MessageKind.REMINDER])
 async def test_every_link_of_the_text_part_stands_on_its_own_line(
-    world: World, kind: MessageKind
+    world: MeetingWorld, kind: MessageKind
 ) -> None:
     intent = world.intent(kind, offset_days=7 if kind is MessageKind.REMINDER else None)
     mail = await send(world, intent, NOW)
@@ -309,7 +312,7 @@ async def test_every_link_of_the_text_part_stands_on_its_own_line(
 # --- 16. names with their article, said once ------------------------------------------------------
 
 
-async def test_an_invitation_names_the_guichet_and_speaks_to_the_buyer(world: World) -> None:
+async def test_an_invitation_names_the_guichet_and_speaks_to_the_buyer(world: MeetingWorld) -> None:
     mail = await send(world, world.intent(), NOW)
     assert (
         "Le Guichet de test a le plaisir de vous inviter à la rencontre « Rendez-vous annuel "
@@ -321,7 +324,7 @@ async def test_an_invitation_names_the_guichet_and_speaks_to_the_buyer(world: Wo
 
 
 async def test_the_renewal_notice_says_between_the_guichet_and_the_departement(
-    world: World,
+    world: MeetingWorld,
 ) -> None:
     convention = renewal_world(world, announced=True)
     at = datetime(2027, 9, 2, 9, 0, tzinfo=PARIS)
@@ -333,7 +336,7 @@ async def test_the_renewal_notice_says_between_the_guichet_and_the_departement(
     )
 
 
-async def test_the_directorys_article_is_used(world: World) -> None:
+async def test_the_directorys_article_is_used(world: MeetingWorld) -> None:
     from scheduler.store.models import Organisation
 
     with session_scope(world.engine) as session:
@@ -351,7 +354,9 @@ async def test_the_directorys_article_is_used(world: World) -> None:
 # --- 17. « 1er » --------------------------------------------------------------------------------
 
 
-async def test_the_first_of_the_month_is_written_1er_in_mails_and_feeds(world: World) -> None:
+async def test_the_first_of_the_month_is_written_1er_in_mails_and_feeds(
+    world: MeetingWorld,
+) -> None:
     first = datetime(2027, 10, 1, 8, 0, tzinfo=UTC)  # vendredi 1er octobre, 10 h 00 à Paris
     world.change_occurrence(start=first, end=first + timedelta(hours=2))
     mail = await send(world, world.intent(), NOW)
@@ -373,7 +378,7 @@ async def test_the_first_of_the_month_is_written_1er_in_mails_and_feeds(world: W
 # --- 19. the date before the long names ---------------------------------------------------------
 
 
-async def test_subjects_put_the_date_before_the_long_names(world: World) -> None:
+async def test_subjects_put_the_date_before_the_long_names(world: MeetingWorld) -> None:
     mail = await send(world, world.intent(), NOW)
     assert mail.subject == (
         "Invitation : rencontre du 14 septembre 2027 — Rendez-vous annuel sur la programmation "

@@ -19,20 +19,20 @@ from scheduler.service.deliver.outbox import Composed
 from scheduler.store.db import session_scope
 from scheduler.store.models import Invitation, Message, Occurrence, Ritual
 from tests.factories import add_buyer
-from tests.mail.outbox_world import World, make_world
 from tests.service.conftest import Store
+from tests.world import MeetingWorld, meeting_world
 
 MONDAY = datetime(2027, 9, 13, 6, 0, tzinfo=UTC)  # 08:00 in Paris
 FACILITATOR = "camille@guichet.example"
 
 
 @pytest.fixture
-def world(store: Store) -> World:
-    return make_world(*store(""))
+def world(store: Store) -> MeetingWorld:
+    return meeting_world(*store(""))
 
 
 def meeting(
-    world: World,
+    world: MeetingWorld,
     key: str,
     start: datetime,
     *,
@@ -63,7 +63,7 @@ def meeting(
         return row
 
 
-def digest(world: World, locale: str = "fr") -> tuple[str, str]:
+def digest(world: MeetingWorld, locale: str = "fr") -> tuple[str, str]:
     """Camille's digest composed at MONDAY: its text and HTML bodies."""
     world.enqueue(
         MessageIntent(
@@ -92,7 +92,7 @@ def digest(world: World, locale: str = "fr") -> tuple[str, str]:
     return text.decode("utf-8"), html.decode("utf-8")
 
 
-def test_the_digest_lists_what_the_issue_asks_for(world: World) -> None:
+def test_the_digest_lists_what_the_issue_asks_for(world: MeetingWorld) -> None:
     add_buyer(
         world.engine, "departement-du-nord", convention=(date(2025, 1, 1), date(2027, 12, 31))
     )
@@ -147,14 +147,14 @@ def test_the_digest_lists_what_the_issue_asks_for(world: World) -> None:
     assert "Présences notées – les corriger</a>" in html
 
 
-def test_the_digest_in_english_and_with_nothing_to_record(world: World) -> None:
+def test_the_digest_in_english_and_with_nothing_to_record(world: MeetingWorld) -> None:
     text, html = digest(world, "en")
     assert "Meetings of the last 7 days, who came?\n- none." in text
     assert "Meetings of the last 7 days: who came?</h2>\n<p>None.</p>" in html
 
 
 def review(
-    world: World, buyer_id: int, year: int, start: datetime, status: OccurrenceStatus
+    world: MeetingWorld, buyer_id: int, year: int, start: datetime, status: OccurrenceStatus
 ) -> None:
     """A programming review of buyer `buyer_id` for `year`, on `start`."""
     with session_scope(world.engine) as session:
@@ -181,7 +181,7 @@ def review(
         )
 
 
-def test_only_reviews_that_took_place_count_and_the_last_one_is_dated(world: World) -> None:
+def test_only_reviews_that_took_place_count_and_the_last_one_is_dated(world: MeetingWorld) -> None:
     never_announced = add_buyer(world.engine, "ville-jamais-annoncee")
     review(world, never_announced, 2027, MONDAY - timedelta(days=90), OccurrenceStatus.PLANNED)
     long_ago = add_buyer(world.engine, "ville-lointaine")
@@ -211,7 +211,7 @@ def test_only_reviews_that_took_place_count_and_the_last_one_is_dated(world: Wor
     assert "- Ville Lointaine (last one on Tuesday 9 June 2026)" in english
 
 
-def test_the_digest_names_the_buyers_the_plan_leaves_without_a_review(world: World) -> None:
+def test_the_digest_names_the_buyers_the_plan_leaves_without_a_review(world: MeetingWorld) -> None:
     add_buyer(
         world.engine,
         "ville-finissante",

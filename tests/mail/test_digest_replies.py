@@ -18,8 +18,8 @@ from scheduler.store.answers import save_mailbox_status
 from scheduler.store.db import session_scope
 from scheduler.store.models import Message
 from scheduler.store.outbox import enqueue
-from tests.feed_factories import World, make_world
 from tests.reply_factories import fixture_meeting, mail
+from tests.world import World, make_world
 
 MONDAY = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)  # 08:00 in Paris
 IMAP = '\n[mail.imap]\nhost = "imap.guichet.example"\n'

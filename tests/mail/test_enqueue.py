@@ -16,36 +16,38 @@ from scheduler.service.deliver.enqueue import enqueue_due, on_occurrence_change
 from scheduler.service.deliver.outbox import dispatch
 from scheduler.service.plan.occurrences import cancel_occurrence, move_occurrence
 from tests.mail.conftest import Store
-from tests.mail.outbox_world import MEETING, World, make_world
+from tests.world import MEETING, MeetingWorld, meeting_world
 
 INVITE_TIME = MEETING - timedelta(days=46)  # programming reviews are invited 45 days ahead
 
 
 @pytest.fixture
-def world(store: Store) -> World:
+def world(store: Store) -> MeetingWorld:
     settings, engine = store("")
-    world = make_world(settings, engine)
+    world = meeting_world(settings, engine)
     world.change_occurrence(status=OccurrenceStatus.PLANNED)
     return world
 
 
-def states(world: World, kind: MessageKind) -> list[str]:
+def states(world: MeetingWorld, kind: MessageKind) -> list[str]:
     return [m.state for m in world.messages() if m.kind == kind]
 
 
-async def send_all(world: World, at: object) -> MemoryTransport:
+async def send_all(world: MeetingWorld, at: object) -> MemoryTransport:
     transport = MemoryTransport()
     await dispatch(world.engine, transport, StoreComposer(world.settings), fixed_clock(at))  # type: ignore[arg-type]
     return transport
 
 
-def test_nothing_is_written_before_its_time(world: World) -> None:
+def test_nothing_is_written_before_its_time(world: MeetingWorld) -> None:
     report = enqueue_due(world.engine, world.settings, INVITE_TIME - timedelta(days=3))
     assert [m.kind for m in world.messages()] == [MessageKind.DIGEST, MessageKind.DIGEST]
     assert report.added == 2
 
 
-def test_the_invitation_is_written_when_due_and_enqueuing_twice_adds_nothing(world: World) -> None:
+def test_the_invitation_is_written_when_due_and_enqueuing_twice_adds_nothing(
+    world: MeetingWorld,
+) -> None:
     first = enqueue_due(world.engine, world.settings, INVITE_TIME + timedelta(days=1))
     second = enqueue_due(world.engine, world.settings, INVITE_TIME + timedelta(days=1))
     assert states(world, MessageKind.INVITE) == [MessageState.PENDING]
@@ -53,7 +55,7 @@ def test_the_invitation_is_written_when_due_and_enqueuing_twice_adds_nothing(wor
     assert second.added == 0
 
 
-async def test_a_moved_meeting_gets_an_update_and_its_reminders_follow(world: World) -> None:
+async def test_a_moved_meeting_gets_an_update_and_its_reminders_follow(world: MeetingWorld) -> None:
     invited_at = INVITE_TIME + timedelta(days=1)
     enqueue_due(world.engine, world.settings, invited_at)
     await send_all(world, invited_at)
@@ -90,7 +92,7 @@ async def test_a_moved_meeting_gets_an_update_and_its_reminders_follow(world: Wo
 
 
 async def test_a_cancelled_meeting_sends_a_cancel_and_drops_pending_reminders(
-    world: World,
+    world: MeetingWorld,
 ) -> None:
     invited_at = INVITE_TIME + timedelta(days=1)
     enqueue_due(world.engine, world.settings, invited_at)
@@ -114,7 +116,7 @@ async def test_a_cancelled_meeting_sends_a_cancel_and_drops_pending_reminders(
 
 
 def test_after_downtime_a_reminder_of_a_past_meeting_is_recorded_as_skipped(
-    world: World,
+    world: MeetingWorld,
 ) -> None:
     enqueue_due(world.engine, world.settings, MEETING + timedelta(hours=3))
     reminders = [m for m in world.messages() if m.kind == MessageKind.REMINDER]

@@ -24,10 +24,10 @@ from scheduler.core.messages import MessageKind, MessageState
 from scheduler.store.db import open_database, session_scope
 from scheduler.store.models import Contact, Invitation, Message, Occurrence, Ritual
 from tests.conftest import IcsCheck
-from tests.feed_factories import properties
+from tests.ics_text import properties
 from tests.mail.conftest import PASSWORD_ENV, SMTP_PASSWORD, SMTP_USER, SmtpServer
-from tests.mail.outbox_world import CONTACT, MEETING, World, make_world
 from tests.service.conftest import Store
+from tests.world import CONTACT, MEETING, MeetingWorld, meeting_world
 
 PARIS = ZoneInfo("Europe/Paris")
 UID = "0b7c1e2a-test@guichet.example"
@@ -49,7 +49,7 @@ LATER = "later-test@guichet.example"
 class Guichet:
     """A buyer's programming review, its three contacts, and the commands' configuration."""
 
-    world: World
+    world: MeetingWorld
     server: SmtpServer
     config: Path
 
@@ -116,7 +116,7 @@ password_env = "{PASSWORD_ENV}"
 timeout_seconds = 5
 """
     )
-    world = make_world(settings, engine)
+    world = meeting_world(settings, engine)
     world.change_occurrence(status=OccurrenceStatus.PLANNED)
     with session_scope(engine) as session:
         for email, name, locale in (

@@ -18,7 +18,7 @@ from scheduler.service.deliver.outbox import Composed
 from scheduler.store.db import session_scope
 from scheduler.store.models import Message
 from tests.factories import settings_in
-from tests.mail.outbox_world import World, make_world
+from tests.world import MeetingWorld, meeting_world
 
 ORGANIZER = """
 [mail.imap]
@@ -29,7 +29,7 @@ address = "rdv@guichet.example"
 """
 
 
-def invitation(world: World) -> EmailMessage:
+def invitation(world: MeetingWorld) -> EmailMessage:
     world.enqueue(world.intent(MessageKind.INVITE))
     with session_scope(world.engine) as session:
         row = session.exec(select(Message).where(Message.kind == MessageKind.INVITE)).one()
@@ -50,7 +50,7 @@ def organizer_of(message: EmailMessage) -> tuple[str, str]:
 
 
 def test_by_default_the_organizer_is_the_facilitator(tmp_path: Path) -> None:
-    world = make_world(*settings_in(tmp_path))
+    world = meeting_world(*settings_in(tmp_path))
     message = invitation(world)
     assert organizer_of(message) == ("mailto:camille@guichet.example", "Camille Roussel")
     assert message["Reply-To"].addresses[0].addr_spec == "camille@guichet.example"
@@ -59,7 +59,7 @@ def test_by_default_the_organizer_is_the_facilitator(tmp_path: Path) -> None:
 def test_with_an_organizer_mailbox_answers_go_there_and_people_still_reach_her(
     tmp_path: Path,
 ) -> None:
-    world = make_world(*settings_in(tmp_path, ORGANIZER))
+    world = meeting_world(*settings_in(tmp_path, ORGANIZER))
     message = invitation(world)
     assert organizer_of(message) == ("mailto:rdv@guichet.example", "Camille Roussel")
     reply_to = message["Reply-To"].addresses[0]

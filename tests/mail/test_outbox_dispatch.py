@@ -36,14 +36,15 @@ from tests.mail.conftest import (
     Store,
     free_port,
 )
-from tests.mail.outbox_world import CONTACT, MEETING, NOW, World, make_world
+from tests.world import CONTACT, MEETING, MeetingWorld, meeting_world
+from tests.world import MEETING_NOW as NOW
 
 RETRY = RetryPolicy(max_attempts=5, first_delay=timedelta(minutes=2))
 
 
 @pytest.fixture
-def world(store: Store) -> World:
-    return make_world(*store(""))
+def world(store: Store) -> MeetingWorld:
+    return meeting_world(*store(""))
 
 
 def smtp(server: SmtpServer, **environ: str) -> SmtpTransport:
@@ -54,7 +55,7 @@ def smtp(server: SmtpServer, **environ: str) -> SmtpTransport:
     )
 
 
-async def run(world: World, transport: object, at: datetime, **options: object) -> object:
+async def run(world: MeetingWorld, transport: object, at: datetime, **options: object) -> object:
     """One dispatch at `at` (a fixed clock) through `transport`."""
     composer = StoreComposer(world.settings)
     return await dispatch(
@@ -69,7 +70,7 @@ async def run(world: World, transport: object, at: datetime, **options: object) 
 
 
 async def test_451_twice_then_accepted_is_delivered_once_after_three_attempts(
-    world: World, start_smtp: StartServer
+    world: MeetingWorld, start_smtp: StartServer
 ) -> None:
     server = start_smtp(sink=MailSink(data_replies=["451 4.3.0 try later"] * 2))
     world.enqueue(world.intent())
@@ -87,7 +88,7 @@ async def test_451_twice_then_accepted_is_delivered_once_after_three_attempts(
     assert server.sink.data_commands == 3
 
 
-async def test_a_retry_waits_for_its_backoff(world: World, start_smtp: StartServer) -> None:
+async def test_a_retry_waits_for_its_backoff(world: MeetingWorld, start_smtp: StartServer) -> None:
     server = start_smtp(sink=MailSink(data_replies=["451 4.3.0 try later"]))
     world.enqueue(world.intent())
     async with smtp(server) as transport:
@@ -101,7 +102,7 @@ async def test_a_retry_waits_for_its_backoff(world: World, start_smtp: StartServ
 
 
 async def test_550_fails_after_one_attempt_and_shows_in_list_and_digest(
-    world: World, start_smtp: StartServer
+    world: MeetingWorld, start_smtp: StartServer
 ) -> None:
     server = start_smtp(sink=MailSink(data_replies=["550 5.1.1 no such mailbox"]))
     world.enqueue(world.intent())
@@ -120,7 +121,7 @@ async def test_550_fails_after_one_attempt_and_shows_in_list_and_digest(
     assert "550 5.1.1 no such mailbox" in digest
 
 
-async def test_giving_up_after_max_attempts(world: World, start_smtp: StartServer) -> None:
+async def test_giving_up_after_max_attempts(world: MeetingWorld, start_smtp: StartServer) -> None:
     server = start_smtp(sink=MailSink(data_replies=["451 4.3.0 later"] * 10))
     world.enqueue(world.intent())
     async with smtp(server) as transport:
@@ -133,7 +134,7 @@ async def test_giving_up_after_max_attempts(world: World, start_smtp: StartServe
 
 
 async def test_the_server_down_at_first_then_everything_is_delivered(
-    world: World, start_smtp: StartServer
+    world: MeetingWorld, start_smtp: StartServer
 ) -> None:
     port = free_port()
     world.enqueue(world.intent(), world.intent(MessageKind.REMINDER, offset_days=7))
@@ -154,7 +155,7 @@ async def test_the_server_down_at_first_then_everything_is_delivered(
 
 
 async def test_a_dispatcher_killed_between_claim_and_send_is_relieved_after_the_lease(
-    world: World, smtp_server: SmtpServer
+    world: MeetingWorld, smtp_server: SmtpServer
 ) -> None:
     world.enqueue(world.intent())
     [claimed] = claim_due(world.engine, NOW, owner="crashed", lease=timedelta(minutes=5))
@@ -174,7 +175,7 @@ async def test_a_dispatcher_killed_between_claim_and_send_is_relieved_after_the_
 
 
 async def test_a_late_dispatcher_cannot_overwrite_a_row_claimed_again(
-    world: World, smtp_server: SmtpServer
+    world: MeetingWorld, smtp_server: SmtpServer
 ) -> None:
     world.enqueue(world.intent())
     claim_due(world.engine, NOW, owner="slow", lease=timedelta(minutes=5))
@@ -186,7 +187,7 @@ async def test_a_late_dispatcher_cannot_overwrite_a_row_claimed_again(
 
 
 async def test_an_authentication_failure_stops_and_puts_the_rows_back(
-    world: World, smtp_server: SmtpServer
+    world: MeetingWorld, smtp_server: SmtpServer
 ) -> None:
     world.enqueue(world.intent(), world.intent(MessageKind.REMINDER, offset_days=7))
     wrong = {"RITUEL_TEST_SMTP_PASSWORD": "wrong"}
@@ -201,7 +202,9 @@ async def test_an_authentication_failure_stops_and_puts_the_rows_back(
     assert smtp_server.sink.received == []
 
 
-async def test_the_file_transport_writes_what_smtp_would_send(world: World, tmp_path: Path) -> None:
+async def test_the_file_transport_writes_what_smtp_would_send(
+    world: MeetingWorld, tmp_path: Path
+) -> None:
     world.enqueue(world.intent())
     await run(world, FileTransport(tmp_path / "outbox"), NOW)
     [written] = (tmp_path / "outbox").iterdir()
@@ -212,7 +215,7 @@ async def test_the_file_transport_writes_what_smtp_would_send(world: World, tmp_
 
 
 async def test_a_reminder_whose_meeting_has_passed_is_skipped(
-    world: World, smtp_server: SmtpServer
+    world: MeetingWorld, smtp_server: SmtpServer
 ) -> None:
     world.enqueue(world.intent(MessageKind.REMINDER, offset_days=1, due_at=MEETING - timedelta(1)))
     async with smtp(smtp_server) as transport:
@@ -223,7 +226,7 @@ async def test_a_reminder_whose_meeting_has_passed_is_skipped(
 
 
 async def test_a_cancelled_meeting_cancels_its_pending_invitation(
-    world: World, smtp_server: SmtpServer
+    world: MeetingWorld, smtp_server: SmtpServer
 ) -> None:
     world.enqueue(world.intent())
     world.change_occurrence(status=OccurrenceStatus.CANCELLED, sequence=1)
@@ -234,7 +237,7 @@ async def test_a_cancelled_meeting_cancels_its_pending_invitation(
 
 
 async def test_no_reminder_to_a_decliner_nor_to_the_unsubscribed(
-    world: World, smtp_server: SmtpServer
+    world: MeetingWorld, smtp_server: SmtpServer
 ) -> None:
     world.enqueue(world.intent(MessageKind.REMINDER, offset_days=7))
     with session_scope(world.engine) as session:
@@ -262,7 +265,9 @@ async def test_no_reminder_to_a_decliner_nor_to_the_unsubscribed(
     assert smtp_server.sink.received == []
 
 
-async def test_retry_puts_failed_messages_back(world: World, start_smtp: StartServer) -> None:
+async def test_retry_puts_failed_messages_back(
+    world: MeetingWorld, start_smtp: StartServer
+) -> None:
     server = start_smtp(sink=MailSink(data_replies=["550 5.1.1 no such mailbox"]))
     world.enqueue(world.intent())
     async with smtp(server) as transport:
@@ -274,14 +279,14 @@ async def test_retry_puts_failed_messages_back(world: World, start_smtp: StartSe
     assert row.attempts == 1
 
 
-def test_enqueuing_twice_adds_nothing(world: World) -> None:
+def test_enqueuing_twice_adds_nothing(world: MeetingWorld) -> None:
     intents = [world.intent(), world.intent(MessageKind.REMINDER, offset_days=7)]
     assert world.enqueue(*intents) == 2
     assert world.enqueue(*intents) == 0
     assert len(world.messages()) == 2
 
 
-def test_a_pending_message_follows_its_new_due_time(world: World) -> None:
+def test_a_pending_message_follows_its_new_due_time(world: MeetingWorld) -> None:
     world.enqueue(world.intent(MessageKind.REMINDER, offset_days=7))
     later = NOW + timedelta(days=3)
     world.enqueue(world.intent(MessageKind.REMINDER, offset_days=7, due_at=later))
@@ -290,7 +295,7 @@ def test_a_pending_message_follows_its_new_due_time(world: World) -> None:
     assert row.next_try_at == later
 
 
-async def _digest_text(world: World, at: datetime) -> str:
+async def _digest_text(world: MeetingWorld, at: datetime) -> str:
     """Camille's digest, as sent at `at`."""
     world.enqueue(
         MessageIntent(
@@ -313,7 +318,7 @@ async def _digest_text(world: World, at: datetime) -> str:
     return text
 
 
-async def test_an_invitation_carries_its_rsvp_and_unsubscribe_links(world: World) -> None:
+async def test_an_invitation_carries_its_rsvp_and_unsubscribe_links(world: MeetingWorld) -> None:
     world.change_occurrence(kind=RitualKind.BUYER_CLUB.value, organisation_id=None)
     world.enqueue(world.intent())
     transport = MemoryTransport()

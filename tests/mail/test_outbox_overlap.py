@@ -21,13 +21,14 @@ from scheduler.service.deliver.compose import StoreComposer
 from scheduler.service.deliver.outbox import Composed, dispatch
 from scheduler.store.db import session_scope
 from scheduler.store.models import Invitation, Message, Occurrence
-from tests.mail.outbox_world import NOW, World, make_world
 from tests.service.conftest import Store
+from tests.world import MEETING_NOW as NOW
+from tests.world import MeetingWorld, meeting_world
 
 
 @pytest.fixture
-def world(store: Store) -> World:
-    return make_world(*store(""))
+def world(store: Store) -> MeetingWorld:
+    return meeting_world(*store(""))
 
 
 class BreaksOnSecond:
@@ -48,7 +49,7 @@ class BreaksOnSecond:
 
 
 async def test_a_rendering_bug_records_what_went_out_and_keeps_the_rest_claimed(
-    world: World,
+    world: MeetingWorld,
 ) -> None:
     world.enqueue(*(world.intent(recipient=f"reader{n}@ville.example") for n in range(3)))
     transport = MemoryTransport()
@@ -65,7 +66,7 @@ async def test_a_rendering_bug_records_what_went_out_and_keeps_the_rest_claimed(
     assert second.attempts == third.attempts == 1
 
 
-async def test_every_row_of_a_batch_goes_out_once(world: World) -> None:
+async def test_every_row_of_a_batch_goes_out_once(world: MeetingWorld) -> None:
     world.enqueue(*(world.intent(recipient=f"reader{n}@ville.example") for n in range(7)))
     transport = MemoryTransport()
     report = await dispatch(
@@ -78,7 +79,7 @@ async def test_every_row_of_a_batch_goes_out_once(world: World) -> None:
     assert {m.state for m in world.messages()} == {MessageState.SENT}
 
 
-async def test_the_rsvp_link_is_rsvp_page_url(world: World) -> None:
+async def test_the_rsvp_link_is_rsvp_page_url(world: MeetingWorld) -> None:
     """The composer seals RSVP links with one signer per pass: the same link as rsvp_page_url."""
     world.enqueue(world.intent())
     transport = MemoryTransport()

@@ -19,21 +19,22 @@ from scheduler.service.deliver.enqueue import enqueue_due
 from scheduler.service.deliver.outbox import dispatch
 from scheduler.web import create_app
 from tests.mail.conftest import SmtpServer
-from tests.mail.outbox_world import CONTACT, MEETING, NOW, World, make_world
 from tests.service.conftest import Store
 from tests.web_server import serving
+from tests.world import CONTACT, MEETING, MeetingWorld, meeting_world
+from tests.world import MEETING_NOW as NOW
 
 WEEK_BEFORE = MEETING - timedelta(days=7)
 DAY_BEFORE = MEETING - timedelta(days=1)
 
 
 @pytest.fixture
-def world(store: Store) -> World:
+def world(store: Store) -> MeetingWorld:
     """A buyers' club (a territory ritual: its reminders may be stopped)."""
-    return make_world(*store(""), kind=RitualKind.BUYER_CLUB)
+    return meeting_world(*store(""), kind=RitualKind.BUYER_CLUB)
 
 
-async def send(world: World, server: SmtpServer, at: datetime) -> None:
+async def send(world: MeetingWorld, server: SmtpServer, at: datetime) -> None:
     transport = SmtpTransport(
         server.settings(), environ=server.environ, tls_context=server.tls.client_context()
     )
@@ -42,7 +43,7 @@ async def send(world: World, server: SmtpServer, at: datetime) -> None:
 
 
 async def test_one_click_unsubscribe_stops_the_reminder_already_queued(
-    world: World, smtp_server: SmtpServer
+    world: MeetingWorld, smtp_server: SmtpServer
 ) -> None:
     world.enqueue(
         world.intent(MessageKind.REMINDER, due_at=WEEK_BEFORE, offset_days=7),

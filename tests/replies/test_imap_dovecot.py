@@ -25,8 +25,8 @@ from scheduler.service.answer.replies import ReplyWatcher, mailbox_address, poll
 from scheduler.store.db import session_scope
 from scheduler.store.models import MailboxStatus
 from tests.dovecot import Dovecot, free_port, start_dovecot
-from tests.feed_factories import World, make_world
 from tests.reply_factories import UID, fixture_meeting, mail, reply_mail
+from tests.world import World, make_world
 
 PASSWORD_ENV = "RITUEL_TEST_IMAP_PASSWORD"
 READ_AT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

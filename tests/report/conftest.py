@@ -12,7 +12,8 @@ import pytest
 
 from scheduler.service.publish.public import publish
 from tests.factories import settings_in
-from tests.year_world import NOW, YearWorld, build_year
+from tests.world import YEAR_NOW as NOW
+from tests.world import World, year_world
 
 POPPLER = "apt-get install -y poppler-utils"
 PANGO = "apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"
@@ -44,11 +45,11 @@ def weasyprint() -> None:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> YearWorld:
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     folder = tmp_path_factory.mktemp("year")
     settings, engine = settings_in(folder)
     try:
-        world = build_year(settings, engine, folder)
+        world = year_world(settings, engine, folder)
         publish(engine, "ville-de-lisiere", NOW, "Europe/Paris", "Nos chantiers insèrent.")
         yield world
     finally:

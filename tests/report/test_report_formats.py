@@ -15,16 +15,17 @@ from openpyxl import load_workbook
 from scheduler.cli import main
 from scheduler.report import ReportFormat
 from scheduler.service.publish.report import render_report, year_report
-from tests.year_world import NOW, YearWorld
+from tests.world import YEAR_NOW as NOW
+from tests.world import World
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
 
-def report_of(world: YearWorld):
+def report_of(world: World):
     return year_report(world.settings, world.engine, 2027, NOW)
 
 
-def written(world: YearWorld, fmt: str, capsys: pytest.CaptureFixture[str], *more: str) -> Path:
+def written(world: World, fmt: str, capsys: pytest.CaptureFixture[str], *more: str) -> Path:
     out = world.folder / f"bilan{''.join(more)}.{fmt}"
     config = str(world.folder / "config.toml")
     status = main(
@@ -50,12 +51,12 @@ def written(world: YearWorld, fmt: str, capsys: pytest.CaptureFixture[str], *mor
 # --- XLSX ----------------------------------------------------------------------------------------
 
 
-def test_the_workbook_has_its_four_sheets(world: YearWorld, capsys) -> None:
+def test_the_workbook_has_its_four_sheets(world: World, capsys) -> None:
     book = load_workbook(written(world, "xlsx", capsys))
     assert book.sheetnames == ["Synthèse", "Rencontres", "Acheteurs", "Résultats"]
 
 
-def test_the_meetings_sheet_has_one_row_per_meeting_with_typed_cells(world: YearWorld) -> None:
+def test_the_meetings_sheet_has_one_row_per_meeting_with_typed_cells(world: World) -> None:
     book = load_workbook_of(world)
     sheet = book["Rencontres"]
     rows = list(sheet.iter_rows(values_only=True))
@@ -114,7 +115,7 @@ def test_the_meetings_sheet_has_one_row_per_meeting_with_typed_cells(world: Year
     assert sheet["A2"].is_date
 
 
-def test_the_summary_sheet_sets_the_year_beside_the_previous_one(world: YearWorld) -> None:
+def test_the_summary_sheet_sets_the_year_beside_the_previous_one(world: World) -> None:
     sheet = load_workbook_of(world)["Synthèse"]
     values = {row[0]: row[1:] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert sheet["B1"].value == "2027"
@@ -127,7 +128,7 @@ def test_the_summary_sheet_sets_the_year_beside_the_previous_one(world: YearWorl
     assert values["Participations financières (€)"] == (150000, 0)
 
 
-def test_the_buyers_and_results_sheets(world: YearWorld) -> None:
+def test_the_buyers_and_results_sheets(world: World) -> None:
     book = load_workbook_of(world)
     buyers = list(book["Acheteurs"].iter_rows(values_only=True))
     assert [row[0] for row in buyers[1:]] == [
@@ -143,13 +144,13 @@ def test_the_buyers_and_results_sheets(world: YearWorld) -> None:
     assert results[-1] == ("Total", 2027, 12, 4520.5, 37, 9)
 
 
-def test_no_results_sheet_when_none_were_imported(world: YearWorld) -> None:
+def test_no_results_sheet_when_none_were_imported(world: World) -> None:
     report = year_report(world.settings, world.engine, 2025, NOW)
     book = load_workbook_bytes(render_report(report, ReportFormat.XLSX), world.folder)
     assert "Résultats" not in book.sheetnames
 
 
-def load_workbook_of(world: YearWorld):
+def load_workbook_of(world: World):
     return load_workbook_bytes(render_report(report_of(world), ReportFormat.XLSX), world.folder)
 
 
@@ -177,7 +178,7 @@ def every_cell(path: Path) -> str:
 
 
 def test_a_handout_names_only_the_buyers_that_made_their_commitment_public(
-    world: YearWorld, capsys
+    world: World, capsys
 ) -> None:
     page = written(world, "html", capsys).read_text(encoding="utf-8")
     cells = every_cell(written(world, "xlsx", capsys))
@@ -189,7 +190,7 @@ def test_a_handout_names_only_the_buyers_that_made_their_commitment_public(
     assert "Autre acheteur partenaire" not in cells  # its meetings were all territory ones
 
 
-def test_the_guichets_own_copy_names_every_buyer(world: YearWorld, capsys) -> None:
+def test_the_guichets_own_copy_names_every_buyer(world: World, capsys) -> None:
     page = written(world, "html", capsys, "--internal").read_text(encoding="utf-8")
     cells = every_cell(written(world, "xlsx", capsys, "--internal"))
     for text in (page, cells):
@@ -201,7 +202,7 @@ def test_the_guichets_own_copy_names_every_buyer(world: YearWorld, capsys) -> No
 # --- HTML ----------------------------------------------------------------------------------------
 
 
-def test_the_html_report_writes_french_numbers_and_charts(world: YearWorld, capsys) -> None:
+def test_the_html_report_writes_french_numbers_and_charts(world: World, capsys) -> None:
     page = written(world, "html", capsys).read_text(encoding="utf-8")
     assert '<html lang="fr">' in page
     assert "Bilan 2027 du partenariat avec les acheteurs publics" in page
@@ -212,13 +213,13 @@ def test_the_html_report_writes_french_numbers_and_charts(world: YearWorld, caps
     assert "Document établi le mercredi 15 décembre 2027" in page
 
 
-def test_the_html_report_escapes_what_the_directory_holds(world: YearWorld) -> None:
+def test_the_html_report_escapes_what_the_directory_holds(world: World) -> None:
     page = render_report(report_of(world), ReportFormat.HTML).decode()
     assert "<script" not in page
     assert re.search(r"<td>Ville de Lisière</td>", page)
 
 
-def test_charts_are_the_same_bytes_for_the_same_figures(world: YearWorld) -> None:
+def test_charts_are_the_same_bytes_for_the_same_figures(world: World) -> None:
     report = report_of(world)
     assert render_report(report, ReportFormat.HTML) == render_report(report, ReportFormat.HTML)
 
@@ -227,7 +228,7 @@ def test_charts_are_the_same_bytes_for_the_same_figures(world: YearWorld) -> Non
 
 
 def test_the_pdf_reads_back_in_french_and_its_pages_render(
-    world: YearWorld, capsys, poppler: None, weasyprint: None
+    world: World, capsys, poppler: None, weasyprint: None
 ) -> None:
     pdf = written(world, "pdf", capsys)
     assert pdf.read_bytes().startswith(b"%PDF-")
@@ -249,7 +250,7 @@ def test_the_pdf_reads_back_in_french_and_its_pages_render(
     assert all(page.read_bytes().startswith(b"\x89PNG") for page in pages)
 
 
-def test_a_year_without_facts_still_gives_a_report(world: YearWorld) -> None:
+def test_a_year_without_facts_still_gives_a_report(world: World) -> None:
     report = year_report(world.settings, world.engine, 2031, NOW)
     page = render_report(report, ReportFormat.HTML).decode()
     assert "Aucune invitation n'a été envoyée" in page

@@ -16,7 +16,7 @@ from scheduler.store.db import open_database, session_scope
 from scheduler.store.feed_tokens import Subscriber, SubscriberKind
 from scheduler.store.models import FeedToken
 from tests.databases import database_url
-from tests.feed_factories import NOW
+from tests.world import NOW
 
 BUYER = Subscriber(SubscriberKind.BUYER, "7")
 CAMILLE = Subscriber(SubscriberKind.FACILITATOR, "camille")

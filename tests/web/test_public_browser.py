@@ -18,7 +18,7 @@ from scheduler.web import create_app
 from tests.factories import settings_in
 from tests.web.browser import chromium
 from tests.web_server import serving
-from tests.year_world import PEOPLE, build_year
+from tests.world import PEOPLE, year_world
 
 MARCH = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
@@ -42,7 +42,7 @@ async def host_page(_request: Request) -> HTMLResponse:
 def visit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, str]]:
     folder = tmp_path_factory.mktemp("public")
     settings, engine = settings_in(folder, EMBED)
-    build_year(settings, engine, folder)
+    year_world(settings, engine, folder)
     publish(engine, "ville-de-lisiere", MARCH, "Europe/Paris", "Nos chantiers insèrent.")
     app = create_app(
         settings, engine, clock=lambda: MARCH, extra_routes=[Route("/site-acheteur", host_page)]

@@ -13,8 +13,9 @@ from scheduler.service.publish.feeds import export_feeds, issue_links, rotate
 from scheduler.store import feed_tokens
 from scheduler.web import create_app
 from tests.conftest import IcsCheck
-from tests.feed_factories import NOW, World, at, make_world, properties
+from tests.ics_text import properties
 from tests.web_server import serving
+from tests.world import NOW, World, at, make_world
 
 
 def web_app(world: World) -> Starlette:

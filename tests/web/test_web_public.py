@@ -18,7 +18,7 @@ from scheduler.web import create_app
 from tests.conftest import IcsCheck
 from tests.factories import settings_in
 from tests.web_server import serving
-from tests.year_world import PEOPLE, YearWorld, build_year
+from tests.world import PEOPLE, World, year_world
 
 MARCH = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
@@ -29,16 +29,16 @@ embed_origins = ["https://www.ville-lisiere.example", "http://127.0.0.1:*"]
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[YearWorld]:
+def world(tmp_path: Path) -> Iterator[World]:
     settings, engine = settings_in(tmp_path, EMBED)
     try:
-        yield build_year(settings, engine, tmp_path)
+        yield year_world(settings, engine, tmp_path)
     finally:
         engine.dispose()
 
 
 @pytest.fixture
-def site(world: YearWorld) -> Iterator[httpx.Client]:
+def site(world: World) -> Iterator[httpx.Client]:
     publish(world.engine, "ville-de-lisiere", MARCH, "Europe/Paris", "Nos chantiers insèrent.")
     publish(world.engine, "metropole-de-lisiere", MARCH, "Europe/Paris")
     unpublish(world.engine, "metropole-de-lisiere")
@@ -78,7 +78,7 @@ def test_the_agenda_offers_both_forms_of_the_subscription_link(site: httpx.Clien
 
 
 def test_add_to_my_calendar_gives_that_meeting_alone(
-    site: httpx.Client, world: YearWorld, tmp_path: Path, ics_check: IcsCheck
+    site: httpx.Client, world: World, tmp_path: Path, ics_check: IcsCheck
 ) -> None:
     key = world.uids["club"].split("@")[0]
     answer = site.get(f"/territoire/evenements/{key}.ics")
@@ -101,7 +101,7 @@ def test_add_to_my_calendar_gives_that_meeting_alone(
 
 
 def test_no_ics_for_a_buyers_own_meeting_or_an_unknown_key(
-    site: httpx.Client, world: YearWorld
+    site: httpx.Client, world: World
 ) -> None:
     review = world.uids["review"].split("@")[0]
     assert site.get(f"/territoire/evenements/{review}.ics").status_code == 404
@@ -146,7 +146,7 @@ def test_public_pages_may_be_cached_and_load_nothing_from_elsewhere(site: httpx.
 def test_a_commitment_is_confidential_until_published(tmp_path: Path) -> None:
     settings, engine = settings_in(tmp_path)
     try:
-        build_year(settings, engine, tmp_path)
+        year_world(settings, engine, tmp_path)
         from scheduler.service.publish.public import commitments
 
         assert commitments(engine, MARCH.date()) == []

@@ -24,8 +24,9 @@ from scheduler.service.publish.feeds import export_feeds, issue_links
 from scheduler.store.db import session_scope
 from scheduler.store.models import Invitation, Occurrence
 from scheduler.web import create_app
-from tests.feed_factories import NOW, World, at, make_world, properties
+from tests.ics_text import properties
 from tests.web_server import serving
+from tests.world import NOW, World, at, make_world
 
 MEETING = "2027-09-14 10:00"
 
@@ -75,16 +76,13 @@ def invite(
     locale: str = "fr",
     start: str = MEETING,
 ) -> tuple[Occurrence, dict[PartStat, str]]:
-    """A buyer's programming review with one invitee; the occurrence and the invitee's links."""
+    """A buyer's programming review with one invitee; the occurrence and the invitee's link to
+    the RSVP page with each answer ready to confirm (`?answer=…`)."""
     buyer = world.buyer(f"buyer-{world._counter}", buyer_name)
     contact = world.contact(buyer, f"invitee{world._counter}@ville.example", name, locale=locale)
     row = world.occurrence(RitualKind.PROGRAMMING_REVIEW, at(start), buyer=buyer)
-    world.invite(row, contact)
-    with session_scope(world.engine) as session:
-        assert row.id is not None
-        links = rsvp.invitation_rsvp_links(session, world.settings, row.id, contact)
-    assert links is not None
-    return row, links
+    page = rsvp.rsvp_page_url(world.settings, world.invite(row, contact), row.end)
+    return row, {partstat: f"{page}?answer={word}" for word, partstat in rsvp.ANSWERS.items()}
 
 
 @pytest.fixture(autouse=True)

@@ -19,10 +19,11 @@ from scheduler.core.policy import MessageIntent
 from scheduler.store.db import session_scope
 from scheduler.store.models import Contact, Convention
 from scheduler.web import create_app
-from tests.mail.outbox_world import CONTACT, MEETING, NOW, World, make_world
 from tests.service.conftest import Store, store  # noqa: F401 (the fixture)
 from tests.web.test_web_rsvp import assert_page_headers
 from tests.web_server import serving
+from tests.world import CONTACT, MEETING, MeetingWorld, meeting_world
+from tests.world import MEETING_NOW as NOW
 
 TITLE = "Club des acheteurs socialement responsables"
 FACILITATOR = "camille@guichet.example"
@@ -32,7 +33,7 @@ FACILITATOR = "camille@guichet.example"
 class Site:
     """An outbox with an invitation, a reminder, a renewal notice and a digest, served."""
 
-    world: World
+    world: MeetingWorld
     client: httpx.Client
 
     def token(self, kind: MessageKind) -> str:
@@ -52,7 +53,7 @@ class Site:
 
 @pytest.fixture
 def site(store: Store) -> Iterator[Site]:  # noqa: F811 (the fixture imported above)
-    world = make_world(*store(""), kind=RitualKind.BUYER_CLUB)
+    world = meeting_world(*store(""), kind=RitualKind.BUYER_CLUB)
     with session_scope(world.engine) as session:
         convention = session.exec(select(Convention)).one()
         convention_id = convention.id
@@ -216,7 +217,7 @@ def test_a_territory_mail_offers_to_stop_its_ritual_kind_too(site: Site) -> None
 @pytest.fixture
 def own_site(store: Store) -> Iterator[Site]:  # noqa: F811 (the fixture imported above)
     """An invitation to the buyer's own programming review, served."""
-    world = make_world(*store(""))
+    world = meeting_world(*store(""))
     world.enqueue(world.intent(MessageKind.INVITE))
     app = create_app(world.settings, world.engine, clock=fixed_clock(NOW))
     with serving(app) as base, httpx.Client(base_url=base) as client:

@@ -27,8 +27,9 @@ from scheduler.store.db import read_session
 from scheduler.store.models import SignInLink, WorkspaceSession
 from scheduler.web import create_app
 from scheduler.web.workspace import ClientLimit
-from tests.web.workspace_world import CAMILLE, NOW, DemoWorld, demo_world
 from tests.web_server import serving
+from tests.world import CAMILLE, World, demo_world
+from tests.world import DEMO_NOW as NOW
 
 PAGES = [
     "/",
@@ -57,7 +58,7 @@ class Clock:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[DemoWorld]:
+def world(tmp_path: Path) -> Iterator[World]:
     made = demo_world(tmp_path)
     yield made
     made.engine.dispose()
@@ -67,7 +68,7 @@ def world(tmp_path: Path) -> Iterator[DemoWorld]:
 class Site:
     """The demo served over HTTP at a clock the test moves."""
 
-    world: DemoWorld
+    world: World
     clock: Clock
     base: str
 
@@ -102,7 +103,7 @@ class Site:
 
 
 @pytest.fixture
-def site(world: DemoWorld) -> Iterator[Site]:
+def site(world: World) -> Iterator[Site]:
     clock = Clock()
     app = create_app(world.settings, world.engine, clock=clock, sign_in_limit=ClientLimit(50))
     with serving(app) as base:
@@ -367,7 +368,7 @@ def test_the_session_cookie_is_http_only_and_same_site_lax(site: Site) -> None:
     assert "secure" not in attributes
 
 
-def test_the_session_cookie_is_secure_behind_https(world: DemoWorld, tmp_path: Path) -> None:
+def test_the_session_cookie_is_secure_behind_https(world: World, tmp_path: Path) -> None:
     text = (world.folder / "config.toml").read_text(encoding="utf-8")
     https = tmp_path / "config.toml"
     https.write_text(
@@ -410,7 +411,7 @@ def test_one_address_gets_at_most_five_links_an_hour(site: Site) -> None:
     assert len(site.new_mails(before, expected=7)) == signin.LINKS_PER_ADDRESS + 1
 
 
-def test_one_client_is_slowed_down_after_too_many_requests(world: DemoWorld) -> None:
+def test_one_client_is_slowed_down_after_too_many_requests(world: World) -> None:
     app = create_app(world.settings, world.engine, clock=lambda: NOW, sign_in_limit=ClientLimit(3))
     with serving(app) as base, httpx.Client(base_url=base, follow_redirects=False) as browser:
         codes = [ask_for_a_link(browser, f"x{n}@example.org").status_code for n in range(5)]

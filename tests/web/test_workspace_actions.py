@@ -36,8 +36,10 @@ from scheduler.store.models import (
 )
 from scheduler.store.year_facts import year_facts
 from scheduler.web import create_app
-from tests.web.workspace_world import CAMILLE, NADIA, NOW, NOW_TEXT, DemoWorld, demo_world
 from tests.web_server import serving
+from tests.world import CAMILLE, NADIA, World, demo_world
+from tests.world import DEMO_NOW as NOW
+from tests.world import DEMO_NOW_TEXT as NOW_TEXT
 
 CSRF = re.compile(r'name="csrf" value="([^"]*)"')
 SEQUENCE = re.compile(r'name="sequence" value="([^"]*)"')
@@ -45,7 +47,7 @@ HOLIDAY = "2027-07-14"  # Bastille Day, a Wednesday
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[DemoWorld]:
+def world(tmp_path: Path) -> Iterator[World]:
     made = demo_world(tmp_path)
     yield made
     made.engine.dispose()
@@ -55,7 +57,7 @@ OPEN: list[httpx.Client] = []
 
 
 @pytest.fixture
-def base(world: DemoWorld) -> Iterator[str]:
+def base(world: World) -> Iterator[str]:
     with serving(create_app(world.settings, world.engine, clock=lambda: NOW)) as url:
         yield url
         while OPEN:
@@ -63,7 +65,7 @@ def base(world: DemoWorld) -> Iterator[str]:
 
 
 def browser_for(
-    world: DemoWorld, base: str, address: str = CAMILLE, at: datetime = NOW
+    world: World, base: str, address: str = CAMILLE, at: datetime = NOW
 ) -> httpx.Client:
     """A browser signed in as `address` (closed at the end of the test)."""
     browser = httpx.Client(base_url=base, follow_redirects=False, timeout=20)
@@ -80,7 +82,7 @@ def shown(response: httpx.Response) -> str:
     return " ".join(html.unescape(text).replace("\u00a0", " ").split())
 
 
-def invited_meeting(world: DemoWorld) -> Occurrence:
+def invited_meeting(world: World) -> Occurrence:
     """The first meeting ahead of a buyer whose invitations went out."""
     with read_session(world.engine) as session:
         found = (
@@ -105,13 +107,13 @@ def invited_meeting(world: DemoWorld) -> Occurrence:
         return found
 
 
-def reread(world: DemoWorld, uid: str) -> Occurrence:
+def reread(world: World, uid: str) -> Occurrence:
     with read_session(world.engine) as session:
         found = session.execute(select(Occurrence).where(col(Occurrence.uid) == uid)).scalar_one()
         return found
 
 
-def updates(world: DemoWorld, occurrence_id: int, kind: MessageKind) -> int:
+def updates(world: World, occurrence_id: int, kind: MessageKind) -> int:
     with read_session(world.engine) as session:
         return int(
             session.execute(
@@ -122,7 +124,7 @@ def updates(world: DemoWorld, occurrence_id: int, kind: MessageKind) -> int:
         )
 
 
-def journal_rows(world: DemoWorld) -> int:
+def journal_rows(world: World) -> int:
     with read_session(world.engine) as session:
         return int(session.execute(select(func.count()).select_from(JournalEntry)).scalar_one())
 
@@ -135,7 +137,7 @@ def form(browser: httpx.Client, uid: str) -> tuple[str, str]:
 
 
 def test_a_move_onto_a_public_holiday_is_warned_then_made_once_confirmed(
-    world: DemoWorld, base: str
+    world: World, base: str
 ) -> None:
     meeting = invited_meeting(world)
     camille = browser_for(world, base)
@@ -167,7 +169,7 @@ def test_a_move_onto_a_public_holiday_is_warned_then_made_once_confirmed(
 
 
 def test_a_move_into_the_past_or_with_a_bad_date_is_refused_beside_the_field(
-    world: DemoWorld, base: str
+    world: World, base: str
 ) -> None:
     meeting = invited_meeting(world)
     camille = browser_for(world, base)
@@ -189,7 +191,7 @@ def test_a_move_into_the_past_or_with_a_bad_date_is_refused_beside_the_field(
 
 
 def test_two_saves_of_the_same_meeting_the_second_is_refused_as_changed_meanwhile(
-    world: DemoWorld, base: str
+    world: World, base: str
 ) -> None:
     meeting = invited_meeting(world)
     camille = browser_for(world, base, CAMILLE)
@@ -234,9 +236,7 @@ def test_two_saves_of_the_same_meeting_the_second_is_refused_as_changed_meanwhil
     assert again.status_code == 303
 
 
-def test_a_post_without_its_csrf_token_or_session_changes_nothing(
-    world: DemoWorld, base: str
-) -> None:
+def test_a_post_without_its_csrf_token_or_session_changes_nothing(world: World, base: str) -> None:
     meeting = invited_meeting(world)
     camille = browser_for(world, base)
     _, sequence = form(camille, meeting.uid)
@@ -266,7 +266,7 @@ def test_a_post_without_its_csrf_token_or_session_changes_nothing(
 
 
 def test_cancel_needs_a_reason_then_restore_brings_it_back_at_a_new_date(
-    world: DemoWorld, base: str
+    world: World, base: str
 ) -> None:
     meeting = invited_meeting(world)
     assert meeting.id is not None
@@ -312,7 +312,7 @@ def test_cancel_needs_a_reason_then_restore_brings_it_back_at_a_new_date(
 
 
 def test_editing_theme_description_place_and_video_reaches_the_feed(
-    world: DemoWorld, base: str
+    world: World, base: str
 ) -> None:
     meeting = invited_meeting(world)
     camille = browser_for(world, base)
@@ -361,9 +361,7 @@ def test_editing_theme_description_place_and_video_reaches_the_feed(
     assert "Les clauses vertes" in page
 
 
-def test_the_clis_changes_are_in_the_journal_on_the_buyers_page(
-    world: DemoWorld, base: str
-) -> None:
+def test_the_clis_changes_are_in_the_journal_on_the_buyers_page(world: World, base: str) -> None:
     meeting = invited_meeting(world)
     config = str(world.folder / "config.toml")
     assert (
@@ -404,7 +402,7 @@ class MovingClock:
 
 
 def test_attendance_with_two_walk_ins_and_a_headcount_feeds_the_report(
-    world: DemoWorld,
+    world: World,
 ) -> None:
     meeting = invited_meeting(world)
     assert meeting.id is not None
@@ -470,7 +468,7 @@ def test_attendance_with_two_walk_ins_and_a_headcount_feeds_the_report(
     assert fact.walk_ins == 11  # twelve people, one of them an invitee
 
 
-def test_a_failed_mail_is_seen_then_retried_one_or_all(world: DemoWorld, base: str) -> None:
+def test_a_failed_mail_is_seen_then_retried_one_or_all(world: World, base: str) -> None:
     with read_session(world.engine) as session:
         failed = session.execute(
             select(Message).where(col(Message.state) == MessageState.FAILED)
@@ -505,9 +503,7 @@ def test_a_failed_mail_is_seen_then_retried_one_or_all(world: DemoWorld, base: s
     assert everything.status_code == 303
 
 
-def test_a_buyers_feed_link_is_shown_once_opens_then_is_revoked(
-    world: DemoWorld, base: str
-) -> None:
+def test_a_buyers_feed_link_is_shown_once_opens_then_is_revoked(world: World, base: str) -> None:
     slug = "ville-de-lisiere"
     camille = browser_for(world, base)
     page = camille.get(f"/acheteurs/{slug}")
@@ -536,7 +532,7 @@ def test_a_buyers_feed_link_is_shown_once_opens_then_is_revoked(
 
 
 def test_one_more_invitee_gets_the_only_new_invitation_and_an_answer_is_recorded_on_behalf(
-    world: DemoWorld, base: str
+    world: World, base: str
 ) -> None:
     meeting = invited_meeting(world)
     assert meeting.id is not None
@@ -614,7 +610,7 @@ def test_one_more_invitee_gets_the_only_new_invitation_and_an_answer_is_recorded
 
 
 def test_a_csv_upload_without_its_csrf_token_or_not_multipart_is_refused(
-    world: DemoWorld, base: str
+    world: World, base: str
 ) -> None:
     camille = browser_for(world, base)
     csrf = CSRF.findall(camille.get("/annuaire/import").text)[-1]
@@ -660,7 +656,7 @@ def test_a_one_off_meeting_with_unknown_invitees_is_refused_naming_each_in_the_r
             world.engine.dispose()
 
 
-def refuses_unknown_invitees(world: DemoWorld, base: str, address: str, sentence: str) -> None:
+def refuses_unknown_invitees(world: World, base: str, address: str, sentence: str) -> None:
     browser = browser_for(world, base, address)
     page = browser.get("/rencontres/nouvelle")
     assert page.status_code == 200, page.text[:300]

@@ -26,8 +26,10 @@ from scheduler.web import create_app
 from tests.conftest import IcsCheck
 from tests.web.test_workspace_actions import invited_meeting, reread
 from tests.web.test_workspace_browser import browser, screenshot, text_of
-from tests.web.workspace_world import CAMILLE, NOW, NOW_TEXT, DemoWorld, demo_world
 from tests.web_server import serving
+from tests.world import CAMILLE, World, demo_world
+from tests.world import DEMO_NOW as NOW
+from tests.world import DEMO_NOW_TEXT as NOW_TEXT
 
 __all__ = ["browser"]  # the fixture, shared with the walk through the pages
 
@@ -45,7 +47,7 @@ class Clock:
 
 @dataclass
 class Site:
-    world: DemoWorld
+    world: World
     base: str
     clock: Clock
 

@@ -25,7 +25,8 @@ from tests.factories import add_buyer, settings_in
 from tests.report.conftest import PANGO, POPPLER, require
 from tests.web.test_workspace_pages import CSRF, queries_per_page, shown
 from tests.web_server import serving
-from tests.year_world import NOW, YearWorld, build_year
+from tests.world import YEAR_NOW as NOW
+from tests.world import World, year_world
 
 NNBSP = "\u202f"
 CAMILLE = "camille@guichet.example"
@@ -34,11 +35,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[YearWorld]:
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     folder = tmp_path_factory.mktemp("bilan")
     settings, engine = settings_in(folder)
     try:
-        made = build_year(settings, engine, folder)
+        made = year_world(settings, engine, folder)
         publish(engine, "ville-de-lisiere", NOW, "Europe/Paris", "Nos chantiers insèrent.")
         yield made
     finally:
@@ -46,12 +47,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[YearWorld]:
 
 
 @pytest.fixture(scope="module")
-def base(world: YearWorld) -> Iterator[str]:
+def base(world: World) -> Iterator[str]:
     with serving(create_app(world.settings, world.engine, clock=lambda: NOW)) as url:
         yield url
 
 
-def signed_in(world: YearWorld, base: str) -> httpx.Client:
+def signed_in(world: World, base: str) -> httpx.Client:
     """A browser signed in as Camille at NOW."""
     browser = httpx.Client(base_url=base, follow_redirects=False, timeout=60)
     issued = signin.mint_link(world.settings, world.engine, CAMILLE, NOW)
@@ -63,7 +64,7 @@ def signed_in(world: YearWorld, base: str) -> httpx.Client:
 
 
 @pytest.fixture(scope="module")
-def camille(world: YearWorld, base: str) -> Iterator[httpx.Client]:
+def camille(world: World, base: str) -> Iterator[httpx.Client]:
     browser = signed_in(world, base)
     yield browser
     browser.close()
@@ -188,7 +189,7 @@ def test_the_html_download_is_the_whole_report_page(camille: httpx.Client) -> No
 
 
 def test_the_pdf_download_reads_back_in_french(
-    camille: httpx.Client, tmp_path: Path, world: YearWorld
+    camille: httpx.Client, tmp_path: Path, world: World
 ) -> None:
     try:
         import weasyprint  # noqa: F401
@@ -219,7 +220,7 @@ def test_the_page_and_a_download_run_as_many_queries_with_300_more_buyers(
     tmp_path: Path,
 ) -> None:
     settings, engine = settings_in(tmp_path)
-    world = build_year(settings, engine, tmp_path)
+    world = year_world(settings, engine, tmp_path)
     paths = ["/bilan", "/bilan?interne=1", "/bilan/bilan-2027.xlsx"]
     with serving(create_app(settings, engine, clock=lambda: NOW)) as url:
         browser = signed_in(world, url)

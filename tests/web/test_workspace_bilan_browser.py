@@ -17,17 +17,18 @@ from tests.factories import settings_in
 from tests.web.test_workspace_browser import browser as browser  # the fixture
 from tests.web.test_workspace_browser import follow, screenshot, text_of
 from tests.web_server import serving
-from tests.year_world import NOW, YearWorld, build_year
+from tests.world import YEAR_NOW as NOW
+from tests.world import World, year_world
 
 CAMILLE = "camille@guichet.example"
 HELD = "rgb(47, 111, 94)"  # charts.HELD, #2f6f5e
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[tuple[YearWorld, str]]:
+def site(tmp_path: Path) -> Iterator[tuple[World, str]]:
     """The report's year of facts, the Ville's commitment public, served at 15 December 2027."""
     settings, engine = settings_in(tmp_path)
-    world = build_year(settings, engine, tmp_path)
+    world = year_world(settings, engine, tmp_path)
     publish(engine, "ville-de-lisiere", NOW, "Europe/Paris", "Nos chantiers insèrent.")
     with serving(create_app(settings, engine, clock=lambda: NOW)) as base:
         yield world, base
@@ -36,7 +37,7 @@ def site(tmp_path: Path) -> Iterator[tuple[YearWorld, str]]:
 
 def test_a_facilitator_opens_the_bilan_page_and_reads_the_year(
     browser: object,
-    site: tuple[YearWorld, str],
+    site: tuple[World, str],
 ) -> None:
     world, base = site
     driver = browser

@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 
 from scheduler.web import create_app
-from tests.web.workspace_world import BOUNCED, CAMILLE, NOW, DemoWorld, demo_world
 from tests.web_server import serving
+from tests.world import BOUNCED, CAMILLE, World, demo_world
+from tests.world import DEMO_NOW as NOW
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -84,7 +85,7 @@ def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[tuple[DemoWorld, str]]:
+def site(tmp_path: Path) -> Iterator[tuple[World, str]]:
     """The demo at a fixed instant, served with its configured (file) mail transport."""
     (tmp_path / "demo").mkdir()
     world = demo_world(tmp_path / "demo")
@@ -102,7 +103,7 @@ def screenshot(driver: object, name: str) -> None:
     driver.set_window_size(1280, 900)  # type: ignore[attr-defined]
 
 
-def mailed_link(world: DemoWorld, before: set[Path]) -> str:
+def mailed_link(world: World, before: set[Path]) -> str:
     """The sign-in link in the mail that arrived after `before`."""
     deadline = time.monotonic() + 10
     while True:
@@ -151,7 +152,7 @@ def text_of(driver: object) -> str:
 
 
 def test_a_facilitator_signs_in_by_mail_and_walks_home_agenda_meeting_buyer(
-    browser: object, site: tuple[DemoWorld, str]
+    browser: object, site: tuple[World, str]
 ) -> None:
     world, base = site
     driver = browser

@@ -23,13 +23,15 @@ from scheduler.store.db import read_session
 from scheduler.store.models import Occurrence, Organisation
 from scheduler.web import create_app
 from tests.factories import add_buyer
-from tests.web.workspace_world import BOUNCED, CAMILLE, NADIA, NOW, NOW_TEXT, DemoWorld, demo_world
 from tests.web_server import serving
+from tests.world import BOUNCED, CAMILLE, NADIA, World, demo_world
+from tests.world import DEMO_NOW as NOW
+from tests.world import DEMO_NOW_TEXT as NOW_TEXT
 
 CSRF = re.compile(r'name="csrf" value="([^"]*)"')
 
 
-def signed_in_browser(world: DemoWorld, base: str, address: str) -> httpx.Client:
+def signed_in_browser(world: World, base: str, address: str) -> httpx.Client:
     """A browser signed in as `address`."""
     browser = httpx.Client(base_url=base, follow_redirects=False, timeout=20)
     issued = signin.mint_link(world.settings, world.engine, address, NOW)
@@ -49,26 +51,26 @@ def shown(response: httpx.Response) -> str:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoWorld]:
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     made = demo_world(tmp_path_factory.mktemp("workspace-pages"), english=True)
     yield made
     made.engine.dispose()
 
 
 @pytest.fixture(scope="module")
-def base(world: DemoWorld) -> Iterator[str]:
+def base(world: World) -> Iterator[str]:
     with serving(create_app(world.settings, world.engine, clock=lambda: NOW)) as url:
         yield url
 
 
 @pytest.fixture(scope="module")
-def camille(world: DemoWorld, base: str) -> Iterator[httpx.Client]:
+def camille(world: World, base: str) -> Iterator[httpx.Client]:
     browser = signed_in_browser(world, base, CAMILLE)
     yield browser
     browser.close()
 
 
-def a_meeting(world: DemoWorld, kind: str) -> Occurrence:
+def a_meeting(world: World, kind: str) -> Occurrence:
     with read_session(world.engine) as session:
         found = (
             session.execute(
@@ -133,7 +135,7 @@ def test_the_agenda_filters_by_kind_status_facilitator_and_buyer(camille: httpx.
 
 
 def test_a_meeting_page_shows_its_life_invitees_and_mails(
-    world: DemoWorld, camille: httpx.Client
+    world: World, camille: httpx.Client
 ) -> None:
     club = a_meeting(world, "buyer_club")
     text = shown(camille.get(f"/rencontres/{club.uid}"))
@@ -153,7 +155,7 @@ def test_a_meeting_page_shows_its_life_invitees_and_mails(
 
 
 def test_a_moved_meeting_shows_each_step_of_its_history(
-    world: DemoWorld, camille: httpx.Client
+    world: World, camille: httpx.Client
 ) -> None:
     after_work = a_meeting(world, "after_work")
     config = str(world.folder / "config.toml")
@@ -198,7 +200,7 @@ def test_the_buyers_list_shows_conventions_and_reviews(camille: httpx.Client) ->
 
 
 def test_a_buyer_page_shows_contacts_conventions_meetings_and_feed(
-    world: DemoWorld, camille: httpx.Client
+    world: World, camille: httpx.Client
 ) -> None:
     text = shown(camille.get("/acheteurs/ville-de-lisiere"))
     assert "Hélène Marchetti" in text
@@ -244,7 +246,7 @@ def test_the_outbox_shows_failed_mail_with_its_reason(camille: httpx.Client) -> 
     assert "Page 1 sur" in everything
 
 
-def test_a_facilitator_whose_locale_is_english_reads_english(world: DemoWorld, base: str) -> None:
+def test_a_facilitator_whose_locale_is_english_reads_english(world: World, base: str) -> None:
     browser = signed_in_browser(world, base, NADIA)
     club = a_meeting(world, "buyer_club")
     pages = [
@@ -275,7 +277,7 @@ def test_a_facilitator_whose_locale_is_english_reads_english(world: DemoWorld, b
 # --- bounded queries -------------------------------------------------------------------------
 
 
-def queries_per_page(world: DemoWorld, browser: httpx.Client, paths: list[str]) -> dict[str, int]:
+def queries_per_page(world: World, browser: httpx.Client, paths: list[str]) -> dict[str, int]:
     """How many SQL statements each page runs."""
     counted: list[str] = []
 

@@ -34,7 +34,6 @@ log = get_logger("signing")
 SECRET_ENV = "RITUEL_SECRET"  # noqa: S105 (a variable name, not a secret)
 SECRET_FILE = ".rituel-secret"  # noqa: S105 (a file name, not a secret)
 MIN_SECRET_LENGTH = 32
-TOKEN_LENGTH = 64
 _PAYLOAD = struct.Struct(">Qq")
 _MAC_BYTES = 32
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{64}")

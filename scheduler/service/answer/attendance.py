@@ -179,14 +179,6 @@ def record_presence(
         return _report(occurrence, _invitations(session, occurrence))
 
 
-def walk_ins_of(engine: Engine, uid: str) -> tuple[Walker, ...]:
-    """Who came uninvited to the meeting `uid`, as recorded."""
-    with session_scope(engine) as session:
-        occurrence = _meeting(session, uid)
-        rows = walk_in_rows.recorded(session, occurrence.id or 0)
-        return tuple(Walker(r.name, r.email, r.organisation) for r in rows)
-
-
 def attendance_of(engine: Engine, uid: str) -> AttendanceReport:
     """The invitees of the meeting `uid` and what is recorded of their attendance."""
     with session_scope(engine) as session:

@@ -1,9 +1,9 @@
 """RSVP: an invitee answers from a link in their mail, without an account.
 
 Each invitation's link carries a signed token (`scheduler.service.access.signing`, purpose "rsvp")
-over the invitation id and the meeting's end. The mail templates show `rsvp_page_url` (a page with
-the three answers) or the three `rsvp_links` (one per answer); both only ever open a confirmation
-page, since mail scanners follow links: the answer changes on the page's POST.
+over the invitation id and the meeting's end. The mail templates show `rsvp_page_url`, a page with
+the three answers (`?answer=declined` opens it with that answer ready); it only ever opens a
+confirmation page, since mail scanners follow links: the answer changes on the page's POST.
 
 An answer is recorded by `scheduler.service.answer.answers.record_answer` (source `web`), the
 function the calendar replies read from the mailbox go through too: it sets the invitation's
@@ -37,7 +37,7 @@ from scheduler.i18n import format_time, format_when, supported
 from scheduler.service.access.signing import Sealed, Signer, signer
 from scheduler.service.answer.answers import AnswerOutcome, record_answer
 from scheduler.service.publish.event_views import meeting_title
-from scheduler.store import directory, invitations, links
+from scheduler.store import directory, links
 from scheduler.store.db import session_scope
 from scheduler.store.meetings import meeting_of
 from scheduler.store.models import Contact, Invitation, Occurrence
@@ -101,31 +101,6 @@ def rsvp_page_url(settings: Settings, invitation_id: int, expires: datetime) -> 
     """The page where the invitee picks an answer (what `meeting.rsvp_url` shows)."""
     token = rsvp_token(settings, invitation_id, expires)
     return f"{settings.feeds.base_url.rstrip('/')}/rsvp/{token}"
-
-
-def rsvp_links(settings: Settings, invitation_id: int, expires: datetime) -> dict[PartStat, str]:
-    """The accept, tentative and decline links of an invitation, under `feeds.base_url`; each
-    opens a confirmation page with that answer ready to send."""
-    page = rsvp_page_url(settings, invitation_id, expires)
-    return {partstat: f"{page}?answer={word}" for word, partstat in ANSWERS.items()}
-
-
-def invitation_rsvp_url(
-    session: Session, settings: Settings, occurrence_id: int, contact_id: int
-) -> str | None:
-    """`rsvp_page_url` for the invitation of a contact to an occurrence (what an outbox row
-    names), or None when there is no such invitation."""
-    found = invitations.invitation_and_end(session, occurrence_id, contact_id)
-    return rsvp_page_url(settings, *found) if found is not None else None
-
-
-def invitation_rsvp_links(
-    session: Session, settings: Settings, occurrence_id: int, contact_id: int
-) -> dict[PartStat, str] | None:
-    """`rsvp_links` for the invitation of a contact to an occurrence, or None when there is no
-    such invitation."""
-    found = invitations.invitation_and_end(session, occurrence_id, contact_id)
-    return rsvp_links(settings, *found) if found is not None else None
 
 
 # --- reading and answering ---------------------------------------------------------------------

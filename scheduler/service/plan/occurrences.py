@@ -48,7 +48,6 @@ __all__ = [
     "current_details",
     "edit_occurrence",
     "move_occurrence",
-    "move_problems",
     "restore_occurrence",
 ]
 """The one-off meeting (scheduler.service.plan.oneoff) and the values every change shares
@@ -223,19 +222,6 @@ def current_details(engine: Engine, uid: str) -> Details:
             location=occurrence.location,
             video_url=occurrence.video_url,
         )
-
-
-def move_problems(
-    engine: Engine, settings: Settings, uid: str, to: datetime
-) -> tuple[BrokenRule, ...]:
-    """The planning rules moving the meeting `uid` to start at `to` would break (for a page
-    that shows them before anything is changed)."""
-    with read_session(engine) as session:
-        occurrence = occurrences.by_uid(session, uid)
-        if occurrence is None:
-            raise NotFoundError(f"no meeting with UID {uid!r}")
-        length = occurrence.end - occurrence.start
-        return _broken_by_move(session, settings, occurrence, to, to + length)
 
 
 def _broken_by_move(

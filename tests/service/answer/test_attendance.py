@@ -19,8 +19,8 @@ from scheduler.service.answer.attendance import (
     record_sheet,
 )
 from scheduler.store.models import Occurrence
-from tests.feed_factories import RITUALS, World, at
 from tests.service.conftest import Store
+from tests.world import RITUALS, World, at
 
 AFTER = at("2027-03-11 12:00")
 

@@ -20,9 +20,10 @@ from scheduler.service.plan.occurrences import cancel_occurrence
 from scheduler.service.publish.feeds import facilitator_feed, load_snapshot
 from scheduler.store.db import session_scope
 from scheduler.store.models import Answer, CounterProposal, Invitation
-from tests.feed_factories import RITUALS, World, make_world, properties
+from tests.ics_text import properties
 from tests.reply_factories import UID, fixture_meeting, mail, reply_mail
 from tests.service.conftest import Store
+from tests.world import RITUALS, World, make_world
 
 READ_AT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 """When the mails are read: after every fixture's DTSTAMP, before the meeting."""

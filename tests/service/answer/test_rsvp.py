@@ -27,8 +27,9 @@ from scheduler.service.publish.feeds import contact_feed, facilitator_feed, load
 from scheduler.store.db import session_scope
 from scheduler.store.models import Invitation, Message, Occurrence
 from scheduler.store.outbox import enqueue
-from tests.feed_factories import NOW, RITUALS, World, at, make_world, properties
+from tests.ics_text import properties
 from tests.service.conftest import Store
+from tests.world import NOW, RITUALS, World, at, make_world
 
 MEETING = "2027-09-14 10:00"
 
@@ -157,23 +158,10 @@ def test_links_signed_under_another_secret_open_nothing(
 # --- links for the mail templates ---------------------------------------------------------------
 
 
-def test_links_are_one_per_answer_under_the_feeds_base_url(world: World) -> None:
+def test_the_link_is_the_token_page_under_the_feeds_base_url(world: World) -> None:
     row, invitation_id, token = invited(world)
-    links = rsvp.rsvp_links(world.settings, invitation_id, row.end)
-    base = f"http://127.0.0.1:8080/rsvp/{token}"
-    assert links == {
-        PartStat.ACCEPTED: f"{base}?answer=accepted",
-        PartStat.TENTATIVE: f"{base}?answer=tentative",
-        PartStat.DECLINED: f"{base}?answer=declined",
-    }
-    assert rsvp.rsvp_page_url(world.settings, invitation_id, row.end) == base
-    assert row.id is not None
-    with session_scope(world.engine) as session:
-        contact_id = only_invitation(world).contact_id
-        assert rsvp.invitation_rsvp_links(session, world.settings, row.id, contact_id) == links
-        assert rsvp.invitation_rsvp_links(session, world.settings, row.id, contact_id + 99) is None
-        assert rsvp.invitation_rsvp_url(session, world.settings, row.id, contact_id) == base
-        assert rsvp.invitation_rsvp_url(session, world.settings, row.id + 99, contact_id) is None
+    page = rsvp.rsvp_page_url(world.settings, invitation_id, row.end)
+    assert page == f"http://127.0.0.1:8080/rsvp/{token}"
 
 
 # --- looking and answering ----------------------------------------------------------------------

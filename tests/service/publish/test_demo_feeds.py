@@ -19,7 +19,7 @@ from scheduler.store.db import open_database, session_scope
 from scheduler.store.feed_tokens import PRIVATE_DIR, PUBLIC_FILE, SubscriberKind, live_tokens
 from scheduler.store.models import Contact, Invitation, Occurrence, Organisation
 from tests.conftest import IcsCheck
-from tests.feed_factories import unfolded
+from tests.ics_text import unfolded
 
 REPO = Path(__file__).resolve().parents[3]
 NOW = "2026-11-25T09:00"

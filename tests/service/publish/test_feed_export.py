@@ -28,7 +28,8 @@ from scheduler.service.publish.feeds import (
 from scheduler.store.db import session_scope
 from scheduler.store.feed_tokens import PUBLIC_FILE, SubscriberKind
 from tests.conftest import IcsCheck
-from tests.feed_factories import NOW, World, at, make_world, properties, unfolded
+from tests.ics_text import properties, unfolded
+from tests.world import NOW, World, at, make_world
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 

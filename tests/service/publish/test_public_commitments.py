@@ -8,14 +8,14 @@ from pathlib import Path
 
 from scheduler.service.publish.public import commitments, public_agenda, publish, unpublish
 from tests.service.conftest import Store
-from tests.year_world import build_year
+from tests.world import year_world
 
 MARCH = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def test_only_the_published_convention_in_force_is_shown(store: Store, tmp_path: Path) -> None:
     settings, engine = store()
-    build_year(settings, engine, tmp_path)
+    year_world(settings, engine, tmp_path)
     assert commitments(engine, MARCH.date()) == []
     publish(engine, "ville-de-lisiere", MARCH, "Europe/Paris", "  Nos   chantiers insèrent. ")
     publish(engine, "metropole-de-lisiere", MARCH, "Europe/Paris")
@@ -31,7 +31,7 @@ def test_only_the_published_convention_in_force_is_shown(store: Store, tmp_path:
 
 def test_the_public_agenda_holds_territory_meetings_only(store: Store, tmp_path: Path) -> None:
     settings, engine = store()
-    build_year(settings, engine, tmp_path)
+    year_world(settings, engine, tmp_path)
     entries = public_agenda(settings, engine, MARCH)
     assert [(e.title, e.day, e.cancelled) for e in entries] == [
         ("Club des acheteurs socialement responsables", "jeudi 11 mars 2027", False),

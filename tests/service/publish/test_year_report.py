@@ -1,6 +1,6 @@
 """The year report's figures from a real database (SQLite, and PostgreSQL where one runs): the
 read model gives the core what is stored, and every figure matches a hand count of
-tests/year_world.py."""
+`tests.world.year_world`."""
 
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ from scheduler.core.figures import Answers, ConventionState, ResultTotals, Tally
 from scheduler.core.kinds import OrganisationRole, RitualKind
 from scheduler.service.publish.report import year_report
 from tests.service.conftest import Store
-from tests.year_world import NOW, build_year
+from tests.world import YEAR_NOW as NOW
+from tests.world import year_world
 
 
 @pytest.fixture
 def report(store: Store, tmp_path: Path):
     settings, engine = store()
-    build_year(settings, engine, tmp_path)
+    year_world(settings, engine, tmp_path)
     return year_report(settings, engine, 2027, NOW)
 
 
