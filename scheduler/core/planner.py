@@ -143,7 +143,8 @@ def meeting_window(
     rule: RitualRule, buyer: BuyerProfile, key: str, around: date
 ) -> tuple[date, date] | None:
     """The window (first and last day) the per-buyer meeting `key` of `buyer` is placed in,
-    looked for among the cycles of the years around `around`; None when no cycle has that key."""
+    looked for among the cycles of the years from two before `around`'s to two after (a
+    meeting's own date is always within a year of its cycle's); None when none has that key."""
     years = range(around.year - 2, around.year + 3)
     for candidate in candidates([rule], [buyer], years, buyer.facilitator):
         if candidate.key == key:

@@ -133,6 +133,15 @@ def test_meeting_window_finds_the_planners_window() -> None:
     assert meeting_window(REVIEW, shop, "programming_review:other:2027", date(2027, 1, 1)) is None
 
 
+def test_meeting_window_looks_two_years_around_the_date_given() -> None:
+    shop = buyer("ville-de-lisiere")
+    key = "programming_review:ville-de-lisiere:2027"
+    for around in (date(2025, 1, 1), date(2029, 12, 31)):
+        assert meeting_window(REVIEW, shop, key, around) is not None
+    for around in (date(2024, 12, 31), date(2030, 1, 1)):
+        assert meeting_window(REVIEW, shop, key, around) is None
+
+
 # --- property: whatever the buyers choose ---------------------------------------------------------
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import email
 import email.policy
-from datetime import UTC, datetime
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -107,6 +109,38 @@ def test_missing_headers_read_as_nothing() -> None:
     found = read(calendar(ACCEPTED), headers="")
     assert (found.message_id, found.sender, found.date, found.subject) == (None, None, None, "")
     assert [reply.attendee for reply in found.replies] == ["zoe.dupont@ville-a.example"]
+
+
+@pytest.fixture
+def server_in_auckland(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's local time zone far from UTC and from Paris, for the test's length."""
+    monkeypatch.setenv("TZ", "Pacific/Auckland")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("server_in_auckland")
+def test_dates_and_stamps_are_utc_whatever_the_servers_zone() -> None:
+    found = read(calendar(ACCEPTED), headers=ZOE + "Date: Mon, 7 Dec 2026 10:00:00 -0000\r\n")
+    assert found.date == datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    found = read(calendar(ACCEPTED), headers=ZOE + "Date: Mon, 7 Dec 2026 10:00:00 +0100\r\n")
+    [reply] = found.replies
+    for instant in (found.date, reply.dtstamp):
+        assert instant is not None
+        assert instant.utcoffset() == timedelta(0)
+    assert (found.date, reply.dtstamp) == (
+        datetime(2026, 12, 7, 9, 0, tzinfo=UTC),
+        datetime(2026, 11, 26, 9, 30, 12, tzinfo=UTC),
+    )
+
+
+@pytest.mark.parametrize("message_id", ["<>", "<zoe@[ville-a>"])
+def test_a_message_id_the_mail_library_cannot_parse_reads_as_none(message_id: str) -> None:
+    found = read(calendar(ACCEPTED), headers=ZOE + f"Message-ID: {message_id}\r\n")
+    assert found.message_id is None
+    assert [reply.partstat for reply in found.replies] == ["ACCEPTED"]
 
 
 def test_a_sender_the_mail_library_cannot_parse_reads_as_no_sender() -> None:
@@ -314,6 +348,17 @@ def test_an_ics_attachment_of_any_type_is_read(name: str) -> None:
         (
             "Content-Type: application/octet-stream\r\n"
             f'Content-Disposition: attachment; filename="{name}"\r\n',
+            calendar(ACCEPTED).encode(),
+        ),
+    )
+    assert [reply.partstat for reply in found.replies] == ["ACCEPTED"]
+
+
+def test_a_calendar_part_whose_file_name_cannot_be_decoded_is_still_read() -> None:
+    found = multipart(
+        (
+            "Content-Type: text/calendar; method=REPLY\r\n"
+            "Content-Disposition: attachment; filename*=idna''r%C3%A9ponse.ics\r\n",
             calendar(ACCEPTED).encode(),
         ),
     )

@@ -31,7 +31,7 @@ from scheduler.service import signin
 from scheduler.store.db import make_engine, open_database
 from scheduler.web import create_app
 from scheduler.web.workspace import ClientLimit
-from scheduler.web.workspace.auth import CLIENT_REQUESTS, CLIENT_WINDOW, MAX_CLIENTS
+from scheduler.web.workspace.auth import MAX_CLIENTS
 from tests.factories import BASE_CONFIG
 
 NOW = parse_instant("2027-03-08T09:00")
@@ -269,7 +269,6 @@ def test_refused_requests_do_not_prolong_the_wait() -> None:
 def test_the_default_limit_is_twenty_requests_a_quarter_of_an_hour() -> None:
     seconds = Seconds()
     limit = ClientLimit(monotonic=seconds)
-    assert (CLIENT_REQUESTS, CLIENT_WINDOW) == (20, 900.0)
     assert all(limit.allow("203.0.113.7") for _ in range(20))
     assert not limit.allow("203.0.113.7")
     seconds.now += 899.0
@@ -395,17 +394,28 @@ async def test_someone_signed_in_asking_for_the_sign_in_page_goes_home(
 async def test_pages_before_sign_in_speak_the_guichets_language(
     tmp_path: Path, schema: Path
 ) -> None:
-    with make_door(tmp_path, schema, guichet="en") as door:
+    with make_door(tmp_path, schema, guichet="en", limit=ClientLimit(1)) as door:
         async with door.browser() as browser:
             page = await browser.get("/connexion")
             assert "Sign in to the guichet's workspace" in text_of(page)
-            refused = await browser.post("/deconnexion", data={})
-            assert "Request refused" in text_of(refused)
+            for path in ("/deconnexion", "/courriels/reessayer", "/connexion", door.link()):
+                refused = await browser.post(path, data={})
+                assert refused.status_code == 403, path
+                assert "Request refused" in text_of(refused), path
             sent = await browser.post(
                 "/connexion", data={"csrf": csrf_of(page), "email": "x@example.org"}
             )
             assert "Check your mailbox" in text_of(sent)
-            assert "Link not found" in text_of(await browser.get("/connexion/" + "x" * 43))
+            busy = await browser.post(
+                "/connexion", data={"csrf": csrf_of(page), "email": "x@example.org"}
+            )
+            assert busy.status_code == 429
+            assert "Too many sign-in requests came from this computer." in text_of(busy)
+            forged = "/connexion/" + "x" * 43
+            assert "Link not found" in text_of(await browser.get(forged))
+            assert "Link not found" in text_of(
+                await browser.post(forged, data={"csrf": csrf_of(page)})
+            )
 
 
 # --- asking for a link -----------------------------------------------------------------------
@@ -416,7 +426,7 @@ async def ask(browser: httpx.AsyncClient, address: str) -> httpx.Response:
     return await browser.post("/connexion", data={"csrf": csrf_of(form), "email": address})
 
 
-async def test_a_known_address_is_mailed_a_link_after_the_answer(
+async def test_a_known_address_is_mailed_a_link_that_signs_in(
     door: Door, browser: httpx.AsyncClient
 ) -> None:
     answer = await ask(browser, CAMILLE)
@@ -465,9 +475,27 @@ async def test_a_link_that_cannot_be_mailed_is_logged_without_itself(
         with caplog.at_level(logging.WARNING, logger="scheduler.web.workspace.auth"):
             answer = await ask(browser, CAMILLE)
         assert answer.status_code == 200
-        assert f"sign-in mail to {CAMILLE} not sent: {failure}" in caplog.text
+        assert caplog.records[-1].getMessage() == f"sign-in mail to {CAMILLE} not sent: {failure}"
         assert "/connexion/" not in caplog.text
     assert door.mailbox.closed == door.mailbox.opened == 2
+
+
+async def test_a_form_without_an_address_gets_the_same_answer_and_no_mail(
+    door: Door, browser: httpx.AsyncClient
+) -> None:
+    form = await browser.get("/connexion")
+    answer = await browser.post("/connexion", data={"csrf": csrf_of(form)})
+    assert answer.status_code == 200
+    assert "Vérifiez votre messagerie" in text_of(answer)
+    assert door.mailbox.sent == []
+
+
+async def test_clients_the_server_cannot_name_share_one_count(tmp_path: Path, schema: Path) -> None:
+    with make_door(tmp_path, schema, limit=ClientLimit(1)) as door:
+        for expected in (200, 429):
+            transport = httpx.ASGITransport(app=door.app, client=None)  # type: ignore[arg-type]
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as one:
+                assert (await ask(one, CAMILLE)).status_code == expected
 
 
 async def test_asking_without_the_form_cookies_token_is_refused(
