@@ -44,8 +44,9 @@ system:
 bench: $(STAMP)
 	$(BIN)/python bench/suite.py
 
-# Not part of `test`: minutes of work; mutates scheduler/core, kills the mutants with tests/core
-# and prints the score per module, last `mutation score: KILLED/TOTAL (P %)` (mutation/run.py).
+# Not part of `test`: minutes of work; mutates scheduler/core, the reply matcher and the
+# workspace's door ([tool.mutmut] in pyproject.toml), kills the mutants with their specification
+# tests and prints the score per module, last `mutation score: KILLED/TOTAL (P %)` (mutation/run.py).
 mutation: $(VENV)/.mutation
 	$(BIN)/python mutation/run.py
 

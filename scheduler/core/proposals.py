@@ -47,7 +47,7 @@ def reminder_dues(
 ) -> dict[int, datetime]:
     """When each reminder is due, by its offset before the deadline (after the opening only)."""
     dues = {}
-    for offset in sorted(set(reminder_days), reverse=True):
+    for offset in reminder_days:
         due = choice_deadline(facts.deadline, offset, send_time, zone)
         if facts.opened_at < due < facts.deadline:
             dues[offset] = due

@@ -57,19 +57,18 @@ def candidate_slots(
     booked = [*taken, _booked(default)]
     days = _usable_days(window, rule, calendar, earliest)
     weeks = _by_week(days)
-    used_weeks = {_week(calendar.local_day(default.start))}
+    default_week = _week(calendar.local_day(default.start))
     used_weekdays = {calendar.local_day(default.start).weekday()}
-    for strict in (True, False):
+    for strict in (True, False):  # first one slot a week, then a second one where there is room
         for week in _spread(sorted(weeks), count):
             if len(chosen) >= count:
                 break
-            if strict and week in used_weeks:
+            if strict and week == default_week:
                 continue
             slot = _slot_in_week(weeks[week], rule, calendar, capacity, booked, used_weekdays)
             if slot is not None:
                 chosen.append(slot)
                 booked.append(_booked(slot))
-                used_weeks.add(week)
                 used_weekdays.add(calendar.local_day(slot.start).weekday())
     return (default, *sorted(chosen[1:]))
 

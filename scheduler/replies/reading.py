@@ -121,7 +121,9 @@ def _header(message: Message, name: str) -> str:
     """A header's text; an unreadable header reads as empty."""
     try:
         value = message.get(name)
-    except (ValueError, TypeError, IndexError):  # a malformed header under policy.default
+    except (ValueError, TypeError, IndexError, AttributeError):
+        # a malformed header under policy.default; AttributeError: an address such as
+        # `a@[` (python/cpython#134155, fixed in later Pythons than ours)
         return ""
     return "" if value is None else str(value)
 

@@ -705,3 +705,16 @@ def test_due_messages_covers_every_meeting_convention_and_facilitator() -> None:
         (MessageKind.DIGEST, "camille"),
         (MessageKind.DIGEST, "dominique"),
     }
+
+
+def test_a_meeting_booked_by_the_buyer_is_announced_when_booked_or_at_lead_time() -> None:
+    lead_time = paris(2027, 8, 26, 9)  # 21 days before, at nine
+    for booked_at, due in (
+        (START - timedelta(days=40), START - timedelta(days=40)),
+        (lead_time - MINUTE, lead_time - MINUTE),
+        (lead_time + MINUTE, lead_time),
+        (START - timedelta(days=10), lead_time),
+    ):
+        meeting = dataclasses.replace(after_work(), booked_at=booked_at)
+        invites = of(MessageKind.INVITE, meeting_messages(meeting, RULES, booked_at))
+        assert [(i.recipient, i.due_at) for i in invites] == [(ELISE.email, due), (OMAR.email, due)]

@@ -133,6 +133,15 @@ def test_meeting_window_finds_the_planners_window() -> None:
     assert meeting_window(REVIEW, shop, "programming_review:other:2027", date(2027, 1, 1)) is None
 
 
+def test_meeting_window_looks_two_years_around_the_date_given() -> None:
+    shop = buyer("ville-de-lisiere")
+    key = "programming_review:ville-de-lisiere:2027"
+    for around in (date(2025, 1, 1), date(2029, 12, 31)):
+        assert meeting_window(REVIEW, shop, key, around) is not None
+    for around in (date(2024, 12, 31), date(2030, 1, 1)):
+        assert meeting_window(REVIEW, shop, key, around) is None
+
+
 # --- property: whatever the buyers choose ---------------------------------------------------------
 
 
@@ -249,3 +258,53 @@ def test_the_planner_treats_held_dates_as_taken() -> None:
         end=local(f"{anchor} 12:00"),
     )
     assert plan_with((hold,)) == anchor + timedelta(days=7)
+
+
+# --- boundaries ------------------------------------------------------------------------------
+
+
+def test_slots_reach_the_windows_last_day_and_never_beyond() -> None:
+    # Tuesday 7 to Wednesday 29 September 2027: the last week holds Tuesday 28 and Wednesday 29,
+    # and Thursday 30, open and free, is the day after the window.
+    slots = choose(slot("2027-09-07 10:00"), window=(date(2027, 9, 6), date(2027, 9, 29)), count=3)
+    assert [s.start for s in slots] == [
+        local("2027-09-07 10:00"),
+        local("2027-09-22 10:00"),
+        local("2027-09-28 10:00"),
+    ]
+
+
+def test_two_slots_are_the_first_and_the_last_weeks_of_the_window() -> None:
+    slots = choose(slot("2027-09-07 10:00"), window=WINDOW, count=2)
+    assert [s.start for s in slots] == [local("2027-09-07 10:00"), local("2027-10-27 10:00")]
+
+
+def test_when_the_evenly_spaced_weeks_are_full_the_other_weeks_are_offered() -> None:
+    # Eight weeks from 6 September; four slots would go to weeks 1, 3, 6 and 8 of the window,
+    # but the facilitator already has their one meeting of the week in weeks 3, 6 and 8.
+    one_a_week = Capacity("camille", max_per_day=2, max_per_week=1)
+    busy = [
+        Booked(local(f"{day} 10:00"), local(f"{day} 12:00"), "club")
+        for day in ("2027-09-20", "2027-10-11", "2027-10-25")
+    ]
+    slots = choose(slot("2027-09-07 10:00"), *busy, window=WINDOW, capacity=one_a_week)
+    weeks = [s.start.astimezone(PARIS).date().isocalendar()[1] for s in slots]
+    assert weeks == [36, 37, 39, 40]
+
+
+def test_a_week_runs_from_monday_to_sunday_where_sundays_are_open() -> None:
+    # A guichet open every day, meeting on Sundays and Mondays: Sunday 12 September 2027 is in
+    # Monday 6's week, so the second slot goes to Monday 13, in the next week.
+    every_day = WorkingCalendar(CalendarRules(working_weekdays=frozenset(range(7))))
+    sunday_monday = ritual(RitualKind.PROGRAMMING_REVIEW, weekdays=(6, 0), times=(time(10, 0),))
+    slots = candidate_slots(
+        slot("2027-09-06 10:00"),
+        (date(2027, 9, 6), date(2027, 9, 13)),
+        sunday_monday,
+        calendar=every_day,
+        capacity=CAMILLE,
+        others=(),
+        count=2,
+        earliest=date(2027, 1, 1),
+    )
+    assert [s.start for s in slots] == [local("2027-09-06 10:00"), local("2027-09-13 10:00")]
