@@ -294,7 +294,9 @@ class StoreComposer:
             meeting=meeting,
             slots=tuple(sorted(slot.start for slot in slots_of(session, proposal.id))),
             deadline=proposal.deadline,
-            url=proposal_url(self.settings, proposal.id, contact.id, proposal.deadline),
+            url=proposal_url(
+                self.settings, proposal.id, contact.id, proposal.deadline, proposal.offer
+            ),
             reminder=message.offset_days is not None,
         )
         recipient = Person(message.recipient_name or message.recipient, message.recipient)
