@@ -30,8 +30,7 @@ QUERY = "query outside scheduler/store/"
 LONG = f"module over {MAX_LINES} lines"
 LAYER = "import against the layering"
 
-PENDING: dict[tuple[str, str], str] = {
-}
+PENDING: dict[tuple[str, str], str] = {}
 """(rule, path under scheduler/) → who or what clears it. Empty it as the branches merge."""
 
 QUERY_BUILDERS = frozenset(

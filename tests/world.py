@@ -249,9 +249,21 @@ class World:
         return ritual.id
 
 
-def make_world(folder: Path, extra: str = "", *, url: str = "sqlite:///rituel.db") -> World:
-    """A guichet (facilitators camille and nadia) on a fresh migrated database in `folder`."""
-    settings, engine = settings_in(folder, RITUALS + extra, url=url)
+def make_world(
+    folder: Path,
+    extra: str = "",
+    *,
+    url: str = "sqlite:///rituel.db",
+    review_booking: str | None = None,
+) -> World:
+    """A guichet (facilitators camille and nadia) on a fresh migrated database in `folder`;
+    `review_booking` ("impose" or "choose") overrides the programming review's default."""
+    rituals = RITUALS
+    if review_booking is not None:
+        table = "[rituals.programming_review]\n"
+        assert table in rituals
+        rituals = rituals.replace(table, f'{table}booking = "{review_booking}"\n')
+    settings, engine = settings_in(folder, rituals + extra, url=url)
     return World(settings, engine, folder)
 
 

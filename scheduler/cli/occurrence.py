@@ -29,6 +29,7 @@ from scheduler.service.plan import (
     move_occurrence,
     restore_occurrence,
 )
+from scheduler.service.plan.offers import send_new_slots
 from scheduler.service.publish.feeds import export_feeds
 
 occurrence_app = typer.Typer(
@@ -236,3 +237,18 @@ def show(uid: UidArgument, ctx: Context, as_json: JsonOption = False) -> None:
         )
         note = f": {proposal.comment}" if proposal.comment else ""
         console.print(f"{proposal.email} proposes {when}{note}", markup=False, highlight=False)
+
+
+@command(occurrence_app, "propose")
+def propose(uid: UidArgument, ctx: Context) -> None:
+    """Offer the buyer new dates for a meeting none of whose dates suited them (as the
+    workspace's « Proposer de nouvelles dates »): a new proposal mail with a fresh link."""
+    offer = send_new_slots(ctx.settings, ctx.engine, uid, ctx.now())
+    export_feeds(ctx.settings, ctx.engine, ctx.now())
+    zone = ctx.settings.organisation.timezone
+    dates = "; ".join(format_when(slot.start, "en", zone) for slot in offer.slots)
+    console.print(
+        f"{offer.uid}: new dates offered ({dates}); choice deadline "
+        f"{format_when(offer.deadline, 'en', zone)}; {offer.mails} proposal mail(s) queued.",
+        highlight=False,
+    )

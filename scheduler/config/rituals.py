@@ -50,7 +50,9 @@ class RitualSettings(Table):
     alarm_minutes_before: int | None = Field(default=None, ge=0)
     booking: Literal["choose", "impose"] = "impose"
     """Per-buyer kinds: "choose" sends the buyer dates to choose from (a proposal) at the
-    invitation's lead time instead of the invitation; "impose" invites to the planner's date."""
+    invitation's lead time instead of the invitation; "impose" invites to the planner's date.
+    The buyer's own meetings (programming review, internal awareness, convention renewal)
+    default to "choose"; territory rituals always impose."""
     slots: int = Field(default=4, ge=3, le=5)
     """How many dates a proposal offers, the planner's default one included."""
     choice_deadline_days: int = Field(default=21, ge=1)
@@ -115,6 +117,7 @@ RITUAL_DEFAULTS: dict[RitualKind, dict[str, Any]] = {
         "window_weeks": (8, 3),
         "invite_days_before": 45,
         "audience": ["buyer", "guichet"],
+        "booking": "choose",
     },
     RitualKind.STEERING_COMMITTEE: {
         "cadence": "yearly",
@@ -144,6 +147,7 @@ RITUAL_DEFAULTS: dict[RitualKind, dict[str, Any]] = {
         "window_weeks": (3, 10),
         "duration": "1h30",
         "audience": ["buyer", "guichet"],
+        "booking": "choose",
     },
     RitualKind.B2B_MEETUP: {
         "cadence": "semiannual",
@@ -166,6 +170,7 @@ RITUAL_DEFAULTS: dict[RitualKind, dict[str, Any]] = {
         "duration": "1h30",
         "invite_days_before": 30,
         "audience": ["buyer", "guichet"],
+        "booking": "choose",
     },
 }
 

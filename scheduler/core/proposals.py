@@ -5,7 +5,9 @@
   and nobody answered (a "none of these suits us" message is an answer); of those already due
   only the latest goes;
 - at the deadline nobody chose: the default date is confirmed (the service does it) and the
-  usual invitation follows.
+  usual invitation follows;
+- when the facilitator sends new dates after a "none suits us" (a new offer), the proposal and
+  its reminders go again, keyed by the offer, from the instant the new dates were offered.
 
 `next_instant` gives the daemon the next moment something is due for open proposals;
 `proposal_verdict` says, at send time, whether a proposal mail still goes.
@@ -34,6 +36,8 @@ class ProposalFacts:
     is_open: bool
     answered: bool = False
     readers: tuple[Reader, ...] = ()
+    offer: int = 0
+    """How many times new dates replaced refused ones: each offer is mailed afresh."""
 
 
 def choice_deadline(first_slot: datetime, days: int, send_time: time, zone: ZoneInfo) -> datetime:
@@ -122,7 +126,7 @@ def _intent(
 ) -> MessageIntent:
     return MessageIntent(
         kind=MessageKind.PROPOSAL,
-        key=message_key(MessageKind.PROPOSAL, f"prop:{facts.proposal_id}", reader.email, detail),
+        key=message_key(MessageKind.PROPOSAL, _subject(facts), reader.email, detail),
         recipient=reader.email,
         due_at=due,
         recipient_name=reader.name,
@@ -131,3 +135,10 @@ def _intent(
         contact_id=reader.contact_id,
         offset_days=offset,
     )
+
+
+def _subject(facts: ProposalFacts) -> str:
+    """What a proposal's keys are about: the proposal, and its offer after the first."""
+    if facts.offer:
+        return f"prop:{facts.proposal_id}:offer{facts.offer}"
+    return f"prop:{facts.proposal_id}"

@@ -15,6 +15,11 @@ Spread: the candidates fall in different ISO weeks spread over the window (evenl
 the weeks that have a usable day) and, as far as the preferred weekdays allow, on different
 weekdays; when the window has fewer usable weeks than `count`, a week takes a second slot on
 another day. Deterministic: the same input gives the same slots.
+
+New dates (`replacement_slots`), once the buyer answered that none of the dates offered suits
+them: no day of a refused date is offered again; the new default date is the free one nearest
+to the planner's own date (the spread over the buyers stays as close as it can), and the others
+are chosen around it as above.
 """
 
 from __future__ import annotations
@@ -49,13 +54,15 @@ def candidate_slots(
     others: Iterable[Booked],
     count: int,
     earliest: date,
+    closed: frozenset[date] = frozenset(),
 ) -> tuple[Slot, ...]:
     """Up to `count` slots for one meeting (the `default` one first, then by date), each
-    keeping the rules above given the facilitator's `others` meetings and holds."""
+    keeping the rules above given the facilitator's `others` meetings and holds, none on a
+    `closed` day."""
     taken = list(others)
     chosen = [default]
     booked = [*taken, _booked(default)]
-    days = _usable_days(window, rule, calendar, earliest)
+    days = [day for day in _usable_days(window, rule, calendar, earliest) if day not in closed]
     weeks = _by_week(days)
     default_week = _week(calendar.local_day(default.start))
     used_weekdays = {calendar.local_day(default.start).weekday()}
@@ -71,6 +78,44 @@ def candidate_slots(
                 booked.append(_booked(slot))
                 used_weekdays.add(calendar.local_day(slot.start).weekday())
     return (default, *sorted(chosen[1:]))
+
+
+def replacement_slots(
+    near: Slot,
+    refused: Iterable[Slot],
+    window: tuple[date, date],
+    rule: RitualRule,
+    *,
+    calendar: WorkingCalendar,
+    capacity: Capacity,
+    others: Iterable[Booked],
+    count: int,
+    earliest: date,
+) -> tuple[Slot, ...]:
+    """New slots for a meeting whose `refused` dates none suited the buyer (the new default
+    first: the free one nearest to `near`), none on a refused date's day; empty when the
+    window has no free date left."""
+    closed = frozenset(calendar.local_day(slot.start) for slot in refused)
+    taken = list(others)
+    days = [day for day in _usable_days(window, rule, calendar, earliest) if day not in closed]
+    target = calendar.local_day(near.start)
+    for day in sorted(days, key=lambda day: (abs((day - target).days), day)):
+        for at in rule.times:
+            start = calendar.local_datetime(day, at)
+            default = Slot(start, elapsed_end(start, rule.duration))
+            if slot_is_free(default, calendar=calendar, capacity=capacity, others=taken):
+                return candidate_slots(
+                    default,
+                    window,
+                    rule,
+                    calendar=calendar,
+                    capacity=capacity,
+                    others=taken,
+                    count=count,
+                    earliest=earliest,
+                    closed=closed,
+                )
+    return ()
 
 
 def slot_is_free(

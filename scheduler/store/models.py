@@ -351,6 +351,9 @@ class Proposal(SQLModel, table=True):
     """What the buyer wrote when none of the dates suited them (shown to the facilitator)."""
     none_suits_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     none_suits_by: int | None = Field(default=None, foreign_key="contact.id")
+    offer: int = Field(default=0)
+    """How many times the facilitator sent new dates after a "none suits us": a link names the
+    offer it was sent with, and an earlier offer's link only says the dates were replaced."""
 
 
 class ProposalSlot(SQLModel, table=True):
@@ -364,6 +367,21 @@ class ProposalSlot(SQLModel, table=True):
     start: datetime = Field(sa_column=utc_column(index=True))
     end: datetime = Field(sa_column=utc_column())
     is_default: bool = Field(default=False)
+
+
+class RefusedSlot(SQLModel, table=True):
+    """A date the buyer answered did not suit them, once new dates replaced it: its day is not
+    offered again."""
+
+    __tablename__ = "refused_slot"
+    __table_args__ = (UniqueConstraint("proposal_id", "start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    offer: int
+    """The offer that held this date (0: the first)."""
+    start: datetime = Field(sa_column=utc_column())
+    end: datetime = Field(sa_column=utc_column())
 
 
 class JournalEntry(SQLModel, table=True):

@@ -19,11 +19,12 @@ from scheduler.store.models import Message, Occurrence
 from tests.factories import add_buyer, write_config
 
 PLANNED_AT = "2026-11-25T09:00"
+IMPOSED = '[rituals.programming_review]\nbooking = "impose"\n'
 
 
 @pytest.fixture
 def config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    path = write_config(tmp_path)
+    path = write_config(tmp_path, IMPOSED)  # the outbox of an invitation, not a proposal
     engine = open_database(load_settings(path).database_url)
     add_buyer(engine, "ville-a", programming_month=3, contact_email="achats@ville-a.example")
     engine.dispose()

@@ -32,7 +32,7 @@ MEETING = at(START)
 
 @pytest.fixture
 def world(tmp_path: Path) -> World:
-    return make_world(tmp_path)
+    return make_world(tmp_path, review_booking="impose")  # replies to an invitation
 
 
 def run(world: World, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

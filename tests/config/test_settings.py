@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scheduler.config import load_settings, parse_duration, parse_time_of_day
-from scheduler.core.kinds import OnConflict, RitualKind
+from scheduler.core.kinds import OnConflict, RitualKind, Scope
 from scheduler.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -205,13 +205,23 @@ def test_any_text_is_a_time_or_a_clear_refusal(text: str) -> None:
     assert message in ("", f"{text!r} is not a time of day")
 
 
-def test_booking_is_imposed_unless_a_buyer_ritual_says_choose(tmp_path: Path) -> None:
+def test_the_buyer_chooses_the_date_of_its_own_meetings_unless_told_to_impose(
+    tmp_path: Path,
+) -> None:
     settings = load_settings(
-        write(tmp_path, '[rituals.programming_review]\nbooking = "choose"\nslots = 5\n')
+        write(
+            tmp_path,
+            "[rituals.programming_review]\nslots = 5\n"
+            '[rituals.convention_renewal]\nbooking = "impose"\n',
+        )
     )
     review = settings.rituals[RitualKind.PROGRAMMING_REVIEW]
     assert (review.booking, review.slots, review.choice_deadline_days) == ("choose", 5, 21)
+    assert settings.rituals[RitualKind.INTERNAL_AWARENESS].booking == "choose"
     assert settings.rituals[RitualKind.CONVENTION_RENEWAL].booking == "impose"
+    territory = [kind for kind in RitualKind if kind.scope is not Scope.BUYER]
+    assert territory
+    assert {settings.rituals[kind].booking for kind in territory} == {"impose"}
 
 
 def test_a_territory_ritual_cannot_be_chosen_by_a_buyer(tmp_path: Path) -> None:

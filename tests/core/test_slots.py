@@ -13,7 +13,7 @@ from scheduler.core.calendar_rules import WorkingCalendar
 from scheduler.core.kinds import RitualKind
 from scheduler.core.placement import Booked
 from scheduler.core.planner import meeting_window
-from scheduler.core.slots import Slot, candidate_slots, slot_is_free
+from scheduler.core.slots import Slot, candidate_slots, replacement_slots, slot_is_free
 from scheduler.core.values import CalendarRules, Capacity, PlannedOccurrence
 from tests.core.test_planner import (
     AUGUST,
@@ -119,6 +119,53 @@ def test_the_same_input_gives_the_same_slots() -> None:
     assert choose(slot("2027-09-21 10:00"), window=WINDOW) == choose(
         slot("2027-09-21 10:00"), window=WINDOW
     )
+
+
+def renew(
+    near: Slot, refused: tuple[Slot, ...], *others: Booked, window: tuple[date, date] = WINDOW
+) -> tuple[Slot, ...]:
+    return replacement_slots(
+        near,
+        refused,
+        window,
+        REVIEW,
+        calendar=CALENDAR,
+        capacity=CAMILLE,
+        others=others,
+        count=4,
+        earliest=date(2027, 1, 1),
+    )
+
+
+def day_of(candidate: Slot) -> date:
+    return candidate.start.astimezone(PARIS).date()
+
+
+def test_new_slots_avoid_every_refused_day_and_start_near_the_planners_date() -> None:
+    default = slot("2027-09-21 10:00")
+    refused = choose(default, window=WINDOW)
+    again = renew(default, refused)
+    assert len(again) == 4
+    assert not {day_of(s) for s in refused} & {day_of(s) for s in again}
+    assert abs((day_of(again[0]) - day_of(default)).days) <= 2  # the new default: nearest
+    assert list(again[1:]) == sorted(again[1:])
+    assert len({day_of(s).isocalendar()[1] for s in again}) == 4  # still spread over weeks
+
+
+def test_new_slots_keep_the_facilitators_other_meetings_free() -> None:
+    default = slot("2027-09-21 10:00")
+    busy = [Booked(local("2027-09-22 10:00"), local("2027-09-22 12:00"), "club")]
+    busy += [Booked(local("2027-09-22 14:00"), local("2027-09-22 16:00"), "club")]
+    again = renew(default, (default,), *busy)
+    assert day_of(again[0]) == date(2027, 9, 23)  # the 21st refused, the 22nd full
+    for candidate in again:
+        assert slot_is_free(candidate, calendar=CALENDAR, capacity=CAMILLE, others=busy)
+
+
+def test_no_new_slots_when_every_day_of_the_window_was_refused() -> None:
+    window = (date(2027, 9, 14), date(2027, 9, 16))
+    refused = tuple(slot(f"2027-09-{day} 10:00") for day in (14, 15, 16))
+    assert renew(refused[0], refused, window=window) == ()
 
 
 def test_meeting_window_finds_the_planners_window() -> None:

@@ -114,6 +114,9 @@ security = "starttls"
 username = "{SMTP_USER}"
 password_env = "{PASSWORD_ENV}"
 timeout_seconds = 5
+
+[rituals.programming_review]
+booking = "impose"  # these mails follow an invitation to the planner's date
 """
     )
     world = meeting_world(settings, engine)

@@ -15,7 +15,9 @@ transaction-level advisory lock (`LockKey.BOOKING`) before reading. The one that
 sees the date taken (« ce créneau vient d'être pris ») and the page offers the rest.
 
 - a forged, malformed or unknown token → `UNKNOWN` (404), through the same steps as a right one;
-- past the deadline → `EXPIRED` (410); a date already decided → `DECIDED` (410); nothing changes.
+- past the deadline → `EXPIRED` (410); a date already decided → `DECIDED` (410); a link of an
+  earlier offer, once the facilitator sent new dates (scheduler.service.plan.offers) →
+  `REPLACED` (410); nothing changes.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class BookingState(StrEnum):
     TAKEN = "taken"
     INVALID = "invalid"
     DECIDED = "decided"
+    REPLACED = "replaced"
     EXPIRED = "expired"
     UNKNOWN = "unknown"
 
@@ -67,6 +70,7 @@ class BookingState(StrEnum):
             BookingState.TAKEN: 409,
             BookingState.INVALID: 400,
             BookingState.DECIDED: 410,
+            BookingState.REPLACED: 410,
             BookingState.EXPIRED: 410,
             BookingState.UNKNOWN: 404,
         }.get(self, 200)
@@ -186,6 +190,8 @@ def _view(session: Session, settings: Settings, found: _Found | None, now: datet
     if proposal.state != proposals.OPEN:
         decided = format_when(occurrence.start, locale, zone)
         return _with_state(view, BookingState.DECIDED, decided=decided)
+    if proposals.offer_of(found.sealed.id) != proposal.offer:
+        return _with_state(view, BookingState.REPLACED)
     if now >= proposal.deadline or now >= found.sealed.expires:
         return _with_state(view, BookingState.EXPIRED)
     assert proposal.id is not None

@@ -185,7 +185,13 @@ class StoreComposer:
             meeting=told,
             slots=tuple(sorted(slot.start for slot in slots_of(session, facts.proposal_id))),
             deadline=facts.deadline,
-            url=proposal_url(self.settings, facts.proposal_id, reader.contact_id, facts.deadline),
+            url=proposal_url(
+                self.settings,
+                facts.proposal_id,
+                reader.contact_id,
+                facts.deadline,
+                proposal.offer if proposal is not None else 0,
+            ),
             reminder=reminder,
         )
         letter = self._letter(message, _recipient(message), about.reply_to, meeting)

@@ -32,7 +32,7 @@ from scheduler.service.plan.proposals import (
 from scheduler.store import outbox, policy_facts
 from scheduler.store.db import session_scope
 from scheduler.store.meetings import meeting_by_id
-from scheduler.store.models import Occurrence
+from scheduler.store.models import Occurrence, Proposal
 from scheduler.store.readers import (
     ContactIndex,
     add_invitations,
@@ -281,12 +281,28 @@ def _facilitator_readers(settings: Settings) -> list[Reader]:
     ]
 
 
+def enqueue_proposal(
+    session: Session, settings: Settings, now: datetime, proposal: Proposal
+) -> int:
+    """Write the mails of one open proposal due by `now` (its dates, to the buyer's contacts)
+    in `session`'s transaction, as a full pass would; the rows added."""
+    rules = message_rules(settings)
+    intents = _proposal_intents(session, settings, rules, now, [proposal])
+    domain = settings.organisation.uid_domain
+    return outbox.enqueue(session, intents, now, domain, insert_until=now + LOOKAHEAD)
+
+
 def _proposal_intents(
-    session: Session, settings: Settings, rules: MessageRules, now: datetime
+    session: Session,
+    settings: Settings,
+    rules: MessageRules,
+    now: datetime,
+    only: Sequence[Proposal] | None = None,
 ) -> list[MessageIntent]:
     """The proposal mails and their reminders, to the buyer's contacts (never the guichet's
-    people: the facilitator sees the proposal in the feed and the digest)."""
-    proposals = open_proposals(session)
+    people: the facilitator sees the proposal in the feed and the digest): of every open
+    proposal, or `only` of these."""
+    proposals = open_proposals(session) if only is None else list(only)
     if not proposals:
         return []
     index = ContactIndex.load(session)
@@ -311,6 +327,7 @@ def _proposal_intents(
             is_open=True,
             answered=proposal.none_suits_at is not None,
             readers=readers,
+            offer=proposal.offer,
         )
         days = settings.rituals[meeting.kind].proposal_reminders_days
         intents += proposal_messages(facts, days, rules.send_time, zone, now)

@@ -223,6 +223,13 @@ def settle_proposals(session: Session, now: datetime) -> list[int]:
     return confirmed
 
 
+def window_of(
+    session: Session, settings: Settings, occurrence: Occurrence
+) -> tuple[date, date] | None:
+    """The planner's window for a per-buyer meeting: its proposal's dates fall in it."""
+    return _window(session, settings, occurrence)
+
+
 def _window(
     session: Session, settings: Settings, occurrence: Occurrence
 ) -> tuple[date, date] | None:
@@ -247,25 +254,37 @@ def _window(
 
 PURPOSE = "rdv"
 _CONTACT_BITS = 32
-"""A link's sealed id carries the proposal (high half) and the contact it was sent to."""
+_OFFER_SHIFT = 56
+"""A link's sealed id carries the offer (top byte), the proposal (the next 24 bits) and the
+contact it was sent to (the low half); a first offer's id is the proposal and contact alone."""
 
 
 def proposal_token(
-    settings: Settings, proposal_id: int, contact_id: int, deadline: datetime
+    settings: Settings, proposal_id: int, contact_id: int, deadline: datetime, offer: int = 0
 ) -> str:
-    """The signed token of one contact's link to a proposal, valid until its deadline."""
-    return signer(settings, PURPOSE).seal((proposal_id << _CONTACT_BITS) | contact_id, deadline)
+    """The signed token of one contact's link to a proposal's `offer` of dates, valid until
+    its deadline."""
+    sealed_id = (offer << _OFFER_SHIFT) | (proposal_id << _CONTACT_BITS) | contact_id
+    return signer(settings, PURPOSE).seal(sealed_id, deadline)
 
 
-def proposal_url(settings: Settings, proposal_id: int, contact_id: int, deadline: datetime) -> str:
+def proposal_url(
+    settings: Settings, proposal_id: int, contact_id: int, deadline: datetime, offer: int = 0
+) -> str:
     """The page where a contact chooses the date: `/rdv/<token>`."""
-    token = proposal_token(settings, proposal_id, contact_id, deadline)
+    token = proposal_token(settings, proposal_id, contact_id, deadline, offer)
     return f"{settings.feeds.base_url.rstrip('/')}/rdv/{token}"
 
 
 def unseal(sealed_id: int) -> tuple[int, int]:
     """The proposal and the contact a link's sealed id names."""
-    return sealed_id >> _CONTACT_BITS, sealed_id & ((1 << _CONTACT_BITS) - 1)
+    proposal_bits = (1 << (_OFFER_SHIFT - _CONTACT_BITS)) - 1
+    return (sealed_id >> _CONTACT_BITS) & proposal_bits, sealed_id & ((1 << _CONTACT_BITS) - 1)
+
+
+def offer_of(sealed_id: int) -> int:
+    """The offer of dates a link's sealed id was sent with."""
+    return sealed_id >> _OFFER_SHIFT
 
 
 def next_proposal_instant(session: Session, settings: Settings, now: datetime) -> datetime | None:
@@ -285,6 +304,7 @@ def next_proposal_instant(session: Session, settings: Settings, now: datetime) -
             deadline=proposal.deadline,
             is_open=True,
             answered=proposal.none_suits_at is not None,
+            offer=proposal.offer,
         )
         days = settings.rituals[RitualKind(occurrence.kind)].proposal_reminders_days
         found = next_instant([facts], days, send_time, zone, now)

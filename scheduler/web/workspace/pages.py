@@ -17,6 +17,7 @@ from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, RitualKind
 from scheduler.core.messages import MessageState
 from scheduler.service.access.signin import SignedIn
 from scheduler.service.publish import workspace
+from scheduler.service.publish.proposal_panel import proposal_panel
 from scheduler.store.workspace import MeetingFilter
 from scheduler.web.workspace.actions import ANSWER_CHOICES, DONE
 from scheduler.web.workspace.auth import Gate, SignedInHandler
@@ -147,7 +148,7 @@ class Pages:
         )
 
     async def meeting(self, request: Request, who: SignedIn) -> Response:
-        """One meeting, its history, invitees and mails."""
+        """One meeting, its history, the dates offered to its buyer, invitees and mails."""
         view = await run_in_threadpool(
             partial(
                 workspace.meeting,
@@ -160,11 +161,15 @@ class Pages:
         )
         if view is None:
             return self._missing(who)
+        panel = await run_in_threadpool(
+            proposal_panel, self.engine, request.path_params["uid"], self.gate.clock()
+        )
         done = request.query_params.get("fait", "")
         return self._page(
             who,
             "meeting.html",
             view=view,
+            proposal=panel,
             done=done if done in DONE else "",
             answer_choices=ANSWER_CHOICES,
             invite_value="",

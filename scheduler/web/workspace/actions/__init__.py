@@ -1,6 +1,7 @@
 """The workspace's actions: the signed-in forms that change something, one module per area —
 a meeting's changes (`changes`), a one-off meeting (`new_meeting`), its invitees (`invitees`),
-who came (`attendance`), a buyer's feed link (`feed_link`) and the outbox (`outbox`); `forms`
+who came (`attendance`), a buyer's feed link (`feed_link`), the outbox (`outbox`) and new dates
+for a buyer none of whose dates suited (`new_slots`); `forms`
 is what they share. Each POST carries the session's CSRF token and calls the same service
 function as the CLI."""
 
@@ -14,6 +15,7 @@ from scheduler.web.workspace.actions.feed_link import FeedLink
 from scheduler.web.workspace.actions.forms import ANSWER_CHOICES, DONE
 from scheduler.web.workspace.actions.invitees import Invitees
 from scheduler.web.workspace.actions.new_meeting import OneOffMeeting
+from scheduler.web.workspace.actions.new_slots import NewSlots
 from scheduler.web.workspace.actions.outbox import Outbox
 from scheduler.web.workspace.auth import Gate
 
@@ -27,6 +29,7 @@ def action_routes(gate: Gate) -> list[Route]:
         *Attendance(gate).routes(),
         *FeedLink(gate).routes(),
         *Outbox(gate).routes(),
+        *NewSlots(gate).routes(),
     ]
 
 

@@ -164,4 +164,40 @@ ENGLISH = {
     "Cette rencontre est passée ou annulée : personne ne peut y être invité.": (
         "This meeting is past or cancelled: nobody can be invited."
     ),
+    "De nouvelles dates sont proposées à l'acheteur : le courriel part avec le prochain "
+    "envoi.": "New dates are offered to the buyer: the mail goes out with the next sending.",
+    "Dates proposées à l'acheteur": "Dates offered to the buyer",
+    "Date choisie par": "Date chosen by",
+    "l'acheteur": "the buyer",
+    "Aucune date n'a été choisie avant la date limite : la date par défaut est retenue.": (
+        "No date was chosen before the deadline: the default date is kept."
+    ),
+    "La proposition est retirée : la rencontre est annulée.": (
+        "The proposal is withdrawn: the meeting is cancelled."
+    ),
+    "L'acheteur choisit la date de la rencontre jusqu'au": (
+        "The buyer chooses the meeting's date until"
+    ),
+    "Sans choix de sa part, la date par défaut est alors retenue.": (
+        "If they do not choose, the default date is kept."
+    ),
+    "date choisie": "date chosen",
+    "date par défaut": "default date",
+    "Aucune de ces dates ne convient à l'acheteur.": "None of these dates suits the buyer.",
+    "Proposer de nouvelles dates": "Offer new dates",
+    "(d'autres dates libres, aucune le jour d'une date refusée ; un nouveau lien part à "
+    "l'acheteur et l'ancien ne permet plus de choisir)": "(other free dates, none on the day of "
+    "a refused one; a new link goes to the buyer and the old one no longer lets them choose)",
+    "Dates refusées auparavant": "Dates refused before",
+    "Cette rencontre n'a pas de dates proposées à l'acheteur.": (
+        "This meeting has no dates offered to the buyer."
+    ),
+    "La date de cette rencontre est déjà fixée : aucune nouvelle date n'est proposée.": (
+        "This meeting's date is already set: no new dates are offered."
+    ),
+    "L'acheteur n'a pas dit qu'aucune date ne lui convenait : rien n'a été envoyé.": (
+        "The buyer has not said that no date suits them: nothing was sent."
+    ),
+    "Il ne reste aucune date libre dans la période de cette rencontre : déplacez-la à la "
+    "main.": "No free date is left in this meeting's period: move it by hand.",
 }

@@ -115,6 +115,7 @@ ACTION = {
     "invite": ("personne invitée", "person invited"),
     "answer": ("réponse notée de sa part", "answer recorded on their behalf"),
     "feed_revoke": ("lien du flux révoqué", "feed link revoked"),
+    "new_slots": ("nouvelles dates proposées à l'acheteur", "new dates offered to the buyer"),
 }
 FIELD = {
     "start": ("début", "start"),
@@ -130,6 +131,7 @@ FIELD = {
     "invitees": ("personnes invitées", "invitees"),
     "invitee": ("personne invitée", "invitee"),
     "answer": ("réponse", "answer"),
+    "message": ("message de l'acheteur", "the buyer's message"),
 }
 
 TABLE = {
