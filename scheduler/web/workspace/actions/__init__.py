@@ -15,6 +15,7 @@ from scheduler.web.workspace.actions.forms import ANSWER_CHOICES, DONE
 from scheduler.web.workspace.actions.invitees import Invitees
 from scheduler.web.workspace.actions.new_meeting import OneOffMeeting
 from scheduler.web.workspace.actions.outbox import Outbox
+from scheduler.web.workspace.actions.rituals import RitualForms
 from scheduler.web.workspace.auth import Gate
 
 
@@ -27,6 +28,7 @@ def action_routes(gate: Gate) -> list[Route]:
         *Attendance(gate).routes(),
         *FeedLink(gate).routes(),
         *Outbox(gate).routes(),
+        *RitualForms(gate).routes(),
     ]
 
 
