@@ -22,6 +22,7 @@ from scheduler.cli import outbox as outbox  # isort: skip
 from scheduler.cli import replies as replies  # isort: skip
 from scheduler.cli import report as report  # isort: skip
 from scheduler.cli import web as web  # isort: skip
+from scheduler.cli import config as config  # isort: skip
 
 
 def main(argv: list[str] | None = None) -> int:

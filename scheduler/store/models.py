@@ -412,3 +412,16 @@ class WalkIn(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=254)
     organisation: str = Field(default="", max_length=200)
     recorded_at: datetime = Field(sa_column=utc_column())
+
+
+class StoredSetting(SQLModel, table=True):
+    """A value of the settings changed in the workspace (scheduler.config.overlay): a ritual's
+    changed keys (`rituals.KIND`) or the facilitators (`facilitators`), as JSON; it overlays
+    config.toml's."""
+
+    __tablename__ = "stored_setting"
+
+    name: str = Field(primary_key=True, max_length=80)
+    value: str = Field(max_length=20_000)
+    changed_at: datetime = Field(sa_column=utc_column())
+    changed_by: str = Field(max_length=254)

@@ -33,6 +33,7 @@ AREAS = {
     | {"import"},
     "outbox": {"outbox", "mail"},
     "bilan": {"bilan"},
+    "settings": {"rituals", "ritual_edit", "settings_preview", "_settings_words"},
 }
 """Which templates each module of scheduler.web.workspace.words words; the rest (the layout,
 the macros, the error page) is the frame's: `common`."""

@@ -25,6 +25,7 @@ from scheduler.core.values import (
     Unplaced,
 )
 from scheduler.service import wake
+from scheduler.service.plan.effective import effective_settings
 from scheduler.service.plan.oneoff import ONE_OFF
 from scheduler.service.plan.proposals import holds
 from scheduler.store import directory, history, occurrences, rituals
@@ -93,14 +94,8 @@ def plan_and_store(
     with read_session(engine) if dry_run else session_scope(engine) as session:
         if not dry_run and not try_transaction_lock(session.connection(), LockKey.PLANNING):
             return PlanReport(today, horizon_end, planned=0, counts={}, skipped=True)
-        buyers = load_buyer_profiles(session, settings)
-        stored, cancelled_by_hand = load_stored(session, now)
-        past = load_past_keys(session, now)
-        held, proposed = holds(session, settings.organisation.uid_domain)
-        plan = compute_plan(
-            settings, buyers, stored, today, horizon_end, now, past, held=held, proposed=proposed
-        )
-        changes = _keep_cancelled_by_hand(reconcile(plan, stored, now), cancelled_by_hand)
+        settings = effective_settings(settings, session)
+        plan, stored, changes = reconcile_in(session, settings, now)
         refused = None if force else mass_cancellation(changes, stored)
         if not dry_run and refused is None:
             write_changes(session, changes, now, progress)
@@ -119,6 +114,23 @@ def plan_and_store(
     )
 
 
+def reconcile_in(
+    session: Session, settings: Settings, now: datetime
+) -> tuple[Plan, dict[str, StoredOccurrence], Changes]:
+    """The plan of `settings` on the store's facts at `now`, the stored meetings it was
+    reconciled with, and the changes that would bring the store in line (read only)."""
+    today, horizon_end = horizon(settings, now)
+    buyers = load_buyer_profiles(session, settings)
+    stored, cancelled_by_hand = load_stored(session, now)
+    past = load_past_keys(session, now)
+    held, proposed = holds(session, settings.organisation.uid_domain)
+    plan = compute_plan(
+        settings, buyers, stored, today, horizon_end, now, past, held=held, proposed=proposed
+    )
+    changes = _keep_cancelled_by_hand(reconcile(plan, stored, now), cancelled_by_hand)
+    return plan, stored, changes
+
+
 def mass_cancellation(changes: Changes, stored: dict[str, StoredOccurrence]) -> str | None:
     """Why applying `changes` at once is too much to do unasked: it cancels more than half of
     the meetings still planned (from now on, not cancelled) — what a truncated or mistyped
@@ -135,6 +147,7 @@ def missing_reviews(
 ) -> tuple[MissingReview, ...]:
     """The buyers `rituel plan` would leave without a programming review, and why: the same
     plan, computed and not written (for `rituel check` and the digest)."""
+    settings = effective_settings(settings, session)
     today, horizon_end = horizon(settings, now)
     buyers = load_buyer_profiles(session, settings)
     stored, _ = load_stored(session, now)

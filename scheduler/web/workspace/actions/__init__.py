@@ -17,6 +17,7 @@ from scheduler.web.workspace.actions.invitees import Invitees
 from scheduler.web.workspace.actions.new_meeting import OneOffMeeting
 from scheduler.web.workspace.actions.new_slots import NewSlots
 from scheduler.web.workspace.actions.outbox import Outbox
+from scheduler.web.workspace.actions.rituals import RitualForms
 from scheduler.web.workspace.auth import Gate
 
 
@@ -30,6 +31,7 @@ def action_routes(gate: Gate) -> list[Route]:
         *FeedLink(gate).routes(),
         *Outbox(gate).routes(),
         *NewSlots(gate).routes(),
+        *RitualForms(gate).routes(),
     ]
 
 

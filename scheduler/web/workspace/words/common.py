@@ -15,6 +15,7 @@ ENGLISH = {
     "Contacts": "Contacts",
     "Courriels": "Mail",
     "Bilan": "Annual report",
+    "Rituels": "Rituals",
     "Se déconnecter": "Sign out",
     "Connecté en tant que": "Signed in as",
     "Requête refusée": "Request refused",

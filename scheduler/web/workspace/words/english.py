@@ -10,6 +10,7 @@ from scheduler.web.workspace.words import (
     home,
     meetings,
     outbox,
+    settings,
     signin,
 )
 
@@ -33,4 +34,5 @@ ENGLISH = _gathered(
     directory.ENGLISH,
     outbox.ENGLISH,
     bilan.ENGLISH,
+    settings.ENGLISH,
 )
