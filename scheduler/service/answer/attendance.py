@@ -243,7 +243,7 @@ def _invitations(session: Session, occurrence: Occurrence) -> list[tuple[Invitat
     rows = session.execute(
         select(Invitation, Contact)
         .join(Contact, col(Contact.id) == col(Invitation.contact_id))
-        .where(col(Invitation.occurrence_id) == occurrence.id)
+        .where(col(Invitation.occurrence_id) == occurrence.id, col(Invitation.removed_at).is_(None))
         .order_by(col(Contact.email))
     ).all()
     return [(invitation, contact) for invitation, contact in rows]

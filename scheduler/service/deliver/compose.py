@@ -16,7 +16,13 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, func, select
 
-from scheduler.calendar import Attendee, EventView, render_cancel, render_request
+from scheduler.calendar import (
+    Attendee,
+    EventView,
+    render_cancel,
+    render_request,
+    render_uninvite,
+)
 from scheduler.config import Settings
 from scheduler.core.french import FrenchName, speak_of_buyer
 from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, PartStat, RitualKind
@@ -178,12 +184,20 @@ class StoreComposer:
             ritual=speak_of_buyer(about.view.ritual, about.view.buyer, yours=yours),
             location=speak_of_buyer(about.view.location, about.view.buyer, yours=yours),
         )
-        context = {"meeting": view, "days_left": self._days_until(occurrence.start, now)}
+        removed = _removed(invitation)
+        context = {
+            "meeting": view,
+            "days_left": self._days_until(occurrence.start, now),
+            "removed": removed,
+        }
         calendar = None
         method = kind.itip_method
         if method is not None:
             event = replace(about.event, attendees=(Attendee(recipient.name, recipient.email),))
-            ics = render_cancel(event) if method == "CANCEL" else render_request(event)
+            if removed:
+                ics = render_uninvite(event)
+            else:
+                ics = render_cancel(event) if method == "CANCEL" else render_request(event)
             calendar = CalendarPart(method, ics)
         return self._build(
             message, recipient, about.reply_to, context, now, occurrence.kind, calendar
@@ -415,7 +429,9 @@ def _meeting_verdict(
 ) -> Verdict | None:
     """Why a message about `occurrence` must not go now, if it must not."""
     cancelled = occurrence.status == OccurrenceStatus.CANCELLED
-    if kind is MessageKind.CANCEL and not cancelled:
+    if _removed(invitation) and kind is not MessageKind.CANCEL:
+        return Verdict(MessageState.CANCELLED, "the invitee was removed from the meeting")
+    if kind is MessageKind.CANCEL and not cancelled and not _removed(invitation):
         return Verdict(MessageState.CANCELLED, "the meeting is no longer cancelled")
     if kind is not MessageKind.CANCEL and cancelled:
         return Verdict(MessageState.CANCELLED, "the meeting was cancelled")
@@ -431,6 +447,11 @@ def _meeting_verdict(
     if kind is MessageKind.REMINDER and declined:
         return Verdict(MessageState.SKIPPED, "declined")
     return None
+
+
+def _removed(invitation: Invitation | None) -> bool:
+    """True when the facilitator took this invitee off the meeting."""
+    return invitation is not None and invitation.removed_at is not None
 
 
 def unsubscribed(contact: Contact, kind: MessageKind, ritual: RitualKind | None = None) -> bool:

@@ -368,9 +368,12 @@ def _meeting_facts(session: Session, occurrences: Sequence[Occurrence]) -> list[
         sent_at[key] = max(sequence, sent_at.get(key, sequence))
     # Columns, not ORM objects: this reads every invitee of every meeting ahead.
     invitees: dict[int, list[Any]] = defaultdict(list)
-    pairs = select(col(Invitation.occurrence_id), col(Invitation.partstat), *CONTACT_FIELDS).join(
-        Contact, col(Contact.id) == col(Invitation.contact_id)
-    )
+    pairs = select(
+        col(Invitation.occurrence_id),
+        col(Invitation.partstat),
+        col(Invitation.removed_at),
+        *CONTACT_FIELDS,
+    ).join(Contact, col(Contact.id) == col(Invitation.contact_id))
     for row in _in_chunks(session, pairs, col(Invitation.occurrence_id), ids):
         invitees[row.occurrence_id].append((row, row))
     facts = []
@@ -392,6 +395,7 @@ def _meeting_facts(session: Session, occurrences: Sequence[Occurrence]) -> list[
                         invitation.partstat,
                         invited=(occurrence.id, contact.id) in sent_at,
                         current=sent_at.get((occurrence.id, contact.id), -1) >= occurrence.sequence,
+                        removed_at=invitation.removed_at,
                     )
                     for invitation, contact in rows
                 ),

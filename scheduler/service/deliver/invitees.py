@@ -56,6 +56,10 @@ def add_invitee(
                 col(Invitation.contact_id) == contact.id,
             )
         ).first()
+        if known is not None and known.removed_at is not None:
+            # their INVITE already went once (its key is spent), and their calendar holds
+            # the CANCEL: re-inviting needs a new version of the meeting, which this is not
+            raise InputError(f"{contact.email} was removed from {uid}", ["removed"])
         if known is not None:
             raise InputError(f"{contact.email} is already invited to {uid}", ["already"])
         invitation = Invitation(occurrence_id=occurrence.id, contact_id=contact.id)
@@ -96,7 +100,7 @@ def answer_on_behalf(
             )
             .with_for_update()
         ).first()
-        if row is None:
+        if row is None or row[0].removed_at is not None:
             raise NotFoundError(f"contact {contact_id} is not invited to {uid}")
         invitation, contact = row
         before = str(invitation.partstat)

@@ -19,7 +19,18 @@ from scheduler.web.workspace.render import HEADERS, render
 
 Fields = dict[str, list[str]]
 
-DONE = {"deplacee", "annulee", "retablie", "modifiee", "tenue", "ajoutee", "invite", "reponse"}
+DONE = {
+    "deplacee",
+    "annulee",
+    "retablie",
+    "modifiee",
+    "tenue",
+    "ajoutee",
+    "invite",
+    "reponse",
+    "retire",
+    "retire_avant",
+}
 """What the meeting's page may say was just done (its `?fait=`)."""
 ANSWER_CHOICES = (PartStat.ACCEPTED, PartStat.TENTATIVE, PartStat.DECLINED)
 """The answers a facilitator may record on an invitee's behalf."""

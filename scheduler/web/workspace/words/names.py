@@ -114,6 +114,7 @@ ACTION = {
     "feed_rotate": ("lien du flux créé", "feed link minted"),
     "invite": ("personne invitée", "person invited"),
     "answer": ("réponse notée de sa part", "answer recorded on their behalf"),
+    "uninvite": ("personne retirée de la rencontre", "person removed from the meeting"),
     "feed_revoke": ("lien du flux révoqué", "feed link revoked"),
 }
 FIELD = {
