@@ -42,3 +42,32 @@ def test_an_invitee_is_taken_off_a_meeting_and_only_they_get_a_cancellation(
             select(col(Message.kind), col(Message.recipient)).where(col(Message.id) > before)
         ).all()
     assert [tuple(row) for row in new] == [(MessageKind.CANCEL, leaving.email)]
+
+
+def test_a_contact_is_created_refused_first_then_saved(browser: object, site: Site) -> None:
+    driver = browser
+    sign_in(driver, site)
+    driver.get(site.base + "/contacts")  # type: ignore[attr-defined]
+    follow(driver, "link text", "Nouveau contact")
+    driver.find_element(BY, "#name").send_keys("Inès Carvalho")  # type: ignore[attr-defined]
+    driver.find_element(BY, "#email").send_keys("ines.carvalho@ville-lisiere.example")  # type: ignore[attr-defined]
+    driver.find_element(BY, "#organisation").send_keys("nulle-part")  # type: ignore[attr-defined]
+    driver.find_element(BY, "#job").send_keys("Acheteuse")  # type: ignore[attr-defined]
+    driver.find_element(BY, "#kind-after_work").click()  # type: ignore[attr-defined]
+    driver.find_element(BY, "#stop-reminder").click()  # type: ignore[attr-defined]
+    follow(driver, BY, "form[action='/contacts/nouveau'] button")
+    refused = text_of(driver)
+    assert "Aucune organisation n'a cet identifiant." in refused
+    screenshot(driver, "contact-refuse")
+    box = driver.find_element(BY, "#organisation")  # type: ignore[attr-defined]
+    box.clear()
+    box.send_keys("ville-de-lisiere")
+    screenshot(driver, "nouveau-contact")
+    follow(driver, BY, "form[action='/contacts/nouveau'] button")
+    page = text_of(driver)
+    assert "Le contact est ajouté." in page
+    assert "Inès Carvalho" in page
+    assert "Ville de Lisière" in page
+    assert "Ne reçoit plus" in page
+    assert "rappel" in page.lower()
+    screenshot(driver, "contact-ajoute")

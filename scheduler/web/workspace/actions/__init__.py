@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from scheduler.web.workspace.actions.attendance import Attendance
 from scheduler.web.workspace.actions.changes import MeetingChanges
+from scheduler.web.workspace.actions.contact_form import ContactForm
 from scheduler.web.workspace.actions.feed_link import FeedLink
 from scheduler.web.workspace.actions.forms import ANSWER_CHOICES, DONE
 from scheduler.web.workspace.actions.invitees import Invitees
@@ -27,6 +28,7 @@ def action_routes(gate: Gate) -> list[Route]:
         *Attendance(gate).routes(),
         *FeedLink(gate).routes(),
         *Outbox(gate).routes(),
+        *ContactForm(gate).routes(),
     ]
 
 

@@ -115,6 +115,8 @@ ACTION = {
     "invite": ("personne invitée", "person invited"),
     "answer": ("réponse notée de sa part", "answer recorded on their behalf"),
     "uninvite": ("personne retirée de la rencontre", "person removed from the meeting"),
+    "contact_create": ("contact ajouté", "contact added"),
+    "contact_edit": ("contact modifié", "contact changed"),
     "feed_revoke": ("lien du flux révoqué", "feed link revoked"),
 }
 FIELD = {
@@ -131,6 +133,14 @@ FIELD = {
     "invitees": ("personnes invitées", "invitees"),
     "invitee": ("personne invitée", "invitee"),
     "answer": ("réponse", "answer"),
+    "name": ("nom", "name"),
+    "email": ("adresse électronique", "e-mail address"),
+    "organisation": ("organisation", "organisation"),
+    "job": ("fonction", "job"),
+    "locale": ("langue", "language"),
+    "kinds": ("invité aux rencontres", "invited to"),
+    "unsubscribed_kinds": ("ne reçoit plus", "no longer receives"),
+    "unsubscribed": ("aucun message", "no mail at all"),
 }
 
 TABLE = {
