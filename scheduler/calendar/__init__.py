@@ -13,6 +13,7 @@ from scheduler.calendar.render import (
     render_event,
     render_feed,
     render_request,
+    render_uninvite,
 )
 from scheduler.calendar.views import Attendee, EventView, FeedInfo, Organizer, Role
 
@@ -29,4 +30,5 @@ __all__ = [
     "render_event",
     "render_feed",
     "render_request",
+    "render_uninvite",
 ]

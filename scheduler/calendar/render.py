@@ -51,6 +51,7 @@ class _Use(StrEnum):
     FEED = "feed"
     REQUEST = "request"
     CANCEL = "cancel"
+    UNINVITE = "uninvite"
 
 
 # --- public entry points ----------------------------------------------------------------------
@@ -84,6 +85,15 @@ def render_cancel(event: EventView) -> bytes:
     """
     _require_scheduling(event, Method.CANCEL)
     return _itip(Method.CANCEL, event, _Use.CANCEL)
+
+
+def render_uninvite(event: EventView) -> bytes:
+    """An iTIP CANCEL that takes the attendees named off a meeting which still takes place
+    (RFC 5546 §3.2.5): same UID and SEQUENCE, a DTSTAMP from the removal (the later DTSTAMP
+    orders it after their invitation, §2.1.5), and no STATUS, which is only for cancelling the
+    whole event."""
+    _require_scheduling(event, Method.CANCEL)
+    return _itip(Method.CANCEL, event, _Use.UNINVITE)
 
 
 def render_event(event: EventView) -> bytes:
@@ -291,7 +301,7 @@ def _vtimezone(name: str, first_year: int, last_year: int) -> bytes:
 
 
 def _vevent(event: EventView, use: _Use) -> icalendar.Event:
-    cancelled = use is _Use.CANCEL or event.status is OccurrenceStatus.CANCELLED
+    cancelled = use in (_Use.CANCEL, _Use.UNINVITE) or event.status is OccurrenceStatus.CANCELLED
     vevent = icalendar.Event()
     vevent.add("uid", event.uid)
     vevent.add("sequence", event.sequence)
@@ -307,7 +317,8 @@ def _vevent(event: EventView, use: _Use) -> icalendar.Event:
     if event.url:
         vevent.add("url", icalendar.vUri(event.url))
     vevent.add("categories", [event.category or event.kind.title()])
-    vevent.add("status", "CANCELLED" if cancelled else EVENT_STATUS[event.status])
+    if use is not _Use.UNINVITE:
+        vevent.add("status", "CANCELLED" if cancelled else EVENT_STATUS[event.status])
     vevent.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
     if event.organizer is not None:
         vevent.add("organizer", _organizer(event.organizer))

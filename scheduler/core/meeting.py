@@ -33,6 +33,8 @@ class Invitee:
     current: bool = False
     """Their invitation was written at the meeting's current SEQUENCE, so it carried this
     version already: no update is due to them (a meeting moved before anyone was invited)."""
+    removed_at: datetime | None = None
+    """When the facilitator took them off this meeting: only their CANCEL is due then."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,8 @@ messages that should exist. Pure: the service turns its answer into outbox rows.
   whose meeting has started, or that a later reminder has overtaken, is recorded as skipped;
 - an update at once to those already invited when an announced meeting moves (SEQUENCE in the
   key, so every move gives one), a cancellation at once when it is cancelled;
+- a cancellation at once to an invitee taken off one meeting (if their invitation went), and
+  nothing else about it: RFC 5546 §3.2.5, a CANCEL naming only them; the others hear nothing;
 - renewal notices 120 and 60 days (configurable) before a convention's end, to the readers the
   service gives: the buyer's contacts (a notice speaks to the buyer, not to the guichet's people);
 - a weekly digest to each facilitator (Monday 08:00 local by default).
@@ -25,7 +27,7 @@ unsubscribable: those go unless the reader stopped every mail
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -125,14 +127,37 @@ def due_messages(
 
 def meeting_messages(meeting: Meeting, rules: MessageRules, now: datetime) -> list[MessageIntent]:
     """Invitations, updates, reminders or cancellations for one meeting."""
-    if meeting.status is OccurrenceStatus.CANCELLED:
-        return _cancellations(meeting, now)
     if meeting.status is OccurrenceStatus.HELD:
         return []
+    removed = _removals(meeting, now)
+    meeting = replace(meeting, invitees=tuple(i for i in meeting.invitees if i.removed_at is None))
+    if meeting.status is OccurrenceStatus.CANCELLED:
+        return [*_cancellations(meeting, now), *removed]
     return [
         *_invitations(meeting, rules, now),
         *_updates(meeting, now),
         *_reminders(meeting, rules, now),
+        *removed,
+    ]
+
+
+def _removals(meeting: Meeting, now: datetime) -> list[MessageIntent]:
+    """A CANCEL to each invitee taken off the meeting whose invitation went, at the moment of
+    their removal; its own key (`removed`), so a later cancellation of the whole meeting sends
+    them nothing more."""
+    return [
+        _about(
+            meeting,
+            MessageKind.CANCEL,
+            invitee.reader,
+            invitee.removed_at,
+            detail="removed",
+            skip_reason="the meeting had started" if meeting.start <= now else None,
+        )
+        for invitee in meeting.invitees
+        if invitee.removed_at is not None
+        and invitee.invited
+        and invitee.reader.wants_about(MessageKind.CANCEL, meeting.kind)
     ]
 
 
@@ -352,10 +377,15 @@ def meeting_verdict(
     reader: Reader | None,
     partstat: PartStat | None,
     now: datetime,
+    *,
+    removed: bool = False,
 ) -> Verdict | None:
     """Why a message of `kind` written at `sequence` about `meeting`, to `reader` (who answered
-    `partstat`), must not go at `now`; None when it goes."""
-    if kind is MessageKind.CANCEL and not meeting.cancelled:
+    `partstat`; `removed`: taken off the meeting since), must not go at `now`; None when it
+    goes. Someone removed gets their CANCEL only, whether the meeting is cancelled or not."""
+    if removed and kind is not MessageKind.CANCEL:
+        return Verdict(MessageState.CANCELLED, "the invitee was removed from the meeting")
+    if kind is MessageKind.CANCEL and not meeting.cancelled and not removed:
         return Verdict(MessageState.CANCELLED, "the meeting is no longer cancelled")
     if kind is not MessageKind.CANCEL and meeting.cancelled:
         return Verdict(MessageState.CANCELLED, "the meeting was cancelled")

@@ -103,7 +103,7 @@ def feed_rows(session: Session, since: datetime, cancelled_since: datetime) -> F
     rows = session.execute(
         select(col(Invitation.occurrence_id), col(Invitation.contact_id), col(Invitation.partstat))
         .join(Occurrence, col(Occurrence.id) == col(Invitation.occurrence_id))
-        .where(*visible)
+        .where(*visible, col(Invitation.removed_at).is_(None))
         .order_by(col(Invitation.occurrence_id), col(Invitation.contact_id))
     )
     for occurrence_id, contact_id, partstat in rows:

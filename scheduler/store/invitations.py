@@ -11,11 +11,12 @@ from scheduler.store.models import Contact, Invitation, Occurrence
 
 
 def with_contacts(session: Session, occurrence_id: int) -> list[tuple[Invitation, Contact]]:
-    """The invitations to a meeting, each with its contact, by address."""
+    """The invitations to a meeting, each with its contact, by address (not those of the
+    invitees taken off it)."""
     rows = session.execute(
         select(Invitation, Contact)
         .join(Contact, col(Contact.id) == col(Invitation.contact_id))
-        .where(col(Invitation.occurrence_id) == occurrence_id)
+        .where(col(Invitation.occurrence_id) == occurrence_id, col(Invitation.removed_at).is_(None))
         .order_by(col(Contact.email))
     ).all()
     return [(invitation, contact) for invitation, contact in rows]

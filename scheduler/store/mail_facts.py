@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from sqlalchemy import select as select_rows
 from sqlmodel import Session, col, select
 
 from scheduler.core.french import FrenchName
@@ -35,6 +36,8 @@ class Invited:
 
     invitation_id: int
     partstat: PartStat
+    removed: bool = False
+    """The facilitator took them off the meeting: only their CANCEL goes."""
 
 
 @dataclass
@@ -99,19 +102,22 @@ def invitations_of(
     session: Session, occurrence_ids: Iterable[int], contact_ids: Iterable[int]
 ) -> dict[tuple[int, int], Invited]:
     """The invitations of these contacts to these meetings, by (meeting, contact)."""
-    rows = session.exec(
-        select(
+    rows = session.execute(  # five columns: more than sqlmodel's select types
+        select_rows(
             col(Invitation.occurrence_id),
             col(Invitation.contact_id),
             col(Invitation.id),
             col(Invitation.partstat),
+            col(Invitation.removed_at),
         )
         .where(col(Invitation.occurrence_id).in_(sorted(set(occurrence_ids))))
         .where(col(Invitation.contact_id).in_(sorted(set(contact_ids))))
     )
     return {
-        (occurrence_id, contact_id): Invited(int(invitation_id or 0), PartStat(partstat))
-        for occurrence_id, contact_id, invitation_id, partstat in rows
+        (occurrence_id, contact_id): Invited(
+            int(invitation_id or 0), PartStat(partstat), removed=removed_at is not None
+        )
+        for occurrence_id, contact_id, invitation_id, partstat, removed_at in rows
     }
 
 

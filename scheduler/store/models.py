@@ -140,6 +140,9 @@ class Invitation(SQLModel, table=True):
     attended: bool | None = Field(default=None)
     answer_source: str | None = Field(default=None, max_length=20)
     """Where the current answer came from (an `AnswerSource`); None while nobody answered."""
+    removed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    """When the facilitator took this person off the meeting: they got a CANCEL (if they had
+    been invited), nothing more goes to them, and feeds no longer list them."""
 
 
 class FeedToken(SQLModel, table=True):

@@ -321,6 +321,14 @@ def next_send(engine: Engine) -> datetime | None:
 # --- what the operator and the digest read ------------------------------------------------------
 
 
+def has_message(session: Session, idempotency_key: str) -> bool:
+    """Whether the outbox holds the message of `idempotency_key`."""
+    found = session.exec(
+        select(col(Message.id)).where(col(Message.idempotency_key) == idempotency_key)
+    ).first()
+    return found is not None
+
+
 def message(session: Session, message_id: int) -> Message | None:
     """The outbox row `message_id`."""
     return session.get(Message, message_id)

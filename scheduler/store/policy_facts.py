@@ -59,9 +59,12 @@ def policy_meetings(
     sent_at = invitations_sent(session, ids)
     # Columns, not ORM objects: this reads every invitee of every meeting ahead.
     invitees: dict[int, list[Any]] = defaultdict(list)
-    pairs = select(col(Invitation.occurrence_id), col(Invitation.partstat), *CONTACT_FIELDS).join(
-        Contact, col(Contact.id) == col(Invitation.contact_id)
-    )
+    pairs = select(
+        col(Invitation.occurrence_id),
+        col(Invitation.partstat),
+        col(Invitation.removed_at),
+        *CONTACT_FIELDS,
+    ).join(Contact, col(Contact.id) == col(Invitation.contact_id))
     for row in in_chunks(session, pairs, col(Invitation.occurrence_id), ids):
         invitees[row.occurrence_id].append(row)
     meetings = []
@@ -77,6 +80,7 @@ def policy_meetings(
                         row.partstat,
                         invited=(occurrence.id, row.id) in sent_at,
                         current=sent_at.get((occurrence.id, row.id), -1) >= occurrence.sequence,
+                        removed_at=row.removed_at,
                     )
                     for row in rows
                 ),

@@ -145,3 +145,11 @@ def test_a_proposal_goes_to_nobody_gone_or_who_stopped_every_mail() -> None:
     gone = Verdict(MessageState.CANCELLED, "the reader is gone or stopped every mail")
     assert proposal_verdict(PROPOSAL, False, None, NOW) == gone
     assert proposal_verdict(PROPOSAL, False, replace(ELISE, unsubscribed_all=True), NOW) == gone
+
+
+def test_someone_removed_from_the_meeting_gets_their_cancel_only() -> None:
+    removed = Verdict(MessageState.CANCELLED, "the invitee was removed from the meeting")
+    for kind in (MessageKind.INVITE, MessageKind.UPDATE, MessageKind.REMINDER):
+        assert meeting_verdict(kind, 1, MEETING, ELISE, None, NOW, removed=True) == removed
+    assert meeting_verdict(MessageKind.CANCEL, 1, MEETING, ELISE, None, NOW, removed=True) is None
+    assert meeting_verdict(MessageKind.CANCEL, 2, CANCELLED, ELISE, None, NOW, removed=True) is None

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from scheduler.core.kinds import OrganisationRole, PartStat
 from scheduler.store.db import MIGRATIONS, make_engine, session_scope
-from scheduler.store.models import Contact, Invitation, Organisation
+from scheduler.store.models import Contact, Organisation
 from tests.databases import database_url
 from tests.store.test_store_contract import add_occurrence
 
@@ -62,13 +62,19 @@ def test_0010_drops_the_unused_rsvp_token_hash_and_keeps_the_invitations(engine:
         session.add(contact)
         session.flush()
         assert contact.id is not None
-        session.add(
-            Invitation(
-                occurrence_id=occurrence_id, contact_id=contact.id, partstat=PartStat.ACCEPTED
-            )
+        contact_id = contact.id
+    with engine.begin() as connection:  # the table as 0009 left it, not as the model is now
+        connection.execute(
+            text(
+                "INSERT INTO invitation (occurrence_id, contact_id, partstat, rsvp_token_hash)"
+                " VALUES (:occurrence, :contact, :partstat, 'unused')"
+            ),
+            {
+                "occurrence": occurrence_id,
+                "contact": contact_id,
+                "partstat": PartStat.ACCEPTED.value,
+            },
         )
-    with engine.begin() as connection:
-        connection.execute(text("UPDATE invitation SET rsvp_token_hash = 'unused'"))
     columns, indexes = invitation_columns(engine)
     assert "rsvp_token_hash" in columns
     assert "ix_invitation_rsvp_token_hash" in indexes
@@ -87,3 +93,35 @@ def test_0010_drops_the_unused_rsvp_token_hash_and_keeps_the_invitations(engine:
     assert "ix_invitation_rsvp_token_hash" in indexes
     with engine.connect() as connection:
         assert connection.execute(text("SELECT rsvp_token_hash FROM invitation")).all() == [(None,)]
+
+
+def test_0013_marks_no_invitation_removed_and_its_downgrade_keeps_them(engine: Engine) -> None:
+    migrate(engine, "0012")
+    occurrence_id = add_occurrence(engine)
+    with session_scope(engine) as session:
+        buyer = Organisation(slug="ville", name="Ville", role=OrganisationRole.BUYER)
+        session.add(buyer)
+        session.flush()
+        contact = Contact(organisation_id=buyer.id, name="Élise", email="elise@ville.example")
+        session.add(contact)
+        session.flush()
+        contact_id = contact.id
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO invitation (occurrence_id, contact_id, partstat)"
+                " VALUES (:occurrence, :contact, :partstat)"
+            ),
+            {"occurrence": occurrence_id, "contact": contact_id, "partstat": "ACCEPTED"},
+        )
+    assert "removed_at" not in invitation_columns(engine)[0]
+
+    migrate(engine, "0013")
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT partstat, removed_at FROM invitation")).all()
+    assert [tuple(row) for row in rows] == [("ACCEPTED", None)]
+
+    migrate(engine, "0012", down=True)
+    assert "removed_at" not in invitation_columns(engine)[0]
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT partstat FROM invitation")).all() == [("ACCEPTED",)]

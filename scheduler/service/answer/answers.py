@@ -47,7 +47,8 @@ class AnswerOutcome(StrEnum):
     SUPERSEDED = "superseded"
     """Kept; an answer given later by the same person stands."""
     CLOSED = "closed"
-    """Kept; the meeting is cancelled or over, so nothing changes."""
+    """Kept; the meeting is cancelled or over (or the invitee was removed from it), so nothing
+    changes."""
     DUPLICATE = "duplicate"
     """Already recorded (the same mail read twice): nothing written."""
 
@@ -80,7 +81,7 @@ def record_answer(
     assert invitation.id is not None
     if store.has_answer(session, invitation.id, source.value, answered_at, partstat.value):
         return AnswerOutcome.DUPLICATE
-    closed = is_closed(occurrence, now)
+    closed = is_closed(occurrence, now) or invitation.removed_at is not None
     latest = store.latest_answer_at(session, invitation.id)
     superseded = latest is not None and answered_at < latest
     session.add(

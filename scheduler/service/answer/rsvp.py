@@ -171,7 +171,10 @@ def _view(session: Session, settings: Settings, found: _Found | None, now: datet
     meeting = meeting_of(occurrence, buyer.name if buyer else None)
     ritual = settings.rituals[meeting.kind]
     return RsvpView(
-        state=_state(occurrence, found.sealed, now),
+        # someone taken off the meeting got a CANCEL: for them, it is cancelled
+        state=RsvpState.CANCELLED
+        if invitation.removed_at is not None
+        else _state(occurrence, found.sealed, now),
         locale=locale,
         contact_name=contact.name,
         title=meeting_title(settings, meeting, locale),

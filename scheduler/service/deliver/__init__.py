@@ -12,6 +12,7 @@ from scheduler.service.deliver.mailing import (
     send_test,
 )
 from scheduler.service.deliver.outbox import list_messages, next_send, retry_messages
+from scheduler.service.deliver.removal import remove_invitee
 
 __all__ = [
     "SendReport",
@@ -24,6 +25,7 @@ __all__ = [
     "on_occurrence_change",
     "preview",
     "preview_message",
+    "remove_invitee",
     "retry_messages",
     "send_due",
     "send_test",

@@ -16,7 +16,13 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from scheduler.calendar import Attendee, EventView, render_cancel, render_request
+from scheduler.calendar import (
+    Attendee,
+    EventView,
+    render_cancel,
+    render_request,
+    render_uninvite,
+)
 from scheduler.config import Settings
 from scheduler.core.meeting import Meeting
 from scheduler.core.messages import MessageKind, MessageState
@@ -110,7 +116,10 @@ class StoreComposer:
             else None
         )
         partstat = invited.partstat if invited is not None else None
-        verdict = meeting_verdict(kind, message.sequence, meeting, reader, partstat, now)
+        removed = invited is not None and invited.removed
+        verdict = meeting_verdict(
+            kind, message.sequence, meeting, reader, partstat, now, removed=removed
+        )
         if verdict is not None:
             return verdict
         about = self._about(batch, meeting, message.locale)
@@ -118,12 +127,19 @@ class StoreComposer:
         yours = reader is not None and reader.works_for(meeting.organisation_id)
         rsvp_url = self._rsvp_url(meeting, invited) if kind is not MessageKind.CANCEL else None
         view = about.view.told_to(yours=yours, rsvp_url=rsvp_url)
-        context = {"meeting": view, "days_left": self._days_until(meeting.start, now)}
+        context = {
+            "meeting": view,
+            "days_left": self._days_until(meeting.start, now),
+            "removed": removed,
+        }
         calendar = None
         method = kind.itip_method
         if method is not None:
             event = replace(about.event, attendees=(Attendee(recipient.name, recipient.address),))
-            ics = render_cancel(event) if method == "CANCEL" else render_request(event)
+            if removed:
+                ics = render_uninvite(event)
+            else:
+                ics = render_cancel(event) if method == "CANCEL" else render_request(event)
             calendar = CalendarPart(method, ics)
         letter = self._letter(message, recipient, about.reply_to, meeting, calendar)
         return self._write(message, letter, context, now)

@@ -49,7 +49,12 @@ def add_invitee(
         if contact is None or contact.id is None:
             raise InputError(f"{email!r} is not in the directory", ["email"])
         assert occurrence.id is not None
-        if invitation_with_contact(session, occurrence.id, contact.id) is not None:
+        known = invitation_with_contact(session, occurrence.id, contact.id)
+        if known is not None and known[0].removed_at is not None:
+            # their INVITE already went once (its key is spent), and their calendar holds
+            # the CANCEL: re-inviting needs a new version of the meeting, which this is not
+            raise InputError(f"{contact.email} was removed from {uid}", ["removed"])
+        if known is not None:
             raise InputError(f"{contact.email} is already invited to {uid}", ["already"])
         invitation = invite(session, occurrence.id, contact.id)
         journal.write(
@@ -77,7 +82,7 @@ def answer_on_behalf(
         if occurrence is None or occurrence.id is None:
             raise NotFoundError(f"no meeting with UID {uid!r}")
         row = invitation_with_contact(session, occurrence.id, contact_id, lock=True)
-        if row is None:
+        if row is None or row[0].removed_at is not None:
             raise NotFoundError(f"contact {contact_id} is not invited to {uid}")
         invitation, contact = row
         before = str(invitation.partstat)

@@ -50,6 +50,7 @@ def unanswered_soon(
         .join(Occurrence, col(Occurrence.id) == col(Invitation.occurrence_id))
         .where(
             col(Invitation.partstat) == PartStat.NEEDS_ACTION.value,
+            col(Invitation.removed_at).is_(None),
             col(Occurrence.start) >= start,
             col(Occurrence.start) < end,
             col(Occurrence.status).in_([s.value for s in OPEN_STATUSES]),
@@ -131,7 +132,7 @@ def invitees(
         )
         .join(Contact, col(Contact.id) == col(Invitation.contact_id))
         .outerjoin(Organisation, col(Organisation.id) == col(Contact.organisation_id))
-        .where(col(Invitation.occurrence_id) == occurrence_id)
+        .where(col(Invitation.occurrence_id) == occurrence_id, col(Invitation.removed_at).is_(None))
         .order_by(col(Contact.name), col(Contact.id))
         .limit(limit)
         .offset(offset)
@@ -140,7 +141,9 @@ def invitees(
         PartStat(partstat): int(count)
         for partstat, count in session.execute(
             select(col(Invitation.partstat), func.count())
-            .where(col(Invitation.occurrence_id) == occurrence_id)
+            .where(
+                col(Invitation.occurrence_id) == occurrence_id, col(Invitation.removed_at).is_(None)
+            )
             .group_by(col(Invitation.partstat))
         )
     }

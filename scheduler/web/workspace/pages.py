@@ -265,7 +265,14 @@ class Pages:
         )
         if view is None:
             return self._missing(who)
-        return self._page(who, "contact.html", view=view, section="contacts")
+        done = request.query_params.get("fait", "")
+        return self._page(
+            who,
+            "contact.html",
+            view=view,
+            request_done=done if done in ("ajoute", "modifie") else "",
+            section="contacts",
+        )
 
     async def outbox(self, request: Request, who: SignedIn) -> Response:
         """Mails pending, sent and failed, with the reason; by meeting and by recipient."""

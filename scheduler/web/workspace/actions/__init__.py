@@ -1,9 +1,9 @@
 """The workspace's actions: the signed-in forms that change something, one module per area —
 a meeting's changes (`changes`), a one-off meeting (`new_meeting`), its invitees (`invitees`),
-who came (`attendance`), a buyer's feed link (`feed_link`), the outbox (`outbox`) and new dates
-for a buyer none of whose dates suited (`new_slots`); `forms`
-is what they share. Each POST carries the session's CSRF token and calls the same service
-function as the CLI."""
+who came (`attendance`), a buyer's feed link (`feed_link`), the outbox (`outbox`), new dates
+for a buyer none of whose dates suited (`new_slots`), the rituals' settings (`rituals`) and a
+contact created or edited by hand (`contact_form`); `forms` is what they share. Each POST
+carries the session's CSRF token and calls the same service function as the CLI."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from scheduler.web.workspace.actions.attendance import Attendance
 from scheduler.web.workspace.actions.changes import MeetingChanges
+from scheduler.web.workspace.actions.contact_form import ContactForm
 from scheduler.web.workspace.actions.feed_link import FeedLink
 from scheduler.web.workspace.actions.forms import ANSWER_CHOICES, DONE
 from scheduler.web.workspace.actions.invitees import Invitees
@@ -32,6 +33,7 @@ def action_routes(gate: Gate) -> list[Route]:
         *Outbox(gate).routes(),
         *NewSlots(gate).routes(),
         *RitualForms(gate).routes(),
+        *ContactForm(gate).routes(),
     ]
 
 

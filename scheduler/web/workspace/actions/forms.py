@@ -29,6 +29,8 @@ DONE = {
     "invite",
     "reponse",
     "nouvelles_dates",
+    "retire",
+    "retire_avant",
 }
 """What the meeting's page may say was just done (its `?fait=`)."""
 ANSWER_CHOICES = (PartStat.ACCEPTED, PartStat.TENTATIVE, PartStat.DECLINED)

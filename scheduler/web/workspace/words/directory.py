@@ -87,4 +87,36 @@ ENGLISH = {
     "Choisissez le type de fichier.": "Choose the kind of file.",
     "Choisissez un fichier CSV.": "Choose a CSV file.",
     "Importer des fichiers": "Import files",
+    "Nouveau contact": "New contact",
+    "Modifier le contact": "Edit the contact",
+    "Le contact est ajouté.": "The contact is added.",
+    "Le contact est modifié.": "The contact is changed.",
+    "Ce contact a été modifié entre-temps par quelqu'un d'autre : rien n'a été enregistré. "
+    "Voici son état actuel ; refaites votre modification si elle est toujours utile.": (
+        "Someone else changed this contact meanwhile: nothing was saved. Here is how it stands"
+        " now; make your change again if it is still needed."
+    ),
+    "Le contact n'est pas enregistré : corrigez les champs signalés.": (
+        "The contact is not saved: correct the fields marked."
+    ),
+    "Organisation (identifiant, vide pour l'équipe du guichet)": (
+        "Organisation (identifier, empty for the guichet's team)"
+    ),
+    "Invité aux rencontres (aucune case : toutes celles de son organisation)": (
+        "Invited to the meetings (no box: all those of their organisation)"
+    ),
+    "Enregistrer le contact": "Save the contact",
+    "Son adresse électronique": "Their e-mail address",
+    "Indiquez le nom de la personne (200 caractères au plus).": (
+        "Give the person's name (200 characters at most)."
+    ),
+    "Indiquez une adresse électronique valide.": "Give a valid e-mail address.",
+    "Aucune organisation n'a cet identifiant.": "No organisation has this identifier.",
+    "La fonction tient en 120 caractères au plus.": "The job takes 120 characters at most.",
+    "Choisissez le français ou l'anglais.": "Choose French or English.",
+    "Choisissez les types de rencontre dans la liste.": "Choose the kinds of meeting from the list.",
+    "Choisissez les courriels dans la liste.": "Choose the mails from the list.",
+    "Cette adresse est déjà celle d'une autre personne de l'annuaire.": (
+        "This address is already another person's in the directory."
+    ),
 }

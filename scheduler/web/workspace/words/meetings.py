@@ -161,6 +161,17 @@ ENGLISH = {
     "La réponse est notée, de sa part.": "The answer is recorded, on their behalf.",
     "Cette adresse n'est pas dans l'annuaire.": "This address is not in the directory.",
     "Cette personne est déjà invitée.": "This person is already invited.",
+    "Cette personne a été retirée de cette rencontre : elle ne peut pas y être invitée de nouveau.": (
+        "This person was removed from this meeting: they cannot be invited to it again."
+    ),
+    "Retirer de la rencontre": "Remove from the meeting",
+    "La personne est retirée de la rencontre : l'annulation part à elle seule.": (
+        "The person is removed from the meeting: the cancellation goes to them alone."
+    ),
+    "La personne est retirée de la rencontre avant d'avoir reçu son invitation : rien ne lui sera envoyé.": (
+        "The person is removed from the meeting before their invitation went: nothing will be sent"
+        " to them."
+    ),
     "Cette rencontre est passée ou annulée : personne ne peut y être invité.": (
         "This meeting is past or cancelled: nobody can be invited."
     ),

@@ -114,6 +114,9 @@ ACTION = {
     "feed_rotate": ("lien du flux créé", "feed link minted"),
     "invite": ("personne invitée", "person invited"),
     "answer": ("réponse notée de sa part", "answer recorded on their behalf"),
+    "uninvite": ("personne retirée de la rencontre", "person removed from the meeting"),
+    "contact_create": ("contact ajouté", "contact added"),
+    "contact_edit": ("contact modifié", "contact changed"),
     "feed_revoke": ("lien du flux révoqué", "feed link revoked"),
     "new_slots": ("nouvelles dates proposées à l'acheteur", "new dates offered to the buyer"),
 }
@@ -132,6 +135,14 @@ FIELD = {
     "invitee": ("personne invitée", "invitee"),
     "answer": ("réponse", "answer"),
     "message": ("message de l'acheteur", "the buyer's message"),
+    "name": ("nom", "name"),
+    "email": ("adresse électronique", "e-mail address"),
+    "organisation": ("organisation", "organisation"),
+    "job": ("fonction", "job"),
+    "locale": ("langue", "language"),
+    "kinds": ("invité aux rencontres", "invited to"),
+    "unsubscribed_kinds": ("ne reçoit plus", "no longer receives"),
+    "unsubscribed": ("aucun message", "no mail at all"),
 }
 
 TABLE = {

@@ -168,6 +168,12 @@ class Words:
             return self.status(text)
         if name == "answer" and text in PartStat.__members__.values():
             return self.answer(text)
+        if name in ("kinds", "unsubscribed_kinds"):
+            return ", ".join(self.unsubscribed_from(text))
+        if name == "locale":
+            return self._pick(("anglais", "English") if text == "en" else ("français", "French"))
+        if name == "unsubscribed":
+            return self._pick(("oui", "yes"))
         return text
 
     def table(self, name: str) -> str:
