@@ -25,6 +25,7 @@ from scheduler.core.values import (
     Unplaced,
 )
 from scheduler.service import wake
+from scheduler.service.plan.buyers import load_buyer_profiles
 from scheduler.service.plan.effective import effective_settings
 from scheduler.service.plan.oneoff import ONE_OFF
 from scheduler.service.plan.proposals import holds
@@ -204,15 +205,6 @@ def load_past_keys(session: Session, now: datetime) -> frozenset[str]:
     """The keys of the per-buyer meetings that started before `now`, whatever became of them:
     their cycle is spent, and a key is never stored twice."""
     return occurrences.past_buyer_keys(session, now)
-
-
-def load_buyer_profiles(session: Session, settings: Settings) -> list[BuyerProfile]:
-    """Every buyer with its conventions, as the planner sees them."""
-    return directory.buyer_profiles(
-        session,
-        default_facilitator=settings.facilitators[0].id if settings.facilitators else "guichet",
-        default_month=settings.organisation.default_programming_month,
-    )
 
 
 def load_stored(session: Session, now: datetime) -> tuple[dict[str, StoredOccurrence], set[str]]:

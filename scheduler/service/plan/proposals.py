@@ -30,6 +30,7 @@ from scheduler.core.proposals import ProposalFacts, choice_deadline, next_instan
 from scheduler.core.slots import Slot, candidate_slots
 from scheduler.core.values import Capacity, PlannedOccurrence
 from scheduler.service.access.signing import signer
+from scheduler.service.plan.buyers import load_buyer_profiles
 from scheduler.store import directory, occurrences
 from scheduler.store.models import Occurrence, Proposal, ProposalSlot
 from scheduler.store.proposals import (
@@ -237,7 +238,6 @@ def _window(
     buyer = directory.organisation_by_id(session, occurrence.organisation_id)
     if buyer is None:
         return None
-    from scheduler.service.plan.planning import load_buyer_profiles
 
     profile = next(
         (p for p in load_buyer_profiles(session, settings) if p.slug == buyer.slug), None
