@@ -38,8 +38,8 @@ from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, RitualKind
 from scheduler.core.messages import MessageKind, MessageState
 from scheduler.core.policy import MessageIntent, message_key
 from scheduler.mail.transport import SmtpTransport
-from scheduler.service.compose import StoreComposer
-from scheduler.service.outbox import Composed, dispatch, enqueue
+from scheduler.service.deliver.compose import StoreComposer
+from scheduler.service.deliver.outbox import Composed, dispatch, enqueue
 from scheduler.store.db import open_database, session_scope
 from scheduler.store.models import Contact, Invitation, Message, Occurrence, Organisation, Ritual
 

@@ -48,7 +48,7 @@ from scheduler.calendar import EventCache, EventView, FeedInfo, render_feed
 from scheduler.config import settings_from_dict
 from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, RitualKind
 from scheduler.core.values import occurrence_uid
-from scheduler.service.feeds import export_feeds, issue_links
+from scheduler.service.publish.feeds import export_feeds, issue_links
 from scheduler.store.db import open_database, session_scope
 from scheduler.store.models import Occurrence, Organisation, Ritual
 from scheduler.web import create_app

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from plan import config_text, seed  # bench/plan.py
 
 from scheduler.config import load_settings
-from scheduler.service.planning import plan_and_store
+from scheduler.service.plan.planning import plan_and_store
 from scheduler.store.db import open_database, session_scope
 from scheduler.store.models import Contact, Organisation
 

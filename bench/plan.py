@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scheduler.config import load_settings
 from scheduler.core.kinds import OrganisationRole
-from scheduler.service.planning import plan_and_store
+from scheduler.service.plan.planning import plan_and_store
 from scheduler.store.db import open_database, session_scope
 from scheduler.store.models import Convention, Occurrence, Organisation
 

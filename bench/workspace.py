@@ -42,9 +42,9 @@ from plan import seed  # bench/plan.py
 from scheduler.config import load_settings
 from scheduler.core.kinds import PartStat
 from scheduler.core.messages import MessageState
-from scheduler.service import signin
-from scheduler.service.enqueue import enqueue_due
-from scheduler.service.planning import plan_and_store
+from scheduler.service.access import signin
+from scheduler.service.deliver.enqueue import enqueue_due
+from scheduler.service.plan.planning import plan_and_store
 from scheduler.store.db import open_database, session_scope
 from scheduler.store.models import (
     Contact,

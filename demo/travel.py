@@ -30,12 +30,13 @@ from sqlmodel import col
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from scheduler.cli import main  # noqa: E402
-from scheduler.config import load_settings  # noqa: E402
-from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind  # noqa: E402
 from scheduler.service.attendance import record_attendance  # noqa: E402
 from scheduler.service.cycle import run_cycle  # noqa: E402
 from scheduler.service.rsvp import answer, rsvp_token  # noqa: E402
+
+from scheduler.cli import main  # noqa: E402
+from scheduler.config import load_settings  # noqa: E402
+from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind  # noqa: E402
 from scheduler.store.db import open_database, read_session  # noqa: E402
 from scheduler.store.models import Contact, Invitation, Occurrence  # noqa: E402
 

@@ -5,7 +5,7 @@
     ├── InputError         a user's file or argument is invalid (CSV import, CLI values)
     ├── StoreError         the database is unusable or inconsistent (scheduler.store)
     ├── NotFoundError      a thing named by the user does not exist (an UID, a slug)
-    ├── ExportError        the calendar feeds could not be written (scheduler.service.feeds)
+    ├── ExportError        the calendar feeds could not be written (scheduler.service.publish.feeds)
     ├── PlacementError     a meeting moved by hand would break planning rules (a holiday, a
     │                      blackout, a facilitator's capacity…) and the move was not forced
     ├── ConflictError      a change was asked on a version someone else changed since

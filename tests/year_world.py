@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 
 from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, PartStat, RitualKind
-from scheduler.service.results import import_results
+from scheduler.service.directory.results import import_results
 from scheduler.store.db import session_scope
 from scheduler.store.models import (
     Contact,

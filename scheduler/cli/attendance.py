@@ -14,7 +14,7 @@ import typer
 
 from scheduler.cli.app import ConfigOption, JsonOption, NowOption, app, console, open_context
 from scheduler.errors import InputError
-from scheduler.service.attendance import AttendanceReport, record_attendance
+from scheduler.service.answer.attendance import AttendanceReport, record_attendance
 
 
 @app.command("attendance")

@@ -20,7 +20,7 @@ from scheduler.cli.app import (
 )
 from scheduler.core.kinds import OrganisationRole
 from scheduler.errors import InputError
-from scheduler.service.directory import (
+from scheduler.service.directory.directory import (
     BuyerSummary,
     ImportReport,
     import_contacts,

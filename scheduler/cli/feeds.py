@@ -23,7 +23,7 @@ from scheduler.cli.app import (
     err_console,
     open_context,
 )
-from scheduler.service.feeds import (
+from scheduler.service.publish.feeds import (
     ExportReport,
     FeedLink,
     Issued,

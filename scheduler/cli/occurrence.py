@@ -29,16 +29,16 @@ from scheduler.cli.app import (
 from scheduler.clock import parse_instant
 from scheduler.errors import NotFoundError
 from scheduler.i18n import format_when
-from scheduler.service.answers import meeting_answers
-from scheduler.service.enqueue import on_occurrence_change
-from scheduler.service.feeds import export_feeds
-from scheduler.service.occurrences import (
+from scheduler.service.answer.answers import meeting_answers
+from scheduler.service.deliver.enqueue import on_occurrence_change
+from scheduler.service.plan.occurrences import (
     Details,
     cancel_occurrence,
     edit_occurrence,
     move_occurrence,
     restore_occurrence,
 )
+from scheduler.service.publish.feeds import export_feeds
 from scheduler.store import journal
 from scheduler.store.db import read_session
 from scheduler.store.models import Occurrence

@@ -26,8 +26,8 @@ from scheduler.cli.app import (
 from scheduler.core.messages import MessageKind, MessageState
 from scheduler.core.text import is_email
 from scheduler.errors import InputError
-from scheduler.service.mailing import make_transport, preview, send_due, send_test
-from scheduler.service.outbox import list_messages, retry_messages
+from scheduler.service.deliver.mailing import make_transport, preview, send_due, send_test
+from scheduler.service.deliver.outbox import list_messages, retry_messages
 from scheduler.store.models import Message
 
 outbox_app = typer.Typer(

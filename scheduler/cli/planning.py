@@ -25,12 +25,12 @@ from scheduler.cli.app import (
 )
 from scheduler.config import Settings
 from scheduler.core.kinds import RitualKind
+from scheduler.daemon.health import run_checks
 from scheduler.errors import InputError
 from scheduler.i18n import format_time, format_when
-from scheduler.service.agenda import agenda as load_agenda
-from scheduler.service.feeds import export_feeds
-from scheduler.service.health import run_checks
-from scheduler.service.planning import PlanReport, plan_and_store
+from scheduler.service.plan.planning import PlanReport, plan_and_store
+from scheduler.service.publish.agenda import agenda as load_agenda
+from scheduler.service.publish.feeds import export_feeds
 
 
 @app.command()
@@ -188,7 +188,7 @@ def _date_range(ctx: Context, first: str | None, last: str | None) -> tuple[date
     if last:
         end_day = _parse_day("--to", last)
     else:
-        from scheduler.service.planning import horizon
+        from scheduler.service.plan.planning import horizon
 
         end_day = horizon(ctx.settings, ctx.now())[1]
     if end_day < start_day:

@@ -13,8 +13,8 @@ import typer
 
 from scheduler.cli.app import ConfigOption, NowOption, app, console, err_console, open_context
 from scheduler.errors import InputError
-from scheduler.service.feeds import export_feeds
-from scheduler.service.replies import import_file
+from scheduler.service.answer.replies import import_file
+from scheduler.service.publish.feeds import export_feeds
 
 replies_app = typer.Typer(
     name="replies",

@@ -22,8 +22,8 @@ from scheduler.cli.app import (
 )
 from scheduler.cli.directory import FileArgument, _print_report, _read, buyers_app, import_app
 from scheduler.report import ReportFormat
-from scheduler.service.public import publish, unpublish
-from scheduler.service.results import import_results
+from scheduler.service.directory.results import import_results
+from scheduler.service.publish.public import publish, unpublish
 
 SHOW_AFTER_SECONDS = 1.0
 
@@ -58,7 +58,7 @@ def report(
     """The year's report for the annual restitution (HTML, A4 PDF or XLSX)."""
     # Imported here: matplotlib, WeasyPrint and openpyxl take seconds to load, which every
     # other command would pay.
-    from scheduler.service.report import STEPS, default_path, write_report
+    from scheduler.service.publish.report import STEPS, default_path, write_report
 
     ctx = open_context(config, now)
     path = out or default_path(year, fmt)

@@ -10,8 +10,8 @@ import typer
 from scheduler.cli.app import ConfigOption, NowOption, app, console, open_context
 from scheduler.config import config_path
 from scheduler.daemon import Daemon
+from scheduler.daemon.cycle import describe
 from scheduler.logs import setup_logging
-from scheduler.service.cycle import describe
 
 
 @app.command()

@@ -9,7 +9,7 @@ import typer
 
 from scheduler.cli.app import ConfigOption, NowOption, app, console, open_context
 from scheduler.i18n import format_when
-from scheduler.service.signin import LINK_MINUTES, mint_link
+from scheduler.service.access.signin import LINK_MINUTES, mint_link
 
 web_app = typer.Typer(
     name="web",

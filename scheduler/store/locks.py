@@ -7,7 +7,7 @@ leaves one behind. A lock is keyed by our key and the current schema, so two ins
 separate schemas of one database never wait for each other.
 
 On SQLite there is nothing to take: a write transaction starts with BEGIN IMMEDIATE, and one
-daemon runs per database file (`scheduler.service.instance`).
+daemon runs per database file (`scheduler.daemon.instance`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ class LockKey(IntEnum):
     PLANNING = 0x7269_0001
     MIGRATION = 0x7269_0002
     BOOKING = 0x7269_0003
-    """A buyer booking a date from a proposal (scheduler.service.booking)."""
+    """A buyer booking a date from a proposal (scheduler.service.answer.booking)."""
 
 
 _SCHEMA = "hashtext(coalesce(current_schema(), ''))"

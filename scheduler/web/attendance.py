@@ -13,8 +13,8 @@ from starlette.routing import Route
 from scheduler.clock import Clock, system_clock
 from scheduler.config import Settings
 from scheduler.errors import InputError
-from scheduler.service import attendance
-from scheduler.service.attendance import AttendanceSheet, SheetState
+from scheduler.service.answer import attendance
+from scheduler.service.answer.attendance import AttendanceSheet, SheetState
 from scheduler.web.pages import TokenPages, read_form
 
 MAX_INVITEES = 500

@@ -4,7 +4,7 @@ The form has one radio button per date, named `slot`, whose value is the date's 
 8601 with its UTC offset, and a "none of these suits us" choice (`slot=none`) with a `message`
 to the facilitator. GET changes nothing (mail scanners follow links). A forged or unknown token
 gets 404, a link past its deadline or whose date is decided 410, a date taken in the meantime
-409 with the dates left (scheduler.service.booking says what each means).
+409 with the dates left (scheduler.service.answer.booking says what each means).
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from starlette.routing import Route
 
 from scheduler.clock import Clock, system_clock
 from scheduler.config import Settings
-from scheduler.service import booking, proposals
-from scheduler.service.booking import BookingState, BookingView
-from scheduler.service.signing import signer
+from scheduler.service.access.signing import signer
+from scheduler.service.answer import booking
+from scheduler.service.answer.booking import BookingState, BookingView
+from scheduler.service.plan import proposals
 from scheduler.web.pages import TokenPages, read_form
 
 NONE = "none"

@@ -3,8 +3,8 @@ per meeting) and /engagements (the buyers that made their commitment public; wit
 `?integration=1`, a bare variant other sites may frame: CSP frame-ancestors lists
 `[web] embed_origins`).
 
-They show nothing personal (see scheduler.service.public), may be cached for five minutes and
-indexed, and load nothing from elsewhere.
+They show nothing personal (see scheduler.service.publish.public), may be cached for five minutes
+and indexed, and load nothing from elsewhere.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from starlette.routing import Route
 
 from scheduler.clock import Clock, system_clock
 from scheduler.config import Settings
-from scheduler.service.feeds import public_link
-from scheduler.service.public import commitments, meeting_ics, public_agenda
+from scheduler.service.publish.feeds import public_link
+from scheduler.service.publish.public import commitments, meeting_ics, public_agenda
 from scheduler.web.feeds import CALENDAR_TYPE, not_found
 from scheduler.web.pages import pages
 

@@ -19,9 +19,9 @@ from starlette.routing import Route
 from scheduler.clock import Clock, system_clock
 from scheduler.config import Settings
 from scheduler.core.kinds import PartStat
-from scheduler.service import rsvp
-from scheduler.service.rsvp import ANSWERS, RsvpState, RsvpView
-from scheduler.service.signing import signer
+from scheduler.service.access.signing import signer
+from scheduler.service.answer import rsvp
+from scheduler.service.answer.rsvp import ANSWERS, RsvpState, RsvpView
 from scheduler.web.pages import TokenPages, read_form
 
 _WORDS = {partstat: word for word, partstat in ANSWERS.items()}

@@ -24,8 +24,8 @@ from starlette.routing import Route
 
 from scheduler.clock import Clock, system_clock
 from scheduler.config import Settings
-from scheduler.service import unsubscribe
-from scheduler.service.unsubscribe import KIND, RITUAL, UnsubscribeState, UnsubscribeView
+from scheduler.service.answer import unsubscribe
+from scheduler.service.answer.unsubscribe import KIND, RITUAL, UnsubscribeState, UnsubscribeView
 from scheduler.web.pages import TokenPages, read_body
 
 STAFF_POST_STATUS = 409

@@ -11,8 +11,8 @@ from sqlmodel import col
 
 from scheduler.cli import main
 from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind
-from scheduler.service.attendance import attendance_of
-from scheduler.service.occurrences import cancel_occurrence
+from scheduler.service.answer.attendance import attendance_of
+from scheduler.service.plan.occurrences import cancel_occurrence
 from scheduler.store.db import session_scope
 from scheduler.store.models import Contact, Invitation, Occurrence
 from tests.feed_factories import NOW, World, at, make_world

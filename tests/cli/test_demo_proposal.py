@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from scheduler.cli import main
-from scheduler.service.signing import SECRET_ENV
+from scheduler.service.access.signing import SECRET_ENV
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = "2026-12-14T09:30:00+01:00"

@@ -15,11 +15,11 @@ from scheduler.cli import main
 from scheduler.clock import fixed_clock
 from scheduler.core.kinds import OccurrenceStatus
 from scheduler.core.messages import MessageKind, MessageState
+from scheduler.daemon.health import run_checks
 from scheduler.mail.transport import MemoryTransport
-from scheduler.service.compose import StoreComposer
-from scheduler.service.enqueue import enqueue_due
-from scheduler.service.health import run_checks
-from scheduler.service.outbox import dispatch
+from scheduler.service.deliver.compose import StoreComposer
+from scheduler.service.deliver.enqueue import enqueue_due
+from scheduler.service.deliver.outbox import dispatch
 from scheduler.store.db import session_scope
 from scheduler.store.models import Contact, Message
 from tests.dovecot import free_port

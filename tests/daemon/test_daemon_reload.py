@@ -16,8 +16,8 @@ from sqlmodel import col
 from scheduler.clock import fixed_clock
 from scheduler.core.kinds import OccurrenceStatus
 from scheduler.daemon import Daemon
-from scheduler.service.cycle import plan_step
-from scheduler.service.planning import plan_and_store
+from scheduler.daemon.cycle import plan_step
+from scheduler.service.plan.planning import plan_and_store
 from scheduler.store.db import read_session
 from scheduler.store.models import Occurrence
 from tests.factories import BASE_CONFIG, add_buyer, write_config

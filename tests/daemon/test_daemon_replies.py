@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
-from scheduler.service.answers import meeting_answers
+from scheduler.service.answer.answers import meeting_answers
 from scheduler.store.db import session_scope
 from scheduler.store.models import Occurrence
 from tests.daemon.test_daemon_process import free_port, start, stop, wait_healthy

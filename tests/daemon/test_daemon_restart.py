@@ -13,7 +13,7 @@ import pytest
 from scheduler.clock import fixed_clock
 from scheduler.config import load_settings
 from scheduler.daemon import Daemon
-from scheduler.service.signing import SECRET_ENV
+from scheduler.service.access.signing import SECRET_ENV
 from scheduler.store.db import open_database
 from tests.factories import add_buyer, write_config
 from tests.feed_factories import at

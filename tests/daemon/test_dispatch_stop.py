@@ -11,8 +11,8 @@ from pathlib import Path
 from scheduler.clock import fixed_clock
 from scheduler.core.messages import MessageState
 from scheduler.mail.transport import SendResult
-from scheduler.service.compose import StoreComposer
-from scheduler.service.outbox import DispatchReport, dispatch
+from scheduler.service.deliver.compose import StoreComposer
+from scheduler.service.deliver.outbox import DispatchReport, dispatch
 from tests.factories import settings_in
 from tests.mail.outbox_world import NOW, World, make_world
 

@@ -25,9 +25,10 @@ from scheduler.config import load_settings
 from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind
 from scheduler.core.messages import MessageKind
 from scheduler.daemon import Daemon
-from scheduler.service import rsvp, wake
-from scheduler.service.enqueue import enqueue_due, message_rules, next_digest
-from scheduler.service.signing import SECRET_ENV
+from scheduler.service import wake
+from scheduler.service.access.signing import SECRET_ENV
+from scheduler.service.answer import rsvp
+from scheduler.service.deliver.enqueue import enqueue_due, message_rules, next_digest
 from scheduler.store.db import open_database, session_scope
 from scheduler.store.models import Invitation, Message, Occurrence
 from tests.daemon.process import free_port

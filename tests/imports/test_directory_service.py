@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from scheduler.core.kinds import OrganisationRole
 from scheduler.errors import InputError
-from scheduler.service.directory import (
+from scheduler.service.directory.directory import (
     CONTACTS,
     CONVENTIONS,
     ORGANISATIONS,

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from scheduler.core.kinds import OrganisationRole
 from scheduler.errors import InputError
-from scheduler.service.directory import import_organisations
+from scheduler.service.directory.directory import import_organisations
 from scheduler.store.models import Organisation
 from tests.imports.conftest import csv_file, engine  # noqa: F401 (the fixture)
 

@@ -18,7 +18,7 @@ from scheduler.cli import main
 from scheduler.core.kinds import OrganisationRole
 from scheduler.errors import InputError
 from scheduler.imports.results import ResultRow, parse_count, parse_hours, parse_results
-from scheduler.service.results import import_results
+from scheduler.service.directory.results import import_results
 from scheduler.store.db import session_scope
 from scheduler.store.models import Convention, Organisation, YearResult
 from tests.imports.conftest import DEMO, csv_file

@@ -13,7 +13,7 @@ from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, RitualKind, Scope
 from scheduler.core.messages import MessageKind
 from scheduler.core.policy import MessageIntent, message_key
-from scheduler.service.outbox import enqueue
+from scheduler.service.deliver.outbox import enqueue
 from scheduler.store.db import session_scope
 from scheduler.store.models import Contact, Invitation, Message, Occurrence, Ritual
 from tests.factories import add_buyer

@@ -25,10 +25,10 @@ from scheduler.core.policy import MessageIntent, message_key
 from scheduler.mail.retry import RetryPolicy
 from scheduler.mail.templates import MailTemplates
 from scheduler.mail.transport import MemoryTransport
-from scheduler.service.compose import StoreComposer
-from scheduler.service.enqueue import enqueue_messages
-from scheduler.service.event_views import Audience, event_view, meeting_of
-from scheduler.service.outbox import dispatch
+from scheduler.service.deliver.compose import StoreComposer
+from scheduler.service.deliver.enqueue import enqueue_messages
+from scheduler.service.deliver.outbox import dispatch
+from scheduler.service.publish.event_views import Audience, event_view, meeting_of
 from scheduler.store.db import session_scope
 from scheduler.store.models import Contact, Convention, Invitation, Message, Occurrence, Ritual
 from tests.mail.conftest import FACILITATOR, Store, mail_context

@@ -13,9 +13,9 @@ from sqlmodel import select
 from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind
 from scheduler.core.messages import MessageKind, MessageState
 from scheduler.core.policy import MessageIntent
-from scheduler.service.attendance import SheetState, attendance_sheet, attendance_url
-from scheduler.service.compose import StoreComposer
-from scheduler.service.outbox import Composed
+from scheduler.service.answer.attendance import SheetState, attendance_sheet, attendance_url
+from scheduler.service.deliver.compose import StoreComposer
+from scheduler.service.deliver.outbox import Composed
 from scheduler.store.db import session_scope
 from scheduler.store.models import Invitation, Message, Occurrence, Ritual
 from tests.factories import add_buyer

@@ -11,9 +11,9 @@ from sqlmodel import select
 
 from scheduler.core.messages import MessageKind
 from scheduler.core.policy import MessageIntent
-from scheduler.service.compose import StoreComposer
-from scheduler.service.outbox import Composed, enqueue
-from scheduler.service.replies import process_mail
+from scheduler.service.answer.replies import process_mail
+from scheduler.service.deliver.compose import StoreComposer
+from scheduler.service.deliver.outbox import Composed, enqueue
 from scheduler.store.answers import save_mailbox_status
 from scheduler.store.db import session_scope
 from scheduler.store.models import Message

@@ -11,10 +11,10 @@ from scheduler.clock import fixed_clock
 from scheduler.core.kinds import OccurrenceStatus
 from scheduler.core.messages import MessageKind, MessageState
 from scheduler.mail.transport import MemoryTransport
-from scheduler.service.compose import StoreComposer
-from scheduler.service.enqueue import enqueue_due, on_occurrence_change
-from scheduler.service.occurrences import cancel_occurrence, move_occurrence
-from scheduler.service.outbox import dispatch
+from scheduler.service.deliver.compose import StoreComposer
+from scheduler.service.deliver.enqueue import enqueue_due, on_occurrence_change
+from scheduler.service.deliver.outbox import dispatch
+from scheduler.service.plan.occurrences import cancel_occurrence, move_occurrence
 from tests.mail.conftest import Store
 from tests.mail.outbox_world import MEETING, World, make_world
 

@@ -13,8 +13,8 @@ import icalendar
 from sqlmodel import select
 
 from scheduler.core.messages import MessageKind
-from scheduler.service.compose import StoreComposer
-from scheduler.service.outbox import Composed
+from scheduler.service.deliver.compose import StoreComposer
+from scheduler.service.deliver.outbox import Composed
 from scheduler.store.db import session_scope
 from scheduler.store.models import Message
 from tests.factories import settings_in

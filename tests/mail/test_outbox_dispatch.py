@@ -24,8 +24,8 @@ from scheduler.mail.transport import (
     MemoryTransport,
     SmtpTransport,
 )
-from scheduler.service.compose import StoreComposer
-from scheduler.service.outbox import claim_due, dispatch, list_messages, retry_messages
+from scheduler.service.deliver.compose import StoreComposer
+from scheduler.service.deliver.outbox import claim_due, dispatch, list_messages, retry_messages
 from scheduler.store.db import session_scope
 from scheduler.store.models import Contact, Invitation
 from tests.mail.conftest import (

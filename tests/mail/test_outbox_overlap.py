@@ -15,9 +15,9 @@ from scheduler.clock import fixed_clock
 from scheduler.core.messages import MessageState
 from scheduler.mail.mime import wire_bytes
 from scheduler.mail.transport import MemoryTransport
-from scheduler.service.compose import StoreComposer
-from scheduler.service.outbox import Composed, Verdict, dispatch
-from scheduler.service.rsvp import rsvp_page_url
+from scheduler.service.answer.rsvp import rsvp_page_url
+from scheduler.service.deliver.compose import StoreComposer
+from scheduler.service.deliver.outbox import Composed, Verdict, dispatch
 from scheduler.store.db import session_scope
 from scheduler.store.models import Invitation, Message, Occurrence
 from tests.mail.outbox_world import NOW, World, make_world

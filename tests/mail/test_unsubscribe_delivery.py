@@ -14,9 +14,9 @@ from scheduler.clock import fixed_clock
 from scheduler.core.kinds import RitualKind
 from scheduler.core.messages import MessageKind, MessageState
 from scheduler.mail.transport import SmtpTransport
-from scheduler.service.compose import StoreComposer
-from scheduler.service.enqueue import enqueue_due
-from scheduler.service.outbox import dispatch
+from scheduler.service.deliver.compose import StoreComposer
+from scheduler.service.deliver.enqueue import enqueue_due
+from scheduler.service.deliver.outbox import dispatch
 from scheduler.web import create_app
 from tests.mail.conftest import SmtpServer
 from tests.mail.outbox_world import CONTACT, MEETING, NOW, World, make_world

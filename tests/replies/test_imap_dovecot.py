@@ -18,10 +18,10 @@ from sqlalchemy import select
 from scheduler.cli import main
 from scheduler.clock import fixed_clock
 from scheduler.config import Settings
+from scheduler.daemon.health import run_checks
 from scheduler.replies.imap import ImapMailbox
-from scheduler.service.answers import meeting_answers
-from scheduler.service.health import run_checks
-from scheduler.service.replies import ReplyWatcher, mailbox_address, poll_once
+from scheduler.service.answer.answers import meeting_answers
+from scheduler.service.answer.replies import ReplyWatcher, mailbox_address, poll_once
 from scheduler.store.db import session_scope
 from scheduler.store.models import MailboxStatus
 from tests.dovecot import Dovecot, free_port, start_dovecot

@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from scheduler.service.public import publish
+from scheduler.service.publish.public import publish
 from tests.factories import settings_in
 from tests.year_world import NOW, YearWorld, build_year
 

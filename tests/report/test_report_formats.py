@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from scheduler.cli import main
 from scheduler.report import ReportFormat
-from scheduler.service.report import render_report, year_report
+from scheduler.service.publish.report import render_report, year_report
 from tests.year_world import NOW, YearWorld
 
 NNBSP, NBSP = "\u202f", "\u00a0"

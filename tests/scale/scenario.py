@@ -36,7 +36,7 @@ from sqlalchemy.engine import Engine
 from scheduler.config import Settings, load_settings
 from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, RitualKind
 from scheduler.core.messages import MessageKind, MessageState
-from scheduler.service.enqueue import enqueue_due
+from scheduler.service.deliver.enqueue import enqueue_due
 from scheduler.store.db import open_database, session_scope
 from scheduler.store.models import Contact, Message, Occurrence, Organisation, Ritual
 

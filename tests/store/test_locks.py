@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from scheduler.config import Settings
-from scheduler.service.planning import plan_and_store
+from scheduler.service.plan.planning import plan_and_store
 from scheduler.store.db import session_scope
 from scheduler.store.locks import LockKey, try_transaction_lock
 from scheduler.store.models import Occurrence

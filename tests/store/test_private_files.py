@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from scheduler.service.instance import InstanceLock
+from scheduler.daemon.instance import InstanceLock
 from scheduler.store.db import open_database, session_scope
 
 

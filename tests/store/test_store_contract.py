@@ -26,7 +26,7 @@ from sqlmodel import SQLModel
 
 from scheduler.core.kinds import OccurrenceStatus, OrganisationRole
 from scheduler.core.messages import MessageKind, MessageState
-from scheduler.service.outbox import claim_due
+from scheduler.service.deliver.outbox import claim_due
 from scheduler.store.db import MIGRATIONS, make_engine, open_database, session_scope
 from scheduler.store.models import (
     Contact,

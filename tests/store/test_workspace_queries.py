@@ -16,9 +16,10 @@ from sqlmodel import col
 from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, PartStat, RitualKind
 from scheduler.core.messages import MessageState
-from scheduler.service import signin, workspace
-from scheduler.service.enqueue import enqueue_due
-from scheduler.service.planning import plan_and_store
+from scheduler.service.access import signin
+from scheduler.service.deliver.enqueue import enqueue_due
+from scheduler.service.plan.planning import plan_and_store
+from scheduler.service.publish import workspace
 from scheduler.store.db import session_scope
 from scheduler.store.models import Invitation, Message, Occurrence, Organisation
 from scheduler.store.signin import LinkState

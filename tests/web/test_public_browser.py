@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from scheduler.service.public import publish
+from scheduler.service.publish.public import publish
 from scheduler.web import create_app
 from tests.factories import settings_in
 from tests.web.browser import chromium

@@ -22,12 +22,12 @@ from sqlmodel import col
 from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, RitualKind
 from scheduler.core.messages import MessageKind
-from scheduler.service import proposals
-from scheduler.service.compose import StoreComposer
-from scheduler.service.enqueue import enqueue_due
-from scheduler.service.outbox import Composed
-from scheduler.service.planning import plan_and_store
-from scheduler.service.signing import SECRET_ENV
+from scheduler.service.access.signing import SECRET_ENV
+from scheduler.service.deliver.compose import StoreComposer
+from scheduler.service.deliver.enqueue import enqueue_due
+from scheduler.service.deliver.outbox import Composed
+from scheduler.service.plan import proposals
+from scheduler.service.plan.planning import plan_and_store
 from scheduler.store.db import session_scope
 from scheduler.store.models import Invitation, Message, Occurrence, Proposal, ProposalSlot
 from scheduler.web import create_app
@@ -341,7 +341,7 @@ def test_invitations_wait_for_the_buyers_choice(guichet: Guichet) -> None:
 
 def feeds(guichet: Guichet, buyer_slug: str) -> tuple[bytes, bytes]:
     """The facilitator's (camille) and the buyer's feeds, rendered now."""
-    from scheduler.service.feeds import buyer_feed, facilitator_feed, load_directory
+    from scheduler.service.publish.feeds import buyer_feed, facilitator_feed, load_directory
     from scheduler.store.models import Organisation
 
     with session_scope(guichet.engine) as session:  # type: ignore[arg-type]

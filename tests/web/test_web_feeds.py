@@ -9,7 +9,7 @@ import pytest
 from starlette.applications import Starlette
 
 from scheduler.core.kinds import RitualKind
-from scheduler.service.feeds import export_feeds, issue_links, rotate
+from scheduler.service.publish.feeds import export_feeds, issue_links, rotate
 from scheduler.store import feed_tokens
 from scheduler.web import create_app
 from tests.conftest import IcsCheck

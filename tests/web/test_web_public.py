@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from scheduler.errors import InputError, NotFoundError
-from scheduler.service.public import publish, unpublish
+from scheduler.service.publish.public import publish, unpublish
 from scheduler.web import create_app
 from tests.conftest import IcsCheck
 from tests.factories import settings_in
@@ -147,7 +147,7 @@ def test_a_commitment_is_confidential_until_published(tmp_path: Path) -> None:
     settings, engine = settings_in(tmp_path)
     try:
         build_year(settings, engine, tmp_path)
-        from scheduler.service.public import commitments
+        from scheduler.service.publish.public import commitments
 
         assert commitments(engine, MARCH.date()) == []
         with pytest.raises(NotFoundError):

@@ -17,10 +17,10 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind
-from scheduler.service import rsvp
-from scheduler.service.attendance import attendance_url
-from scheduler.service.feeds import export_feeds, issue_links
-from scheduler.service.signing import SECRET_ENV
+from scheduler.service.access.signing import SECRET_ENV
+from scheduler.service.answer import rsvp
+from scheduler.service.answer.attendance import attendance_url
+from scheduler.service.publish.feeds import export_feeds, issue_links
 from scheduler.store.db import session_scope
 from scheduler.store.models import Invitation, Occurrence
 from scheduler.web import create_app

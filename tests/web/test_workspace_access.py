@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import select, text
 
 from scheduler.config import load_settings
-from scheduler.service import signin
+from scheduler.service.access import signin
 from scheduler.store.db import read_session
 from scheduler.store.models import SignInLink, WorkspaceSession
 from scheduler.web import create_app

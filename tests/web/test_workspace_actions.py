@@ -23,8 +23,8 @@ from sqlmodel import col
 from scheduler.cli import main
 from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind
 from scheduler.core.messages import MessageKind, MessageState
-from scheduler.service import signin
-from scheduler.service.feeds import buyer_feed, load_directory
+from scheduler.service.access import signin
+from scheduler.service.publish.feeds import buyer_feed, load_directory
 from scheduler.store.db import read_session
 from scheduler.store.models import (
     Contact,

@@ -19,7 +19,7 @@ from sqlmodel import col
 
 from scheduler.cli import main
 from scheduler.core.kinds import OccurrenceStatus
-from scheduler.service import signin
+from scheduler.service.access import signin
 from scheduler.store.db import read_session
 from scheduler.store.models import Organisation
 from scheduler.web import create_app

@@ -17,9 +17,9 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
-from scheduler.service import signin
-from scheduler.service.public import publish
-from scheduler.service.report import default_year
+from scheduler.service.access import signin
+from scheduler.service.publish.public import publish
+from scheduler.service.publish.report import default_year
 from scheduler.web import create_app
 from tests.factories import add_buyer, settings_in
 from tests.report.conftest import PANGO, POPPLER, require

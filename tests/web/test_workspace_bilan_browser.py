@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.service import signin
-from scheduler.service.public import publish
+from scheduler.service.access import signin
+from scheduler.service.publish.public import publish
 from scheduler.web import create_app
 from tests.factories import settings_in
 from tests.web.test_workspace_browser import browser as browser  # the fixture

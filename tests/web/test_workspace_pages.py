@@ -18,7 +18,7 @@ from sqlalchemy import event, select
 from sqlmodel import col
 
 from scheduler.cli import main
-from scheduler.service import signin
+from scheduler.service.access import signin
 from scheduler.store.db import read_session
 from scheduler.store.models import Occurrence, Organisation
 from scheduler.web import create_app

@@ -9,7 +9,7 @@ from starlette.routing import Route
 from scheduler.clock import Clock
 from scheduler.config import Settings
 from scheduler.mail.transport import Transport
-from scheduler.service.mailing import make_transport
+from scheduler.service.deliver.mailing import make_transport
 from scheduler.web.workspace.actions import Actions
 from scheduler.web.workspace.auth import ClientLimit, Gate, TransportFactory
 from scheduler.web.workspace.bilan import BilanPages

@@ -1,7 +1,7 @@
 """The workspace's actions on one meeting: move it, cancel it, bring it back at a new date, edit
 its theme, description, place and video link. Each is a POST with the session's CSRF token and
 the SEQUENCE the form was shown at; each calls the same service function as the CLI
-(scheduler.service.occurrences), which raises the SEQUENCE, queues the mails and writes the
+(scheduler.service.plan.occurrences), which raises the SEQUENCE, queues the mails and writes the
 journal in one transaction; then the feeds are exported again, as the CLI does.
 
 A refusal re-shows the form with the reason beside the field, in French (English for an `en`
@@ -28,13 +28,18 @@ from starlette.routing import Route
 from scheduler.core.kinds import OccurrenceStatus, PartStat, RitualKind
 from scheduler.core.placement import BrokenRule
 from scheduler.errors import ConflictError, InputError, NotFoundError, PlacementError
-from scheduler.service import workspace
-from scheduler.service.attendance import MAX_HEADCOUNT, Walker, attendance_of, record_presence
-from scheduler.service.enqueue import on_occurrence_change
-from scheduler.service.feeds import export_feeds, revoke, rotate
-from scheduler.service.invitees import add_invitee, answer_on_behalf
-from scheduler.service.mailing import preview_message
-from scheduler.service.occurrences import (
+from scheduler.service.access.signin import SignedIn
+from scheduler.service.answer.attendance import (
+    MAX_HEADCOUNT,
+    Walker,
+    attendance_of,
+    record_presence,
+)
+from scheduler.service.deliver.enqueue import on_occurrence_change
+from scheduler.service.deliver.invitees import add_invitee, answer_on_behalf
+from scheduler.service.deliver.mailing import preview_message
+from scheduler.service.deliver.outbox import retry_messages
+from scheduler.service.plan.occurrences import (
     DETAIL_LIMITS,
     Details,
     NewMeeting,
@@ -44,8 +49,8 @@ from scheduler.service.occurrences import (
     move_occurrence,
     restore_occurrence,
 )
-from scheduler.service.outbox import retry_messages
-from scheduler.service.signin import SignedIn
+from scheduler.service.publish import workspace
+from scheduler.service.publish.feeds import export_feeds, revoke, rotate
 from scheduler.web.workspace.auth import Gate
 from scheduler.web.workspace.render import HEADERS, render
 

@@ -1,7 +1,7 @@
 """The workspace's door: `/connexion` (ask for a link), `/connexion/{token}` (open it),
 `/deconnexion`, and the check every signed-in page makes first.
 
-Rules (scheduler.service.signin has the rest):
+Rules (scheduler.service.access.signin has the rest):
 - every POST carries a CSRF token: a session's is bound to its cookie; before sign-in, it is
   bound to a random `rituel_form` cookie (HttpOnly, SameSite=Lax, path /connexion). A missing or
   wrong token gets 403 and changes nothing;
@@ -36,8 +36,8 @@ from scheduler.clock import Clock
 from scheduler.config import Settings
 from scheduler.errors import RituelError
 from scheduler.mail.transport import Transport
-from scheduler.service import signin
-from scheduler.service.signin import SignedIn
+from scheduler.service.access import signin
+from scheduler.service.access.signin import SignedIn
 from scheduler.store.signin import LinkState
 from scheduler.web.pages import read_form
 from scheduler.web.workspace.render import HEADERS, render

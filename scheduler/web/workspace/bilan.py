@@ -24,8 +24,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from scheduler.report.content import ReportFormat
-from scheduler.service.signin import SignedIn
-from scheduler.service.workspace import local_today
+from scheduler.service.access.signin import SignedIn
+from scheduler.service.publish.workspace import local_today
 from scheduler.web.workspace.pages import Pages
 from scheduler.web.workspace.render import HEADERS
 
@@ -79,7 +79,7 @@ class BilanPages(Pages):
     async def bilan(self, request: Request, who: SignedIn) -> Response:
         """The year's figures beside the previous year's, with the charts and the downloads."""
         from scheduler.report.html import render_sections
-        from scheduler.service import report as reports
+        from scheduler.service.publish import report as reports
 
         today = self._today()
         asked = request.query_params.get("annee")
@@ -110,7 +110,7 @@ class BilanPages(Pages):
 
     async def download(self, request: Request, who: SignedIn) -> Response:
         """bilan-2027.pdf (or -interne): the rendered report, as a file to save."""
-        from scheduler.service import report as reports
+        from scheduler.service.publish import report as reports
 
         found = DOWNLOAD.fullmatch(request.path_params["name"])
         year = _year(found[1], self._today()) if found else None
@@ -127,7 +127,7 @@ class BilanPages(Pages):
         )
 
     def _report(self, year: int, *, internal: bool) -> YearReport:
-        from scheduler.service import report as reports
+        from scheduler.service.publish import report as reports
 
         return reports.year_report(
             self.settings, self.engine, year, self.gate.clock(), every_buyer=internal

@@ -1,6 +1,7 @@
 """The directory's CSV files from the browser: `/annuaire/import` takes the same files as
 `rituel import buyers|suppliers|partners|contacts`, through the same parser and service
-(scheduler.service.directory). A first POST checks the file in a dry run: every problem shown
+(scheduler.service.directory.directory).
+A first POST checks the file in a dry run: every problem shown
 with its line and nothing written, or a preview of what would change; the preview's button sends
 the same file again to import it for real (one transaction; refused whole if anything is wrong).
 
@@ -25,8 +26,12 @@ from starlette.routing import Route
 
 from scheduler.core.kinds import OrganisationRole
 from scheduler.errors import InputError
-from scheduler.service.directory import ImportReport, import_contacts, import_organisations
-from scheduler.service.signin import SignedIn
+from scheduler.service.access.signin import SignedIn
+from scheduler.service.directory.directory import (
+    ImportReport,
+    import_contacts,
+    import_organisations,
+)
 from scheduler.web.workspace.auth import Gate
 from scheduler.web.workspace.render import render
 

@@ -1,6 +1,6 @@
 """The workspace's pages, each behind the session check: home, agenda, a meeting, buyers,
 organisations, contacts and the outbox. GET only reads; each handler asks one service function
-for its page (scheduler.service.workspace) and renders it in the reader's language."""
+for its page (scheduler.service.publish.workspace) and renders it in the reader's language."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from starlette.routing import Route
 
 from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, RitualKind
 from scheduler.core.messages import MessageState
-from scheduler.service import workspace
-from scheduler.service.signin import SignedIn
+from scheduler.service.access.signin import SignedIn
+from scheduler.service.publish import workspace
 from scheduler.store.workspace import MeetingFilter
 from scheduler.web.workspace.actions import ANSWER_CHOICES, DONE
 from scheduler.web.workspace.auth import Gate

@@ -1,0 +1,110 @@
+"""What is planned: the agenda the operator reads, filtered by buyer, kind and dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col
+
+from scheduler.config import Settings
+from scheduler.core.kinds import OccurrenceStatus, RitualKind
+from scheduler.errors import NotFoundError
+from scheduler.service.publish.event_views import ritual_title
+from scheduler.store.db import read_session
+from scheduler.store.models import Occurrence, Organisation
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """One meeting as the agenda shows it."""
+
+    uid: str
+    kind: RitualKind
+    buyer: str | None
+    """The buyer's slug (what `--buyer` takes), None for a territory meeting."""
+    title: str
+    start: datetime
+    end: datetime
+    status: OccurrenceStatus
+    facilitator: str
+    sequence: int
+    buyer_name: str | None = None
+    """The buyer's name, as the table shows it."""
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON object `rituel agenda --json` prints."""
+        return {
+            "uid": self.uid,
+            "kind": self.kind.value,
+            "buyer": self.buyer,
+            "title": self.title,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "status": self.status.value,
+            "facilitator": self.facilitator,
+            "sequence": self.sequence,
+        }
+
+
+def occurrence_title(settings: Settings, kind: RitualKind, theme: str | None, locale: str) -> str:
+    """The title the agenda shows: the ritual's title in `locale`, and the theme if any (the
+    buyer has its own column)."""
+    title = ritual_title(settings, kind, locale)
+    return f"{title} — {theme}" if theme else title
+
+
+def agenda(
+    settings: Settings,
+    engine: Engine,
+    *,
+    start: datetime,
+    end: datetime,
+    buyer: str | None = None,
+    kind: RitualKind | None = None,
+    locale: str = "fr",
+) -> list[AgendaEntry]:
+    """Meetings starting in [start, end), in order, times in the guichet's time zone."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(settings.organisation.timezone)
+    with read_session(engine) as session:
+        query = (
+            select(Occurrence, col(Organisation.slug), col(Organisation.name))
+            .outerjoin(Organisation, col(Organisation.id) == col(Occurrence.organisation_id))
+            .where(col(Occurrence.start) >= start, col(Occurrence.start) < end)
+            .order_by(col(Occurrence.start), col(Occurrence.key))
+        )
+        if buyer is not None:
+            org_id = _organisation_id(session, buyer)
+            query = query.where(col(Occurrence.organisation_id) == org_id)
+        if kind is not None:
+            query = query.where(col(Occurrence.kind) == kind.value)
+        rows = session.execute(query).all()
+    return [
+        AgendaEntry(
+            uid=occ.uid,
+            kind=RitualKind(occ.kind),
+            buyer=slug,
+            title=occurrence_title(settings, RitualKind(occ.kind), occ.theme, locale),
+            start=occ.start.astimezone(zone),
+            end=occ.end.astimezone(zone),
+            status=OccurrenceStatus(occ.status),
+            facilitator=occ.facilitator_id,
+            sequence=occ.sequence,
+            buyer_name=name,
+        )
+        for occ, slug, name in rows
+    ]
+
+
+def _organisation_id(session: Session, slug: str) -> int:
+    org_id = session.execute(
+        select(col(Organisation.id)).where(col(Organisation.slug) == slug)
+    ).scalar_one_or_none()
+    if org_id is None:
+        raise NotFoundError(f"no buyer with the slug {slug!r} (see `rituel buyers list`)")
+    return int(org_id)
