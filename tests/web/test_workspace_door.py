@@ -27,7 +27,7 @@ from scheduler.clock import parse_instant
 from scheduler.config import Settings, load_settings
 from scheduler.errors import DeliveryError
 from scheduler.mail.transport import SendResult
-from scheduler.service import signin
+from scheduler.service.access import signin
 from scheduler.store.db import make_engine, open_database
 from scheduler.web import create_app
 from scheduler.web.workspace import ClientLimit
