@@ -354,15 +354,20 @@ def test_an_ics_attachment_of_any_type_is_read(name: str) -> None:
     assert [reply.partstat for reply in found.replies] == ["ACCEPTED"]
 
 
-def test_a_calendar_part_whose_file_name_cannot_be_decoded_is_still_read() -> None:
+def test_a_file_name_that_cannot_be_decoded_is_no_file_name() -> None:
+    undecodable = "Content-Disposition: attachment; filename*=idna''r%C3%A9ponse.ics\r\n"
     found = multipart(
+        ("Content-Type: application/octet-stream\r\n" + undecodable, calendar(ACCEPTED).encode()),
         (
-            "Content-Type: text/calendar; method=REPLY\r\n"
-            "Content-Disposition: attachment; filename*=idna''r%C3%A9ponse.ics\r\n",
+            "Content-Type: text/calendar; method=REPLY\r\n" + undecodable,
             calendar(ACCEPTED).encode(),
         ),
     )
     assert [reply.partstat for reply in found.replies] == ["ACCEPTED"]
+    alone = multipart(
+        ("Content-Type: application/octet-stream\r\n" + undecodable, calendar(ACCEPTED).encode())
+    )
+    assert (alone.replies, alone.problem) == ((), "no calendar part")
 
 
 def test_an_attachment_of_another_name_is_not_a_calendar() -> None:
