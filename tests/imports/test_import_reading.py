@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from scheduler.imports.reading import (
@@ -152,6 +152,12 @@ def test_one_windows_1252_line_in_utf8_is_refused_on_that_line(
     cells = ["nom", "Élise", *(line.replace(";", " ").replace('"', " ") for line in lines)]
     bad = 2 + where % (len(cells) - 2)
     cells[bad] += "x" + accented
+    try:  # "xÇœ" in cp1252 is C7 9C, which UTF-8 reads as "ǜ": that line is not wrong, then
+        cells[bad].encode("cp1252").decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        assume(False)
     data = b"".join(
         cell.encode("cp1252" if number == bad else "utf-8") + b"\r\n"
         for number, cell in enumerate(cells)
