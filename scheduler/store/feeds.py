@@ -12,25 +12,8 @@ from sqlmodel import Session, col
 
 from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, PartStat
 from scheduler.store import proposals
+from scheduler.store.meetings import MEETING_COLUMNS
 from scheduler.store.models import Contact, Invitation, Occurrence, Organisation
-
-_MEETING_COLUMNS = (
-    col(Occurrence.id),
-    col(Occurrence.organisation_id),
-    col(Occurrence.uid),
-    col(Occurrence.kind),
-    col(Occurrence.facilitator_id),
-    col(Occurrence.theme),
-    col(Occurrence.start),
-    col(Occurrence.end),
-    col(Occurrence.status),
-    col(Occurrence.sequence),
-    col(Occurrence.changed_at),
-    col(Occurrence.cancel_reason),
-    col(Occurrence.location),
-    col(Occurrence.video_url),
-    col(Occurrence.description),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +72,7 @@ def feed_rows(session: Session, since: datetime, cancelled_since: datetime) -> F
     }
     meetings = list(
         session.execute(
-            select(*_MEETING_COLUMNS)
+            select(*MEETING_COLUMNS)
             .where(*visible)
             .order_by(col(Occurrence.start), col(Occurrence.uid))
         )
