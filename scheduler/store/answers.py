@@ -108,11 +108,13 @@ class InviteeRow:
 
 
 def invitees_of(session: Session, occurrence_id: int) -> list[InviteeRow]:
-    """The invitees of a meeting by address, each with the comment of their latest answer."""
+    """The invitees of a meeting by address, each with the comment of their latest answer;
+    those taken off the meeting (`removed_at` set) are no longer its invitees."""
     rows = session.execute(
         select(Invitation, Contact)
         .join(Contact, col(Contact.id) == col(Invitation.contact_id))
         .where(col(Invitation.occurrence_id) == occurrence_id)
+        .where(col(Invitation.removed_at).is_(None))
         .order_by(func.lower(col(Contact.email)))
     ).all()
     ids = [invitation.id for invitation, _ in rows if invitation.id is not None]

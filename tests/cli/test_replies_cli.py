@@ -20,6 +20,7 @@ from scheduler.mail.transport import MemoryTransport
 from scheduler.service.deliver.compose import StoreComposer
 from scheduler.service.deliver.enqueue import enqueue_due
 from scheduler.service.deliver.outbox import dispatch
+from scheduler.service.deliver.removal import remove_invitee
 from scheduler.store.db import session_scope
 from scheduler.store.models import Contact, Message
 from tests.dovecot import free_port
@@ -207,6 +208,26 @@ def test_show_prints_answers_sources_comments_and_proposals(
     assert paul["comment"] == "En congé cette semaine-là ; Zoé Dupont me représentera."
     [proposal] = meeting["proposals"]  # type: ignore[misc]
     assert proposal["start"] == "2027-09-16T12:00:00+00:00"
+
+
+def test_show_no_longer_lists_an_invitee_taken_off_the_meeting(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    meeting = fixture_meeting(world)
+    leaving = meeting.contacts["marc.leroy@ville-a.example"]
+    remove_invitee(world.settings, world.engine, UID, leaving, at("2026-12-01 10:00"))
+
+    invitees = [i["email"] for i in shown(world, capsys)["invitees"]]  # type: ignore[attr-defined]
+    assert invitees == [
+        "ines.moreau@ville-a.example",
+        "paul.martin@ville-a.example",
+        "salle-conseil@ville-a.example",
+        "zoe.dupont@ville-a.example",
+    ]
+    status, out, _ = run(world, capsys, "occurrence", "show", UID)
+    assert status == 0
+    assert "Marc Leroy" not in out
+    assert "Zoé Dupont" in out
 
 
 def test_show_an_unknown_meeting_exits_3(world: World, capsys: pytest.CaptureFixture[str]) -> None:
