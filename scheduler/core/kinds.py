@@ -121,6 +121,17 @@ class ConventionStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class ConventionRenewal(StrEnum):
+    """How a convention is meant to go on after its end, as the buyer and the guichet agreed."""
+
+    MEETING = "meeting"
+    """Renewed after a renewal meeting (a new convention, or an amendment)."""
+    TACIT = "tacit"
+    """Renewed tacitly unless either side says otherwise."""
+    NONE = "none"
+    """Not to be renewed."""
+
+
 PER_BUYER_KINDS = frozenset(
     {
         RitualKind.PROGRAMMING_REVIEW,

@@ -280,6 +280,32 @@ def parse_text(text: str, limit: int) -> str:
     return tidy
 
 
+_AMOUNT = re.compile(r"(\d{1,9})(?:[.,](\d{1,2}))?", re.ASCII)
+
+
+def parse_euros(text: str) -> int:
+    """'1 500', '1500,50', '1 500 €' or '1500.5' → the amount in cents (150000, 150050…)."""
+    bare = "".join(c for c in text if not c.isspace()).removesuffix("€").removesuffix("EUR")
+    match = _AMOUNT.fullmatch(bare)
+    if match is None:
+        raise ValueError(f"{text!r} is not an amount in euros (write 1500 or 1 500,50)")
+    euros, cents = match.groups()
+    return int(euros) * 100 + int((cents or "0").ljust(2, "0"))
+
+
+def parse_long_text(text: str, limit: int) -> str:
+    """Free text over several lines (a convention's commitments): control characters dropped
+    but line breaks kept, trailing spaces trimmed, at most `limit` characters."""
+    lines = [
+        "".join(c for c in line if not _is_control(c)).rstrip()
+        for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    ]
+    tidy = "\n".join(lines).strip()
+    if len(tidy) > limit:
+        raise ValueError(f"{len(tidy)} characters; at most {limit}")
+    return tidy
+
+
 def _is_control(char: str) -> bool:
     """C0 and C1 control characters and DEL (Unicode category Cc)."""
     return unicodedata.category(char) == "Cc"

@@ -79,6 +79,12 @@ class Convention(SQLModel, table=True):
     """The buyer makes its commitment public (/engagements); off unless it chose so."""
     public_text: str | None = Field(default=None, max_length=400)
     """A short text the buyer wants shown beside its name on /engagements."""
+    commitments: str | None = Field(default=None, max_length=4000)
+    """What each side committed to, as the convention words it."""
+    document_reference: str | None = Field(default=None, max_length=200)
+    """Where the signed document is kept (a file name, a reference in the records)."""
+    renewal: str | None = Field(default=None, max_length=20)
+    """How it goes on after its end (core.kinds.ConventionRenewal); None: not said."""
 
 
 class Ritual(SQLModel, table=True):

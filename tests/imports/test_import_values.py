@@ -18,9 +18,11 @@ from scheduler.imports.values import (
     SupplierKind,
     parse_date,
     parse_email,
+    parse_euros,
     parse_facilitator,
     parse_kind,
     parse_locale,
+    parse_long_text,
     parse_month,
     parse_ritual_kinds,
     parse_slug,
@@ -212,3 +214,35 @@ def test_free_text_is_one_line_without_control_characters(text: str) -> None:
     tidy = parse_text(text, 10_000)
     assert not any(unicodedata.category(c) == "Cc" for c in tidy)
     assert tidy == " ".join(tidy.split())
+
+
+@pytest.mark.parametrize(
+    ("text", "cents"),
+    [
+        ("1500", 150_000),
+        ("1 500", 150_000),
+        ("1\u202f500,50", 150_050),
+        ("1 500 €", 150_000),
+        ("12.5", 1_250),
+        ("0,05", 5),
+    ],
+)
+def test_an_amount_in_euros_as_the_french_write_it(text: str, cents: int) -> None:
+    assert parse_euros(text) == cents
+
+
+@pytest.mark.parametrize("text", ["", "beaucoup", "-5", "1,234", "1.2.3", "12,345"])
+def test_what_is_not_an_amount_is_refused_with_how_to_write_one(text: str) -> None:
+    with pytest.raises(ValueError, match="is not an amount in euros"):
+        parse_euros(text)
+
+
+@given(st.integers(min_value=0, max_value=999_999_999), st.integers(min_value=0, max_value=99))
+def test_euros_and_cents_round_trip(euros: int, cents: int) -> None:
+    assert parse_euros(f"{euros},{cents:02d}") == euros * 100 + cents
+
+
+def test_long_text_keeps_its_lines_and_drops_control_characters() -> None:
+    assert parse_long_text("Un.\r\nDeux\x1b  \n", 100) == "Un.\nDeux"
+    with pytest.raises(ValueError, match="at most 3"):
+        parse_long_text("quatre", 3)

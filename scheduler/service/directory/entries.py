@@ -71,10 +71,13 @@ class ContactEntry:
 
 
 @dataclass
-class _Checked:
+class Checked:
+    """The problems found so far in a form's fields, by field."""
+
     problems: dict[str, str] = field(default_factory=dict)
 
     def value(self, name: str, text: str, parse: Callable[[str], ValueT]) -> ValueT | None:
+        """`text` parsed by `parse`; None, with the reason kept for `name`, when it is wrong."""
         try:
             return parse(text)
         except ValueError as wrong:
@@ -111,8 +114,8 @@ def save_contact(
     """Create the contact `entry` (contact_id None) or change the contact `contact_id`; its id.
     EntryProblems for wrong fields, NotFoundError for an unknown contact, ConflictError when it
     changed since the form was shown."""
-    checked = _Checked()
-    name = checked.value("name", entry.name, _required(lambda t: parse_text(t, NAME_LIMIT)))
+    checked = Checked()
+    name = checked.value("name", entry.name, required(lambda t: parse_text(t, NAME_LIMIT)))
     email = checked.value("email", entry.email, parse_email)
     job = checked.value("job", entry.job, lambda t: parse_text(t, SHORT_LIMIT))
     locale = checked.value("locale", entry.locale, parse_locale)
@@ -156,14 +159,16 @@ def save_contact(
         return _write(session, stored, values, now, actor)
 
 
-def _required(parse: Callable[[str], str]) -> Callable[[str], str]:
-    def required(text: str) -> str:
+def required(parse: Callable[[str], str]) -> Callable[[str], str]:
+    """`parse`, refusing an empty value."""
+
+    def parse_required(text: str) -> str:
         value = parse(text)
         if not value:
             raise ValueError("required")
         return value
 
-    return required
+    return parse_required
 
 
 def _stored(session: Session, contact_id: int | None, seen: str) -> Contact | None:

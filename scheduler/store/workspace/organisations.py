@@ -49,6 +49,9 @@ class ConventionRow:
     confidential: bool
     financial_participation_cents: int | None
     renewal_notice_days: int
+    commitments: str | None = None
+    document_reference: str | None = None
+    renewal: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +92,9 @@ def _convention(row: Convention) -> ConventionRow:
         confidential=row.confidential,
         financial_participation_cents=row.financial_participation_cents,
         renewal_notice_days=row.renewal_notice_days,
+        commitments=row.commitments,
+        document_reference=row.document_reference,
+        renewal=row.renewal,
     )
 
 

@@ -119,4 +119,96 @@ ENGLISH = {
     "Cette adresse est déjà celle d'une autre personne de l'annuaire.": (
         "This address is already another person's in the directory."
     ),
+    "Article devant le nom": "Article before the name",
+    "Cette convention a été modifiée entre-temps par quelqu'un d'autre : rien n'a été "
+    "enregistré. Voici son état actuel ; refaites votre modification si elle est toujours "
+    "utile.": (
+        "Someone else changed this convention meanwhile: nothing was saved. Here is how it"
+        " stands now; make your change again if it is still needed."
+    ),
+    "Cette organisation a été modifiée entre-temps par quelqu'un d'autre : rien n'a été "
+    "enregistré. Voici son état actuel ; refaites votre modification si elle est toujours "
+    "utile.": (
+        "Someone else changed this organisation meanwhile: nothing was saved. Here is how it"
+        " stands now; make your change again if it is still needed."
+    ),
+    "Convention confidentielle": "Confidential convention",
+    "Confidentialité": "Confidentiality",
+    "Premier jour": "First day",
+    "Dernier jour": "Last day",
+    "Document signé": "Signed document",
+    "Engagements": "Commitments",
+    "Enregistrer l'organisation": "Save the organisation",
+    "Enregistrer la convention": "Save the convention",
+    "Identifiant": "Identifier",
+    "Identifiant (vide : fait à partir du nom)": "Identifier (empty: made from the name)",
+    "L'organisation est ajoutée.": "The organisation is added.",
+    "L'organisation est modifiée.": "The organisation is changed.",
+    "L'organisation n'est pas enregistrée : corrigez les champs signalés.": (
+        "The organisation is not saved: correct the fields marked."
+    ),
+    "La convention est ajoutée.": "The convention is added.",
+    "La convention est modifiée.": "The convention is changed.",
+    "La convention n'est pas enregistrée : corrigez les champs signalés.": (
+        "The convention is not saved: correct the fields marked."
+    ),
+    "Modifier": "Edit",
+    "Modifier l'organisation": "Edit the organisation",
+    "Modifier la convention": "Edit the convention",
+    "Mois de programmation (vide : celui de la configuration)": (
+        "Programming month (empty: the configuration's)"
+    ),
+    "Montant en euros": "Amount in euros",
+    "Nouveau fournisseur": "New supplier",
+    "Nouveau partenaire": "New partner",
+    "Nouvel acheteur": "New buyer",
+    "Nouvelle convention": "New convention",
+    "Participation financière": "Financial participation",
+    "Participation financière de l'acheteur": "The buyer's financial participation",
+    "Rendez-vous de renouvellement": "Renewal meeting",
+    "Référence du document signé": "Signed document's reference",
+    "non précisé": "not said",
+    "oui, l'acheteur participe au financement": "yes, the buyer contributes to the funding",
+    "selon le nom": "from the name",
+    "Indiquez le nom de l'organisation (200 caractères au plus).": (
+        "Give the organisation's name (200 characters at most)."
+    ),
+    "L'identifiant s'écrit en minuscules, chiffres et tirets («\u00a0ville-de-lisiere\u00a0»).": (
+        "The identifier is written in lower-case letters, digits and hyphens (“ville-de-lisiere”)."
+    ),
+    "Choisissez l'article dans la liste.": "Choose the article from the list.",
+    "Choisissez le type d'organisation dans la liste.": (
+        "Choose the kind of organisation from the list."
+    ),
+    "Le territoire tient en 120 caractères au plus.": "The territory takes 120 characters at most.",
+    "Choisissez le référent du guichet dans la liste.": (
+        "Choose the guichet's facilitator from the list."
+    ),
+    "Choisissez le mois dans la liste.": "Choose the month from the list.",
+    "Cet identifiant est déjà celui d'une autre organisation : choisissez-en un autre.": (
+        "This identifier is already another organisation's: choose another one."
+    ),
+    "Indiquez le premier jour de la convention (jour, mois, année).": (
+        "Give the convention's first day (day, month, year)."
+    ),
+    "Indiquez le dernier jour de la convention, après le premier.": (
+        "Give the convention's last day, after the first."
+    ),
+    "Indiquez la date de signature (jour, mois, année), ou rien.": (
+        "Give the signing date (day, month, year), or nothing."
+    ),
+    "Choisissez le statut dans la liste.": "Choose the status from the list.",
+    "Avec une participation financière, indiquez son montant en euros (par exemple 1\u202f500 ou "
+    "1\u202f500,50) ; sans participation, laissez le montant vide.": (
+        "With a financial participation, give its amount in euros (such as 1500 or 1500.50);"
+        " without one, leave the amount empty."
+    ),
+    "Les engagements tiennent en 4 000 caractères au plus.": (
+        "The commitments take 4,000 characters at most."
+    ),
+    "La référence tient en 200 caractères au plus.": "The reference takes 200 characters at most.",
+    "Choisissez le renouvellement dans la liste.": "Choose the renewal from the list.",
+    "Cet acheteur a déjà une convention qui commence ce jour-là.": (
+        "This buyer already has a convention starting that day."
+    ),
 }

@@ -77,6 +77,14 @@ CONVENTION_STATUS = {
     "draft": ("en préparation", "in preparation"),
     "cancelled": ("résiliée", "cancelled"),
 }
+RENEWAL = {
+    "meeting": (
+        "à renouveler après un rendez-vous de renouvellement",
+        "renewed after a renewal meeting",
+    ),
+    "tacit": ("reconduction tacite", "renewed tacitly"),
+    "none": ("pas de renouvellement", "not to be renewed"),
+}
 SOURCE = {
     Source.PLAN: ("par le planificateur", "by the planner"),
     Source.HAND: ("à la main", "by hand"),
@@ -118,6 +126,10 @@ ACTION = {
     "contact_create": ("contact ajouté", "contact added"),
     "contact_edit": ("contact modifié", "contact changed"),
     "feed_revoke": ("lien du flux révoqué", "feed link revoked"),
+    "organisation_create": ("organisation ajoutée", "organisation added"),
+    "organisation_edit": ("organisation modifiée", "organisation changed"),
+    "convention_create": ("convention ajoutée", "convention added"),
+    "convention_edit": ("convention modifiée", "convention changed"),
     "new_slots": ("nouvelles dates proposées à l'acheteur", "new dates offered to the buyer"),
 }
 FIELD = {
@@ -143,6 +155,21 @@ FIELD = {
     "kinds": ("invité aux rencontres", "invited to"),
     "unsubscribed_kinds": ("ne reçoit plus", "no longer receives"),
     "unsubscribed": ("aucun message", "no mail at all"),
+    "article": ("article", "article"),
+    "kind": ("type d'organisation", "kind of organisation"),
+    "territory": ("territoire", "territory"),
+    "facilitator": ("référent", "facilitator"),
+    "programming_month": ("mois de programmation", "programming month"),
+    "start_date": ("premier jour", "first day"),
+    "end_date": ("dernier jour", "last day"),
+    "signed_on": ("signée le", "signed on"),
+    "convention_status": ("statut", "status"),
+    "financial_participation": ("participation financière", "financial participation"),
+    "amount": ("montant", "amount"),
+    "confidential": ("confidentielle", "confidential"),
+    "commitments": ("engagements", "commitments"),
+    "document_reference": ("référence du document signé", "signed document's reference"),
+    "renewal": ("renouvellement", "renewal"),
 }
 
 TABLE = {

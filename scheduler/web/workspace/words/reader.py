@@ -4,11 +4,13 @@ before « : ; ! ? » and around the « h » of a time) applied as the text is wr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+from babel.numbers import format_currency
 
 from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, PartStat, RitualKind
@@ -25,6 +27,7 @@ from scheduler.web.workspace.words.names import (
     MESSAGE_KIND,
     MESSAGE_STATE,
     ORGANISATION_KIND,
+    RENEWAL,
     ROLE,
     ROLES,
     RULE,
@@ -124,6 +127,15 @@ class Words:
         pair = CONVENTION_STATUS.get(status)
         return self._pick(pair) if pair else status
 
+    def renewal(self, renewal: str | None) -> str:
+        """How a convention goes on after its end: « reconduction tacite »…; « — » unsaid."""
+        pair = RENEWAL.get(renewal or "")
+        return self._pick(pair) if pair else "—"
+
+    def euros(self, cents: int) -> str:
+        """« 1 500,00 € » (« €1,500.00 » in English)."""
+        return str(format_currency(cents / 100, "EUR", locale=self.locale))
+
     def source(self, source: Source | str) -> str:
         """Who made a change: « par le planificateur »…"""
         return self._pick(SOURCE[Source(source)])
@@ -172,9 +184,28 @@ class Words:
             return ", ".join(self.unsubscribed_from(text))
         if name == "locale":
             return self._pick(("anglais", "English") if text == "en" else ("français", "French"))
-        if name == "unsubscribed":
+        if name in ("unsubscribed", "confidential", "financial_participation"):
             return self._pick(("oui", "yes"))
-        return text
+        return self._directory_value(name, text)
+
+    def _directory_value(self, name: str, text: str) -> str:
+        """An organisation's or a convention's changed field as a reader reads it."""
+        if name in ("start_date", "end_date", "signed_on"):
+            try:
+                return self.day(date.fromisoformat(text))
+            except ValueError:
+                return text
+        if name == "amount":
+            return self.euros(round(float(text) * 100))
+        readers: dict[str, Callable[[str], str]] = {
+            "convention_status": self.convention_status,
+            "renewal": self.renewal,
+            "kind": self.organisation_kind,
+            "facilitator": self.facilitator,
+            "programming_month": lambda t: self.month_name(int(t)),
+        }
+        shown = readers.get(name)
+        return shown(text) if shown is not None else text
 
     def table(self, name: str) -> str:
         """A directory table named in an import's report."""
