@@ -117,6 +117,11 @@ def contact_by_email(session: Session, email: str) -> Contact | None:
     return session.execute(select(Contact).where(col(Contact.email) == email)).scalar_one_or_none()
 
 
+def contact_by_id(session: Session, contact_id: int) -> Contact | None:
+    """The contact `contact_id`."""
+    return session.get(Contact, contact_id)
+
+
 def contacts_by_email(session: Session, emails: Collection[str]) -> dict[str, Contact]:
     """The contacts whose addresses are among `emails` (lower-case), by lower-case address."""
     rows = session.execute(select(Contact).where(func.lower(col(Contact.email)).in_(emails)))

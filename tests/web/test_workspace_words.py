@@ -30,7 +30,7 @@ AREAS = {
     "home": {"home"},
     "meetings": {"agenda", "meeting", "meeting_edit", "meeting_new", "meeting_attendance"},
     "directory": {"buyers", "organisations", "organisation", "contacts", "contact", "feed_link"}
-    | {"import", "contact_form", "organisation_form", "convention_form"},
+    | {"import", "contact_form", "organisation_form", "convention_form", "feeds"},
     "outbox": {"outbox", "mail"},
     "bilan": {"bilan"},
     "settings": {"rituals", "ritual_edit", "settings_preview", "_settings_words"},

@@ -18,6 +18,7 @@ from scheduler.store.workspace.contacts import (
     contacts,
     contacts_of,
     feed_status,
+    feed_statuses,
 )
 from scheduler.store.workspace.invitations import (
     AnswerRow,
@@ -83,6 +84,7 @@ __all__ = [
     "conventions_ending",
     "conventions_of",
     "feed_status",
+    "feed_statuses",
     "invitations_of_contact",
     "invitees",
     "meeting_by_uid",

@@ -3,6 +3,7 @@ contact, and whether a subscriber has a live feed link."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -136,3 +137,21 @@ def feed_status(session: Session, kind: SubscriberKind, ref: str) -> FeedStatus:
         return FeedStatus(None, None)
     created, revoked = rows
     return FeedStatus(created if revoked is None else None, revoked)
+
+
+def feed_statuses(
+    session: Session, kind: SubscriberKind, refs: Sequence[str]
+) -> dict[str, FeedStatus]:
+    """`feed_status` of each of `refs` (one statement); a ref never issued is left out."""
+    if not refs:
+        return {}
+    rows = session.execute(
+        select(col(FeedToken.subscriber_ref), col(FeedToken.created_at), col(FeedToken.revoked_at))
+        .where(col(FeedToken.subscriber_kind) == kind.value)
+        .where(col(FeedToken.subscriber_ref).in_(list(refs)))
+        .order_by(col(FeedToken.id))
+    ).all()
+    found: dict[str, FeedStatus] = {}
+    for ref, created, revoked in rows:  # the latest token of each wins
+        found[ref] = FeedStatus(created if revoked is None else None, revoked)
+    return found

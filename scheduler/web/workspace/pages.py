@@ -271,6 +271,7 @@ class Pages:
             "contact.html",
             view=view,
             request_done=done if done in ("ajoute", "modifie") else "",
+            done=done,
             section="contacts",
         )
 

@@ -184,9 +184,22 @@ def revoke(
 def _journal(
     session: Session, subscriber: Subscriber, now: datetime, actor: str, action: str
 ) -> None:
-    """A buyer's feed link minted or revoked goes in its journal (never the link itself)."""
+    """A feed link minted or revoked goes in the journal (never the link itself): a buyer's on
+    its page; a contact's on their organisation's, naming them; a facilitator's naming them."""
     if subscriber.kind is SubscriberKind.BUYER:
         journal.write(session, now, actor, action, organisation_id=int(subscriber.ref))
+    elif subscriber.kind is SubscriberKind.CONTACT:
+        contact = directory.contact_by_id(session, int(subscriber.ref))
+        journal.write(
+            session,
+            now,
+            actor,
+            action,
+            organisation_id=contact.organisation_id if contact is not None else None,
+            after={"contact": contact.email if contact is not None else subscriber.ref},
+        )
+    else:
+        journal.write(session, now, actor, action, after={"facilitator": subscriber.ref})
 
 
 def _minted(

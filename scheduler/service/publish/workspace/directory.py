@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
-from scheduler.config import Settings
+from scheduler.config import FacilitatorSettings, Settings
 from scheduler.core.kinds import OrganisationRole
 from scheduler.service.publish.workspace.home import PAGE_SIZE, Capped, capped
 from scheduler.store import journal
@@ -136,3 +136,13 @@ def contact(engine: Engine, contact_id: int) -> ContactView | None:
             messages=store.messages(session, MessageFilter(contact_id=contact_id), limit=20),
             feed=store.feed_status(session, SubscriberKind.CONTACT, str(contact_id)),
         )
+
+
+def facilitator_feeds(
+    settings: Settings, engine: Engine
+) -> list[tuple[FacilitatorSettings, FeedStatus]]:
+    """Each configured facilitator with whether their feed link was issued."""
+    ids = [facilitator.id for facilitator in settings.facilitators]
+    with read_session(engine) as session:
+        statuses = store.feed_statuses(session, SubscriberKind.FACILITATOR, ids)
+    return [(f, statuses.get(f.id, FeedStatus(None, None))) for f in settings.facilitators]

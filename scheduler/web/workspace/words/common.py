@@ -62,4 +62,6 @@ ENGLISH = {
     "Modification": "Change",
     "Avant": "Before",
     "Après": "After",
+    "Flux de calendrier des animateurs": "The facilitators' calendar feeds",
+    "Animateur ou animatrice": "Facilitator",
 }

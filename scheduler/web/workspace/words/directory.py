@@ -31,7 +31,9 @@ ENGLISH = {
     "Rencontres à venir": "Meetings ahead",
     "Rencontres passées": "Past meetings",
     "Lien du flux de calendrier": "Calendar feed link",
-    "Un lien n'est montré qu'une fois, quand il est créé (rituel feeds links ou rotate).": "A link is shown only once, when it is made (rituel feeds links or rotate).",
+    "Un lien n'est montré qu'une fois, quand il est créé.": (
+        "A link is shown only once, when it is made."
+    ),
     "Voir ses rencontres dans l'agenda": "See its meetings in the agenda",
     "Référent": "Facilitator",
     "Mois de programmation": "Programming month",
@@ -211,4 +213,12 @@ ENGLISH = {
     "Cet acheteur a déjà une convention qui commence ce jour-là.": (
         "This buyer already has a convention starting that day."
     ),
+    "Actions": "Actions",
+    "Le flux d'un animateur montre toutes les rencontres qu'il anime, avec les personnes "
+    "invitées et leurs réponses. Un lien n'est montré qu'une fois, quand il est créé.": (
+        "A facilitator's feed shows every meeting they run, with the invitees and their"
+        " answers. A link is shown only once, when it is made."
+    ),
+    "Retour aux flux des animateurs": "Back to the facilitators' feeds",
+    "Retour à la page du contact": "Back to the contact's page",
 }

@@ -6,7 +6,6 @@ from __future__ import annotations
 ENGLISH = {
     "Date": "Date",
     "Heure": "Time",
-    "Animateur ou animatrice": "Facilitator",
     "Type de rencontre": "Kind of meeting",
     "Identifiant de l'acheteur": "Buyer's identifier",
     "Mois précédent": "Previous month",

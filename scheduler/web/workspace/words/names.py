@@ -156,6 +156,7 @@ FIELD = {
     "unsubscribed_kinds": ("ne reçoit plus", "no longer receives"),
     "unsubscribed": ("aucun message", "no mail at all"),
     "article": ("article", "article"),
+    "contact": ("contact", "contact"),
     "kind": ("type d'organisation", "kind of organisation"),
     "territory": ("territoire", "territory"),
     "facilitator": ("référent", "facilitator"),
