@@ -30,13 +30,13 @@ import csv
 import io
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from scheduler.core.text import fold
+from scheduler.imports.wording import worded
 
 HEADER_LINE = 1
 DELIMITERS = (";", ",", "\t")
-RESAVE = "save it again as CSV UTF-8"
 _UTF8_LETTER = re.compile("[\u0080-\u017f\u2000-\u20bf]")
 _UNDECODED = re.compile("[\udc80-\udcff]")
 
@@ -58,7 +58,9 @@ class Undecodable:
 
     text: str
     offset: int
-    reason: str
+    key: str
+    """What is wrong (scheduler.imports.wording), with `params`."""
+    params: tuple[tuple[str, str], ...]
     mixed: bool = False
 
 
@@ -69,6 +71,24 @@ class Problem:
     line: int
     column: str
     message: str
+    key: str = field(default="", compare=False)
+    """What is wrong (scheduler.imports.wording), for a reader that words it its own way;
+    empty for a message that has no key."""
+    params: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    """The values of `key`'s wording."""
+
+    @classmethod
+    def worded(cls, line: int, column: str, key: str, **params: object) -> Problem:
+        """The problem `key` with `params`, its message in English."""
+        values = tuple((name, str(value)) for name, value in params.items())
+        return cls(line, column, worded(key, dict(values)), key, values)
+
+    @classmethod
+    def of(cls, line: int, column: str, wrong: ValueError) -> Problem:
+        """The problem a cell's parser raised (worded when it is a `Wrong`)."""
+        key = getattr(wrong, "key", "")
+        params = getattr(wrong, "params", {})
+        return cls(line, column, str(wrong), key, tuple(params.items()))
 
     def describe(self, file: str) -> str:
         """`FILE:LINE: column: what is wrong`, or `FILE:LINE: what is wrong` for a whole line."""
@@ -128,20 +148,16 @@ def decode(data: bytes) -> Text | Undecodable:
     letter = _UTF8_LETTER.search(text)
     if letter is not None or bom:
         offset = bom + len(text[: bad.start()].encode("utf-8", "surrogateescape"))
-        reason = f"byte 0x{data[offset]:02X} (offset {offset}) is not UTF-8"
-        if letter is None:
-            reason += ", though the file starts with a UTF-8 byte-order mark"
-        return Undecodable(text, offset, reason, mixed=letter is not None)
+        key = "not_utf8" if letter is not None else "not_utf8_despite_bom"
+        at = (("byte", f"{data[offset]:02X}"), ("offset", str(offset)))
+        return Undecodable(text, offset, key, at, mixed=letter is not None)
     text = data.decode("cp1252", "surrogateescape")
     bad = _UNDECODED.search(text)
     if bad is None:
         return Text(text, "cp1252")
     byte = data[bad.start()]
-    return Undecodable(
-        text,
-        bad.start(),
-        f"byte 0x{byte:02X} (offset {bad.start()}) is neither UTF-8 nor Windows-1252",
-    )
+    at = (("byte", f"{byte:02X}"), ("offset", str(bad.start())))
+    return Undecodable(text, bad.start(), "not_utf8_nor_cp1252", at)
 
 
 def _utf16(data: bytes, codec: str, bom: int) -> Text | Undecodable:
@@ -151,9 +167,8 @@ def _utf16(data: bytes, codec: str, bom: int) -> Text | Undecodable:
     except UnicodeDecodeError as exc:
         text = data[: exc.start].decode(codec) + "\udcff" + data[exc.end :].decode(codec, "replace")
         wrong = data[exc.start : exc.end].hex(" ").upper()
-        return Undecodable(
-            text, bom + exc.start, f"bytes {wrong} (offset {bom + exc.start}) are not UTF-16"
-        )
+        at = (("wrong", wrong), ("offset", str(bom + exc.start)))
+        return Undecodable(text, bom + exc.start, "not_utf16", at)
 
 
 def _bomless_utf16(data: bytes) -> str | None:
@@ -181,20 +196,20 @@ def sniff_delimiter(text: str) -> str:
 def read_sheet(data: bytes, aliases: Mapping[str, frozenset[str]]) -> Sheet:
     """Decode `data` and read it against `aliases` (canonical column → accepted header keys)."""
     if data.startswith(b"PK\x03\x04"):
-        return _broken(f"the file is a workbook (.xlsx or .ods), not CSV text; {RESAVE}")
+        return _broken("workbook")
     decoded = decode(data)
     if isinstance(decoded, Undecodable):
         return Sheet(headers={}, records=(), problems=(_undecodable(decoded),))
     text = decoded.text
     if "\x00" in text:
-        return _broken("the file is binary, not CSV text (was it saved as .xlsx?)")
+        return _broken("binary")
     try:
         rows = _rows(text)
     except csv.Error as exc:
-        return _broken(f"the file is not readable as CSV ({exc})")
+        return _broken("not_csv", error=exc)
     start = next((i for i, row in enumerate(rows) if any(cell.strip() for cell in row)), None)
     if start is None:
-        return _broken("the file is empty (a header line is expected)")
+        return _broken("empty_file")
     return _sheet(rows[start:], HEADER_LINE + start, aliases)
 
 
@@ -205,11 +220,11 @@ def _rows(text: str) -> list[list[str]]:
 def _undecodable(decoded: Undecodable) -> Problem:
     """The problem at the first undecodable byte: its line, its column's header, its offset."""
     line, column = _locate(decoded.text, _UNDECODED.search)
-    reason = decoded.reason
+    params = dict(decoded.params)
     if decoded.mixed:
         utf8_line, _ = _locate(decoded.text, _UTF8_LETTER.search)
-        reason += f", though line {utf8_line} is: the file mixes two encodings"
-    return Problem(line, column, f"{reason}; {RESAVE}")
+        return Problem.worded(line, column, "mixed_encodings", **params, utf8_line=utf8_line)
+    return Problem.worded(line, column, decoded.key, **params)
 
 
 def _locate(text: str, found: Callable[[str], object]) -> tuple[int, str]:
@@ -230,8 +245,9 @@ def _locate(text: str, found: Callable[[str], object]) -> tuple[int, str]:
     return HEADER_LINE, ""
 
 
-def _broken(message: str) -> Sheet:
-    return Sheet(headers={}, records=(), problems=(Problem(HEADER_LINE, "", message),))
+def _broken(key: str, **params: object) -> Sheet:
+    problem = Problem.worded(HEADER_LINE, "", key, **params)
+    return Sheet(headers={}, records=(), problems=(problem,))
 
 
 def _sheet(rows: list[list[str]], header_line: int, aliases: Mapping[str, frozenset[str]]) -> Sheet:
@@ -249,7 +265,7 @@ def _sheet(rows: list[list[str]], header_line: int, aliases: Mapping[str, frozen
                 ignored.append(written)
         elif column in positions:
             problems.append(
-                Problem(header_line, written, f"same column as {headers[column]!r}; keep one")
+                Problem.worded(header_line, written, "same_column", other=headers[column])
             )
         else:
             positions[column] = position
@@ -261,7 +277,7 @@ def _sheet(rows: list[list[str]], header_line: int, aliases: Mapping[str, frozen
         extra = [cell for cell in row[len(rows[0]) :] if cell.strip()]
         if extra:
             problems.append(
-                Problem(line, "", f"{len(row)} cells but the header has {len(rows[0])} columns")
+                Problem.worded(line, "", "extra_cells", cells=len(row), columns=len(rows[0]))
             )
         cells = {c: row[p].strip() if p < len(row) else "" for c, p in positions.items()}
         records.append(Record(line, cells))

@@ -23,6 +23,7 @@ from scheduler.imports.rows import (
     _result,
 )
 from scheduler.imports.values import parse_text
+from scheduler.imports.wording import Wrong
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
@@ -123,7 +124,7 @@ def parse_year(text: str) -> int:
     if not re.fullmatch(r"\d{4}", stripped, re.ASCII) or not (
         FIRST_YEAR <= int(stripped) <= LAST_YEAR
     ):
-        raise ValueError(f"{text!r} is not a year (such as 2027)")
+        raise Wrong("not_a_year", text=text)
     return int(stripped)
 
 
@@ -131,7 +132,7 @@ def parse_count(text: str) -> int:
     """A whole number as Excel writes it in French: '1 234' (any space), '1234' → 1234."""
     stripped = text.strip()
     if not _DIGIT_GROUPS.fullmatch(stripped):
-        raise ValueError(f"{text!r} is not a whole number (such as 12 or 1 234)")
+        raise Wrong("not_a_count", text=text)
     return int(re.sub(r"[^0-9]", "", stripped))
 
 
@@ -140,5 +141,5 @@ def parse_hours(text: str) -> float:
     stripped = text.strip().translate(_SPACES)
     match = re.fullmatch(r"(\d+)(?:[,.](\d{1,2}))?", stripped, re.ASCII)
     if match is None:
-        raise ValueError(f"{text!r} is not a number of hours (such as 4 520 or 4 520,5)")
+        raise Wrong("not_hours", text=text)
     return float(f"{match[1]}.{match[2] or 0}")

@@ -29,6 +29,7 @@ from scheduler.imports.values import (
     parse_text,
     slug_for,
 )
+from scheduler.imports.wording import Wrong
 
 NAME_LIMIT = 200
 SHORT_LIMIT = 120
@@ -154,9 +155,10 @@ class Rows(Generic[RowT]):
         """The column's header as the user wrote it (its canonical name when absent)."""
         return self.headers.get(column, column)
 
-    def problem(self, line: int, column: str, message: str) -> Problem:
-        """A problem on `column` of `line`, named as the file names it."""
-        return Problem(line, self.header(column), message)
+    def problem(self, line: int, column: str, key: str, **params: object) -> Problem:
+        """The problem `key` (scheduler.imports.wording) on `column` of `line`, the column
+        named as the file names it."""
+        return Problem.worded(line, self.header(column), key, **params)
 
     def ordered(self, problems: Iterable[Problem]) -> tuple[Problem, ...]:
         """`problems` in the order of lines, then of columns in the file."""
@@ -184,9 +186,10 @@ class _Line:
         """Whether the cell holds anything."""
         return bool(self.record.get(column))
 
-    def problem(self, column: str, message: str) -> None:
-        """Note that `column` is wrong on this line."""
-        self.problems.append(Problem(self.record.line, self.sheet.header(column), message))
+    def problem(self, column: str, key: str, **params: object) -> None:
+        """Note that `column` is wrong on this line (`key` and `params` say how)."""
+        header = self.sheet.header(column)
+        self.problems.append(Problem.worded(self.record.line, header, key, **params))
 
     def value(self, column: str, parse: Callable[[str], ValueT]) -> ValueT | None:
         """The parsed cell, or None when it is empty or wrong (a problem is noted then)."""
@@ -196,21 +199,21 @@ class _Line:
         try:
             return parse(text)
         except ValueError as exc:
-            self.problem(column, str(exc))
+            self.problems.append(Problem.of(self.record.line, self.sheet.header(column), exc))
             return None
 
     def required(self, column: str, parse: Callable[[str], ValueT]) -> ValueT | None:
         """Like `value`, but an empty cell is a problem too."""
         if not self.given(column):
             if self.sheet.has(column):
-                self.problem(column, "missing value")
+                self.problem(column, "missing_value")
             return None
         return self.value(column, parse)
 
     def needs(self, column: str, because: str) -> None:
         """Note that `column` must be filled in since `because` is."""
         if not self.given(column):
-            self.problem(column, f"missing value ({self.sheet.header(because)} is given)")
+            self.problem(column, "missing_because", because=self.sheet.header(because))
 
 
 def parse_organisations(
@@ -282,7 +285,7 @@ def _missing_columns(sheet: Sheet, required: Iterable[str]) -> list[Problem]:
     if not sheet.headers and sheet.problems:
         return []
     return [
-        Problem(sheet.header_line, column, "required column is missing from the header line")
+        Problem.worded(sheet.header_line, column, "required_column")
         for column in required
         if not sheet.has(column)
     ]
@@ -297,7 +300,7 @@ def _organisation(
     if slug is None and name is not None:
         slug = line.value("name", slug_for)
     territory = line.value("territory", lambda text: parse_text(text, SHORT_LIMIT))
-    article = line.value("article", parse_article)
+    article = line.value("article", _article)
     facilitator = line.value("facilitator", lambda text: parse_facilitator(text, facilitators))
     month = line.value("programming_month", parse_month)
     convention = _convention(line)
@@ -332,11 +335,21 @@ def _convention(line: _Line) -> ConventionDates | None:
     if end <= start:
         line.problem(
             "convention_end",
-            f"{end.isoformat()} is not after {line.sheet.header('convention_start')} "
-            f"{start.isoformat()}",
+            "end_not_after_start",
+            end=end.isoformat(),
+            start_header=line.sheet.header("convention_start"),
+            start=start.isoformat(),
         )
         return None
     return ConventionDates(start, end)
+
+
+def _article(text: str) -> str | None:
+    """The article cell (scheduler.core.french.parse_article), its refusal worded."""
+    try:
+        return parse_article(text)
+    except ValueError:
+        raise Wrong("not_an_article", text=text) from None
 
 
 def _organisation_contact(line: _Line) -> OrganisationContact | None:
@@ -384,8 +397,11 @@ def _duplicates(
     problems: list[Problem] = []
     for line, key, shown in entries:
         if key in first_line:
-            message = f"{shown!r} is already on line {first_line[key]}"
-            problems.append(Problem(line, sheet.header(column), message))
+            problems.append(
+                Problem.worded(
+                    line, sheet.header(column), "already_on_line", text=shown, first=first_line[key]
+                )
+            )
         else:
             first_line[key] = line
     return problems

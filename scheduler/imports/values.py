@@ -16,8 +16,8 @@ from enum import StrEnum
 from scheduler.core.kinds import OrganisationRole, RitualKind
 from scheduler.core.text import is_email, slugify
 from scheduler.imports.reading import column_key
+from scheduler.imports.wording import Wrong
 
-DATE_HINT = "write 2027-03-15 or 15/03/2027"
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
 _FRENCH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
 _NUMBER = re.compile(r"\d{1,2}", re.ASCII)
@@ -156,7 +156,7 @@ def parse_kind(text: str, role: OrganisationRole) -> str:
     code = _KIND_WORDS[role].get(column_key(text))
     if code is None:
         known = ", ".join(kind.value for kind in KINDS[role])
-        raise ValueError(f"{text!r} is not a kind of {_ROLE_NOUNS[role]} (one of: {known})")
+        raise Wrong("not_a_kind", text=text, role=_ROLE_NOUNS[role], known=known)
     return code
 
 
@@ -167,11 +167,11 @@ def parse_date(text: str) -> date:
     elif match := _FRENCH_DATE.fullmatch(text.strip()):
         day, month, year = match.groups()
     else:
-        raise ValueError(f"{text!r} is not a date ({DATE_HINT})")
+        raise Wrong("not_a_date", text=text)
     try:
         return date(int(year), int(month), int(day))
     except ValueError:
-        raise ValueError(f"{text!r} is not a date ({DATE_HINT})") from None
+        raise Wrong("not_a_date", text=text) from None
 
 
 def _month_names() -> dict[str, int]:
@@ -194,14 +194,14 @@ def parse_month(text: str) -> int:
     months = {number for name, number in _MONTH_NAMES.items() if name.startswith(key)}
     if key in _MONTH_NAMES or (len(key) >= _MONTH_PREFIX_MIN and len(months) == 1):
         return _MONTH_NAMES.get(key) or months.pop()
-    raise ValueError(f"{text!r} is not a month (1 to 12, or a name such as 'octobre')")
+    raise Wrong("not_a_month", text=text)
 
 
 def parse_email(text: str) -> str:
     """A plain address, lower-cased so that the same person is found whatever the case."""
     address = text.strip().removeprefix("mailto:")
     if not is_email(address):
-        raise ValueError(f"{text!r} is not an e-mail address")
+        raise Wrong("not_an_email", text=text)
     return address.lower()
 
 
@@ -209,8 +209,9 @@ def parse_slug(text: str) -> str:
     """An identifier already in slug form ('ville-de-lisiere')."""
     if not text or slugify(text) != text:
         suggestion = slugify(text)
-        hint = f" (such as {suggestion!r})" if suggestion else ""
-        raise ValueError(f"{text!r} is not an identifier: lower-case letters, digits and -{hint}")
+        if suggestion:
+            raise Wrong("not_an_identifier_try", text=text, suggestion=suggestion)
+        raise Wrong("not_an_identifier", text=text)
     return text
 
 
@@ -218,7 +219,7 @@ def slug_for(name: str) -> str:
     """The identifier made from an organisation's name."""
     slug = slugify(name)
     if not slug:
-        raise ValueError(f"{name!r} gives an empty identifier; add a slug column")
+        raise Wrong("empty_identifier", name=name)
     return slug
 
 
@@ -233,7 +234,7 @@ def parse_locale(text: str) -> str:
     """'fr', 'français', 'en', 'anglais'… → 'fr' or 'en'."""
     code = _LOCALE_WORDS.get(column_key(text))
     if code is None:
-        raise ValueError(f"{text!r} is not a language (fr or en)")
+        raise Wrong("not_a_language", text=text)
     return code
 
 
@@ -257,7 +258,7 @@ def parse_ritual_kinds(text: str) -> tuple[RitualKind, ...]:
         kind = _RITUAL_WORDS.get(column_key(item))
         if kind is None:
             known = ", ".join(k.value for k in RitualKind)
-            raise ValueError(f"{item!r} is not a ritual kind (one of: {known})")
+            raise Wrong("not_a_ritual_kind", text=item, known=known)
         kinds.add(kind)
     return tuple(kind for kind in RitualKind if kind in kinds)
 
@@ -266,8 +267,9 @@ def parse_facilitator(text: str, known: Collection[str]) -> str:
     """A configured facilitator's id, whatever its case."""
     wanted = text.strip().lower()
     if wanted not in known:
-        listed = ", ".join(known) if known else "none is configured"
-        raise ValueError(f"{text!r} is not a configured facilitator ({listed})")
+        if not known:
+            raise Wrong("no_facilitator", text=text)
+        raise Wrong("not_a_facilitator", text=text, known=", ".join(known))
     return wanted
 
 
@@ -276,7 +278,7 @@ def parse_text(text: str, limit: int) -> str:
     `limit` characters: names end up in calendars, mails and terminals."""
     tidy = " ".join("".join(c for c in text if c.isspace() or not _is_control(c)).split())
     if len(tidy) > limit:
-        raise ValueError(f"{len(tidy)} characters; at most {limit}")
+        raise Wrong("too_long", length=len(tidy), limit=limit)
     return tidy
 
 
@@ -288,7 +290,7 @@ def parse_euros(text: str) -> int:
     bare = "".join(c for c in text if not c.isspace()).removesuffix("€").removesuffix("EUR")
     match = _AMOUNT.fullmatch(bare)
     if match is None:
-        raise ValueError(f"{text!r} is not an amount in euros (write 1500 or 1 500,50)")
+        raise Wrong("not_an_amount", text=text)
     euros, cents = match.groups()
     return int(euros) * 100 + int((cents or "0").ljust(2, "0"))
 
@@ -302,7 +304,7 @@ def parse_long_text(text: str, limit: int) -> str:
     ]
     tidy = "\n".join(lines).strip()
     if len(tidy) > limit:
-        raise ValueError(f"{len(tidy)} characters; at most {limit}")
+        raise Wrong("too_long", length=len(tidy), limit=limit)
     return tidy
 
 

@@ -278,8 +278,10 @@ def test_a_bad_csv_shows_its_problems_by_line_and_writes_nothing_then_a_good_one
     follow(driver, "xpath", "//button[normalize-space()='Vérifier le fichier']")
     refused = text_of(driver)
     assert "Le fichier n'est pas importé ; rien n'a été écrit." in refused
-    assert "ligne 3" in refused
-    assert "pas-une-adresse" in refused
+    assert (
+        "ligne 3, colonne « email » : « pas-une-adresse » n'est pas une adresse électronique"
+        in refused
+    )
     screenshot(driver, "import-refuse")
     with read_session(site.world.engine) as session:
         assert (

@@ -147,9 +147,10 @@ def _organisation_problems(
                 parsed.problem(
                     row.line,
                     column,
-                    f"the identifier {row.slug!r} is already the {OrganisationRole(org.role)} "
-                    f"{org.name!r}; "
-                    "give this one its own slug",
+                    "identifier_of_other_role",
+                    slug=row.slug,
+                    role=OrganisationRole(org.role),
+                    name=org.name,
                 )
             )
         if row.contact is not None:
@@ -170,11 +171,12 @@ def _contact_taken(
     if stored is None or (org is not None and stored.organisation_id == org.id):
         return None
     owner = next(
-        (repr(o.name) for o in directory.by_slug.values() if o.id == stored.organisation_id),
-        "the guichet",
+        (o.name for o in directory.by_slug.values() if o.id == stored.organisation_id), None
     )
+    if owner is None:
+        return parsed.problem(row.line, "contact_email", "contact_of_guichet", email=contact.email)
     return parsed.problem(
-        row.line, "contact_email", f"{contact.email!r} is already a contact of {owner}"
+        row.line, "contact_email", "contact_of_other", email=contact.email, owner=owner
     )
 
 
@@ -310,10 +312,18 @@ def _resolve_owners(
             continue
         if candidates:
             slugs = ", ".join(sorted(org.slug for org in candidates))
-            message = f"{row.organisation!r} names several organisations ({slugs}); give the slug"
+            problem = parsed.problem(
+                row.line,
+                "organisation",
+                "several_organisations",
+                text=row.organisation,
+                slugs=slugs,
+            )
         else:
-            message = f"{row.organisation!r} is not a known organisation (import it first)"
-        problems.append(parsed.problem(row.line, "organisation", message))
+            problem = parsed.problem(
+                row.line, "organisation", "unknown_organisation", text=row.organisation
+            )
+        problems.append(problem)
     return owners, problems
 
 

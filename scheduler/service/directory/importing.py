@@ -78,15 +78,25 @@ def transaction(engine: Engine, *, dry_run: bool) -> Iterator[Session]:
             session.commit()
 
 
+class FileRefused(InputError):
+    """A file refused whole: `found` holds its problems as values (line, column, what is wrong
+    by key, scheduler.imports.wording) for a reader that words them its own way; `problems`
+    are the CLI's English lines."""
+
+    def __init__(self, file: str, found: Sequence[Problem]) -> None:
+        count = f"{len(found)} problem{'s' if len(found) > 1 else ''}"
+        super().__init__(
+            f"{file}: {count}; nothing was imported",
+            problems=[problem.describe(file) for problem in found],
+        )
+        self.found = tuple(found)
+
+
 def reject_if_any(file: str, parsed: Rows[Any], more: Sequence[Problem]) -> None:
-    """Raise one InputError listing every problem of the file, if it has any."""
+    """Raise one FileRefused listing every problem of the file, if it has any."""
     problems = parsed.ordered([*parsed.problems, *more])
     if problems:
-        count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
-        raise InputError(
-            f"{file}: {count}; nothing was imported",
-            problems=[problem.describe(file) for problem in problems],
-        )
+        raise FileRefused(file, problems)
 
 
 @dataclass

@@ -87,10 +87,13 @@ def _resolve_buyers(
             continue
         if len(named) > 1:
             slugs = ", ".join(sorted(org.slug for org in named))
-            message = f"{row.buyer!r} names several buyers ({slugs}); give the slug"
+            problem = parsed.problem(
+                row.line, "buyer", "several_buyers", text=row.buyer, slugs=slugs
+            )
         elif found:
-            message = f"{row.buyer!r} is not a buyer but a {OrganisationRole(found[0].role)}"
+            role = OrganisationRole(found[0].role)
+            problem = parsed.problem(row.line, "buyer", "not_a_buyer", text=row.buyer, role=role)
         else:
-            message = f"{row.buyer!r} is not a known buyer (import the buyers first)"
-        problems.append(parsed.problem(row.line, "buyer", message))
+            problem = parsed.problem(row.line, "buyer", "unknown_buyer", text=row.buyer)
+        problems.append(problem)
     return buyers, problems

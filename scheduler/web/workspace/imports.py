@@ -1,9 +1,10 @@
 """The directory's CSV files from the browser: `/annuaire/import` takes the same files as
 `rituel import buyers|suppliers|partners|contacts`, through the same parser and service
 (scheduler.service.directory.directory).
-A first POST checks the file in a dry run: every problem shown
-with its line and nothing written, or a preview of what would change; the preview's button sends
-the same file again to import it for real (one transaction; refused whole if anything is wrong).
+A first POST checks the file in a dry run: every problem shown with its line and column, in
+French (the CLI's English for a reader in English), and nothing written; or a preview of what
+would change, whose button sends the same file again to import it for real (one transaction;
+refused whole if anything is wrong).
 
 The form is multipart (a file); it is read with the standard library's MIME parser, at most
 `MAX_UPLOAD` bytes, and carries the session's CSRF token like every form."""
@@ -24,13 +25,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from scheduler.core.kinds import OrganisationRole
-from scheduler.errors import InputError
 from scheduler.service.access.signin import SignedIn
 from scheduler.service.directory.directory import (
     ImportReport,
     import_contacts,
     import_organisations,
 )
+from scheduler.service.directory.importing import FileRefused
 from scheduler.web.workspace.auth import Gate
 from scheduler.web.workspace.render import render
 
@@ -134,14 +135,8 @@ class Imports:
             return self._page(who, status=400, kind=kind, error="Choisissez un fichier CSV.")
         try:
             report = await run_in_threadpool(self._import, kind, data, name, not confirmed)
-        except InputError as refused:
-            lines = [problem.removeprefix(f"{name}:") for problem in refused.problems]
-            return self._page(
-                who,
-                status=400,
-                kind=kind,
-                problems=lines or [str(refused)],
-            )
+        except FileRefused as refused:
+            return self._page(who, status=400, kind=kind, problems=refused.found)
         return self._page(
             who,
             kind=kind,

@@ -16,8 +16,10 @@ from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, OrganisationRole, PartStat, RitualKind
 from scheduler.core.messages import MessageKind, MessageState
 from scheduler.i18n import format_day, format_time, format_when, supported
+from scheduler.imports.reading import Problem
 from scheduler.store.history import Source
 from scheduler.web.workspace.words.english import ENGLISH
+from scheduler.web.workspace.words.import_problems import french
 from scheduler.web.workspace.words.names import (
     ACTION,
     ANSWER,
@@ -206,6 +208,22 @@ class Words:
         }
         shown = readers.get(name)
         return shown(text) if shown is not None else text
+
+    def import_problem(self, problem: Problem) -> str:
+        """A problem of an imported file: « ligne 3, colonne « Début » : … » (the import's
+        English, scheduler.imports.wording, for a reader in English)."""
+        params = dict(problem.params)
+        if self._index == 0:
+            where = f"ligne {problem.line}"
+            if problem.column:
+                where += f", colonne «\u00a0{problem.column}\u00a0»"
+            what = french(problem.key, params) or problem.message
+        else:
+            where = f"line {problem.line}"
+            if problem.column:
+                where += f", column “{problem.column}”"
+            what = problem.message
+        return f"{where}{self.colon}{what}"
 
     def table(self, name: str) -> str:
         """A directory table named in an import's report."""
