@@ -23,6 +23,7 @@ from scheduler.cli import replies as replies  # isort: skip
 from scheduler.cli import report as report  # isort: skip
 from scheduler.cli import web as web  # isort: skip
 from scheduler.cli import config as config  # isort: skip
+from scheduler.cli import entries as entries  # isort: skip
 
 
 def main(argv: list[str] | None = None) -> int:

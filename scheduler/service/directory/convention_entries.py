@@ -25,9 +25,10 @@ from scheduler.imports.values import parse_date, parse_euros, parse_long_text, p
 from scheduler.service import wake
 from scheduler.service.directory.entries import Checked, EntryProblems
 from scheduler.store import journal
-from scheduler.store.db import session_scope
+from scheduler.store.db import read_session, session_scope
 from scheduler.store.directory_entries import (
     convention_for_change,
+    convention_of,
     convention_starting,
     organisation_with_slug,
 )
@@ -58,12 +59,58 @@ class ConventionEntry:
     """A ConventionRenewal code; empty: not said."""
     fingerprint: str = ""
     """The fingerprint of the convention as the form showed it (an edit only)."""
+    convention_id: int | None = None
+    """Which convention it is (one read to be edited)."""
 
 
 def convention_fingerprint(convention: Convention) -> str:
     """What a form shows of `convention`, hashed: changes whenever a field it edits changes."""
     shown = json.dumps(_shown(convention), sort_keys=True).encode()
     return hashlib.sha256(shown).hexdigest()[:32]
+
+
+def convention_entry(
+    engine: Engine, buyer_slug: str, *, convention_id: int | None = None, start: str = ""
+) -> ConventionEntry | None:
+    """The convention of `buyer_slug` with the id `convention_id` (or that starts on `start`,
+    as `2027-03-15` or `15/03/2027`) as its form shows it, to edit it; None when it has none."""
+    with read_session(engine) as session:
+        convention = None
+        if convention_id is not None:
+            convention = convention_of(session, buyer_slug, convention_id)
+        elif start:
+            buyer = organisation_with_slug(session, buyer_slug)
+            if buyer is not None and buyer.id is not None:
+                convention = convention_starting(session, buyer.id, _first_day(start))
+        if convention is None:
+            return None
+        cents = convention.financial_participation_cents
+        return ConventionEntry(
+            start=convention.start_date.isoformat(),
+            end=convention.end_date.isoformat(),
+            signed_on=convention.signed_on.isoformat() if convention.signed_on else "",
+            status=str(convention.status),
+            financial=cents is not None,
+            amount=_euros(cents) if cents is not None else "",
+            confidential=convention.confidential,
+            commitments=convention.commitments or "",
+            document_reference=convention.document_reference or "",
+            renewal=convention.renewal or "",
+            fingerprint=convention_fingerprint(convention),
+            convention_id=convention.id,
+        )
+
+
+def _first_day(text: str) -> date:
+    try:
+        return parse_date(text)
+    except ValueError as wrong:
+        raise EntryProblems({"start": str(wrong)}) from None
+
+
+def _euros(cents: int) -> str:
+    """An amount as a form shows it: « 1500 », « 1500,50 »."""
+    return str(cents // 100) if cents % 100 == 0 else f"{cents // 100},{cents % 100:02d}"
 
 
 def _shown(convention: Convention) -> dict[str, str]:

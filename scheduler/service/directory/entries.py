@@ -48,7 +48,11 @@ class EntryProblems(InputError):
     import's English message; the workspace words it in the reader's language)."""
 
     def __init__(self, fields: Mapping[str, str]) -> None:
-        super().__init__("; ".join(f"{name}: {why}" for name, why in fields.items()), list(fields))
+        count = f"{len(fields)} field{'s' if len(fields) > 1 else ''}"
+        super().__init__(
+            f"{count} wrong; nothing was written",
+            [f"{name}: {why}" for name, why in fields.items()],
+        )
         self.fields = dict(fields)
 
 

@@ -33,7 +33,7 @@ from scheduler.imports.values import (
 from scheduler.service import wake
 from scheduler.service.directory.entries import Checked, EntryProblems, required
 from scheduler.store import journal
-from scheduler.store.db import session_scope
+from scheduler.store.db import read_session, session_scope
 from scheduler.store.directory_entries import organisation_for_change, organisation_with_slug
 from scheduler.store.models import Organisation
 
@@ -62,6 +62,20 @@ def organisation_fingerprint(organisation: Organisation) -> str:
     """What a form shows of `organisation`, hashed: changes whenever a field it edits changes."""
     shown = json.dumps(_shown(organisation), sort_keys=True).encode()
     return hashlib.sha256(shown).hexdigest()[:32]
+
+
+def organisation_entry(engine: Engine, slug: str) -> OrganisationEntry | None:
+    """The organisation `slug` as its form shows it (to edit it), fingerprint included."""
+    with read_session(engine) as session:
+        organisation = organisation_with_slug(session, slug)
+        if organisation is None:
+            return None
+        return OrganisationEntry(
+            role=OrganisationRole(organisation.role),
+            slug=organisation.slug,
+            fingerprint=organisation_fingerprint(organisation),
+            **_shown(organisation),
+        )
 
 
 def _shown(organisation: Organisation) -> dict[str, str]:

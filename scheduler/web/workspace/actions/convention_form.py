@@ -8,6 +8,7 @@ beside its field; a save over a convention changed since the form was shown is r
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from functools import partial
 
 from starlette.concurrency import run_in_threadpool
@@ -20,12 +21,12 @@ from scheduler.errors import ConflictError, NotFoundError
 from scheduler.service.access.signin import SignedIn
 from scheduler.service.directory.convention_entries import (
     ConventionEntry,
-    convention_fingerprint,
+    convention_entry,
     save_convention,
 )
 from scheduler.service.directory.entries import EntryProblems
 from scheduler.store.db import read_session
-from scheduler.store.directory_entries import convention_of, organisation_with_slug
+from scheduler.store.directory_entries import organisation_with_slug
 from scheduler.web.workspace.actions.forms import Fields, Forms, field
 from scheduler.web.workspace.render import HEADERS, render
 
@@ -159,24 +160,14 @@ class ConventionForm(Forms):
             return found.name if found and found.role == OrganisationRole.BUYER else None
 
     def _values_of(self, slug: str, convention_id: int) -> dict[str, str] | None:
-        with read_session(self.engine) as session:
-            convention = convention_of(session, slug, convention_id)
-            if convention is None:
-                return None
-            cents = convention.financial_participation_cents
-            return {
-                "start": convention.start_date.isoformat(),
-                "end": convention.end_date.isoformat(),
-                "signed_on": convention.signed_on.isoformat() if convention.signed_on else "",
-                "status": str(convention.status),
-                "financial": "oui" if cents is not None else "",
-                "amount": _euros(cents) if cents is not None else "",
-                "confidential": "oui" if convention.confidential else "",
-                "commitments": convention.commitments or "",
-                "document_reference": convention.document_reference or "",
-                "renewal": convention.renewal or "",
-                "fingerprint": convention_fingerprint(convention),
-            }
+        entry = convention_entry(self.engine, slug, convention_id=convention_id)
+        if entry is None:
+            return None
+        return {
+            name: ("oui" if value else "") if isinstance(value, bool) else str(value)
+            for name, value in asdict(entry).items()
+            if name != "convention_id"
+        }
 
     def _form(
         self,
@@ -207,11 +198,6 @@ class ConventionForm(Forms):
             renewals=list(ConventionRenewal),
             section="buyers",
         )
-
-
-def _euros(cents: int) -> str:
-    """An amount as the form shows it: « 1500 », « 1500,50 »."""
-    return str(cents // 100) if cents % 100 == 0 else f"{cents // 100},{cents % 100:02d}"
 
 
 def _values(fields: Fields) -> dict[str, str]:

@@ -8,6 +8,7 @@ refused (409, « modifiée entre-temps ») and nothing of it is written."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from functools import partial
 
 from starlette.concurrency import run_in_threadpool
@@ -22,11 +23,9 @@ from scheduler.service.access.signin import SignedIn
 from scheduler.service.directory.entries import EntryProblems
 from scheduler.service.directory.organisation_entries import (
     OrganisationEntry,
-    organisation_fingerprint,
+    organisation_entry,
     save_organisation,
 )
-from scheduler.store.db import read_session
-from scheduler.store.directory_entries import organisation_with_slug
 from scheduler.web.workspace.actions.forms import Fields, Forms, field
 from scheduler.web.workspace.render import HEADERS, render
 
@@ -132,20 +131,11 @@ class OrganisationForm(Forms):
         return RedirectResponse(f"/{page}/{saved}?fait={done}", status_code=303, headers=HEADERS)
 
     def _values_of(self, slug: str) -> tuple[OrganisationRole, dict[str, str]] | None:
-        with read_session(self.engine) as session:
-            organisation = organisation_with_slug(session, slug)
-            if organisation is None:
-                return None
-            return OrganisationRole(organisation.role), {
-                "name": organisation.name,
-                "slug": organisation.slug,
-                "article": "-" if organisation.article == "" else organisation.article or "",
-                "kind": organisation.kind,
-                "territory": organisation.territory,
-                "facilitator": organisation.facilitator_id or "",
-                "programming_month": str(organisation.programming_month or ""),
-                "fingerprint": organisation_fingerprint(organisation),
-            }
+        entry = organisation_entry(self.engine, slug)
+        if entry is None:
+            return None
+        values = {name: str(value) for name, value in asdict(entry).items() if name != "role"}
+        return entry.role, values
 
     def _form(
         self,
