@@ -125,3 +125,37 @@ def test_0013_marks_no_invitation_removed_and_its_downgrade_keeps_them(engine: E
     assert "removed_at" not in invitation_columns(engine)[0]
     with engine.connect() as connection:
         assert connection.execute(text("SELECT partstat FROM invitation")).all() == [("ACCEPTED",)]
+
+
+def test_0014_gives_conventions_their_details_unsaid_and_its_downgrade_keeps_them(
+    engine: Engine,
+) -> None:
+    migrate(engine, "0013")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO organisation (slug, name, role, kind, territory)"
+                " VALUES ('ville', 'Ville', 'buyer', 'commune', '')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO convention (organisation_id, start_date, end_date, confidential,"
+                " renewal_notice_days, status, public)"
+                " SELECT id, '2027-01-01', '2029-12-31', :yes, 120, 'active', :no"
+                " FROM organisation"
+            ),
+            {"yes": True, "no": False},
+        )
+    migrate(engine, "0014")
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT end_date, commitments, document_reference, renewal FROM convention")
+        ).all()
+    assert [tuple(map(str, row)) for row in rows] == [("2029-12-31", "None", "None", "None")]
+
+    migrate(engine, "0013", down=True)
+    columns = {column["name"] for column in inspect(engine).get_columns("convention")}
+    assert not columns & {"commitments", "document_reference", "renewal"}
+    with engine.connect() as connection:
+        assert len(connection.execute(text("SELECT id FROM convention")).all()) == 1
