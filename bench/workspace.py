@@ -16,11 +16,9 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import socket
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -28,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from sqlalchemy import event, func, insert, select, update
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -37,6 +34,7 @@ from starlette.routing import Route
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from feeds import serve  # bench/feeds.py
 from plan import seed  # bench/plan.py
 
 from scheduler.config import load_settings
@@ -123,27 +121,6 @@ def busiest_month(engine: Any) -> str:
         starts = session.execute(select(Occurrence.start)).scalars().all()  # type: ignore[call-overload]
     months = Counter(f"{start:%Y-%m}" for start in starts)
     return months.most_common(1)[0][0]
-
-
-def serve(app: object) -> tuple[uvicorn.Server, threading.Thread, int]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,  # type: ignore[arg-type]
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            lifespan="off",
-            access_log=False,
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    return server, thread, port
 
 
 def timings(client: httpx.Client, path: str, requests: int) -> list[float]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from scheduler.config.overlay import facilitator_table, ritual_table
 from scheduler.config.settings import Settings
-from scheduler.core.kinds import RitualKind
+from scheduler.core.kinds import RITUALS
 
 
 def toml_value(value: Any) -> str:
@@ -45,6 +45,6 @@ def export_toml(settings: Settings) -> str:
     )
     parts.extend(
         toml_table(f"[rituals.{kind.value}]", ritual_table(settings.rituals[kind]))
-        for kind in RitualKind
+        for kind in RITUALS
     )
     return "\n\n".join(parts) + "\n"

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from scheduler.config.errors import describe_error, key_as_written
 from scheduler.config.settings import Settings
-from scheduler.core.kinds import RitualKind
+from scheduler.core.kinds import RITUALS
 from scheduler.errors import ConfigError
 
 CONFIG_ENV = "RITUEL_CONFIG"
@@ -79,7 +79,7 @@ def _check_working_hours(settings: Settings, raw: dict[str, Any], path: Path) ->
     """Every meeting a ritual plans fits in [organisation] working_hours, unless the ritual is
     held after hours: the planner only ever uses a ritual's own times."""
     hours = settings.organisation.working_hours
-    for kind in RitualKind:
+    for kind in RITUALS:
         outside = settings.rituals[kind].outside_hours(hours)
         if outside is None:
             continue

@@ -25,7 +25,7 @@ from scheduler.config.organisation import FacilitatorSettings
 from scheduler.config.rituals import RitualSettings
 from scheduler.config.settings import Settings
 from scheduler.config.types import WEEKDAYS
-from scheduler.core.kinds import RitualKind, Scope
+from scheduler.core.kinds import RITUALS, RitualKind, Scope
 from scheduler.errors import ConfigError
 
 FACILITATORS = "facilitators"
@@ -136,7 +136,7 @@ def overlay(settings: Settings, stored: Mapping[str, Any]) -> Settings:
     as the file is. Raises SettingsRefused naming each problem."""
     problems: list[SettingsProblem] = []
     rituals = dict(settings.rituals)
-    for kind in RitualKind:
+    for kind in RITUALS:
         changed = stored.get(ritual_name(kind))
         if not changed:
             continue
@@ -184,7 +184,7 @@ def cross_checks(settings: Settings) -> list[SettingsProblem]:
                 )
             )
     hours = settings.organisation.working_hours
-    for kind in RitualKind:
+    for kind in RITUALS:
         ritual = settings.rituals[kind]
         table = ritual_name(kind)
         if ritual.facilitator is not None and ritual.facilitator not in ids:

@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 
 from scheduler.config.organisation import WorkingHours
 from scheduler.config.types import Audience, Duration, Named, Table, TimeOfDay, Weekday
-from scheduler.core.kinds import Cadence, OnConflict, RitualKind
+from scheduler.core.kinds import RITUALS, Cadence, OnConflict, RitualKind
 from scheduler.core.values import RitualRule
 
 
@@ -172,14 +172,34 @@ RITUAL_DEFAULTS: dict[RitualKind, dict[str, Any]] = {
         "audience": ["buyer", "guichet"],
         "booking": "choose",
     },
+    RitualKind.OTHER: {
+        "enabled": False,
+        "cadence": "yearly",
+        "times": ["10:00"],
+        "invite_days_before": 21,
+        "audience": ["guichet"],
+    },
 }
+"""What each kind is unless its [rituals.KIND] table says otherwise; OTHER's are fixed (a
+meeting added by hand has no ritual to set: it is invited when added, reminded like any)."""
 
 
 def with_defaults(given: dict[str, Any]) -> dict[str, Any]:
     """Every kind's table: its defaults, overridden by the [rituals.KIND] table written (kept
     as written when it is not a table, and unknown kinds kept, for validation to refuse)."""
-    merged: dict[str, Any] = {}
-    for kind in RitualKind:
+    if RitualKind.OTHER.value in given:
+        raise ValueError(
+            "[rituals.other]: a meeting of another kind is added by hand (« Nouvelle rencontre » "
+            "in the workspace, or `rituel occurrence add`); it has no settings to write"
+        )
+    merged: dict[str, Any] = {
+        RitualKind.OTHER.value: {
+            "title": RitualKind.OTHER.title("fr"),
+            "title_en": RitualKind.OTHER.title("en"),
+            **RITUAL_DEFAULTS[RitualKind.OTHER],
+        }
+    }
+    for kind in RITUALS:
         table = given.get(kind.value, {})
         if not isinstance(table, dict):
             merged[kind.value] = table

@@ -20,7 +20,7 @@ from scheduler.config.organisation import (
 )
 from scheduler.config.rituals import RitualSettings, with_defaults
 from scheduler.config.types import Named, Table
-from scheduler.core.kinds import RitualKind, Scope
+from scheduler.core.kinds import RITUALS, RitualKind, Scope
 from scheduler.core.values import Blackout, CalendarRules, Capacity, RitualRule
 
 STORAGE_DRIVERS = ("sqlite", "postgresql+psycopg")
@@ -155,7 +155,7 @@ class Settings(Table):
 
     def ritual_rules(self) -> list[RitualRule]:
         """The planner's rules, one per kind, in a stable order."""
-        return [self.rituals[kind].rule(kind) for kind in RitualKind]
+        return [self.rituals[kind].rule(kind) for kind in RITUALS]
 
     def capacities(self) -> list[Capacity]:
         """Each facilitator's limits, in the configured order."""

@@ -16,6 +16,9 @@ class RitualKind(StrEnum):
     B2B_MEETUP = "b2b_meetup"
     ANNUAL_RESTITUTION = "annual_restitution"
     CONVENTION_RENEWAL = "convention_renewal"
+    OTHER = "other"
+    """A meeting of no ritual, added by hand (« Autre rencontre »): never planned; its title is
+    the one typed."""
 
     @property
     def scope(self) -> Scope:
@@ -173,7 +176,12 @@ DEFAULT_TITLES: dict[RitualKind, tuple[str, str]] = {
         "Renouvellement de la convention de partenariat",
         "Partnership convention renewal",
     ),
+    RitualKind.OTHER: ("Autre rencontre", "Other meeting"),
 }
+
+RITUALS: tuple[RitualKind, ...] = tuple(kind for kind in RitualKind if kind is not RitualKind.OTHER)
+"""The rituals of the handbook, in its order: the kinds the planner plans, that the settings
+describe and that contacts follow (every kind but OTHER, which is only ever added by hand)."""
 
 STATUS_LABELS: dict[OccurrenceStatus, tuple[str, str]] = {
     OccurrenceStatus.PLANNED: ("prévue", "planned"),

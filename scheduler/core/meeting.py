@@ -94,7 +94,10 @@ def said_of(text: str, meeting: Meeting) -> str:
 
 def title_of(meeting: Meeting, ritual_title: str) -> str:
     """The ritual's title (in the reader's language), then the theme of an after-work or the
-    buyer's name for a per-buyer ritual: « Club des acheteurs — Le sourcing inclusif »."""
+    buyer's name for a per-buyer ritual: « Club des acheteurs — Le sourcing inclusif »; a meeting
+    of another kind is called by the title typed for it."""
+    if meeting.kind is RitualKind.OTHER and meeting.theme:
+        return meeting.theme
     said = said_of(ritual_title, meeting)
     if said != ritual_title:  # the title names the buyer already (« … de la Ville de Lisière »)
         return f"{said} — {meeting.theme}" if meeting.theme else said

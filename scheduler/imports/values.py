@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from enum import StrEnum
 
-from scheduler.core.kinds import OrganisationRole, RitualKind
+from scheduler.core.kinds import RITUALS, OrganisationRole, RitualKind
 from scheduler.core.text import is_email, slugify
 from scheduler.imports.reading import column_key
 from scheduler.imports.wording import Wrong
@@ -241,7 +241,7 @@ def parse_locale(text: str) -> str:
 EVERY_KIND_WORDS = frozenset({"all", "tous", "toutes", "tout"})
 _RITUAL_WORDS = {
     column_key(spelling): kind
-    for kind in RitualKind
+    for kind in RITUALS
     for spelling in (kind.value, kind.title("fr"), kind.title("en"))
 }
 
@@ -257,7 +257,7 @@ def parse_ritual_kinds(text: str) -> tuple[RitualKind, ...]:
     for item in items:
         kind = _RITUAL_WORDS.get(column_key(item))
         if kind is None:
-            known = ", ".join(k.value for k in RitualKind)
+            known = ", ".join(k.value for k in RITUALS)
             raise Wrong("not_a_ritual_kind", text=item, known=known)
         kinds.add(kind)
     return tuple(kind for kind in RitualKind if kind in kinds)

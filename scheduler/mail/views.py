@@ -186,3 +186,6 @@ class ProposalView:
     url: str
     """The reader's own link to the page where they choose."""
     reminder: bool = False
+    new_dates: bool = False
+    """New dates, sent by the facilitator after the buyer said none of the first ones suited
+    them (the link of the earlier mail no longer books)."""

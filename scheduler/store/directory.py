@@ -66,24 +66,22 @@ def organisation_ids(session: Session) -> dict[str, int]:
 
 
 def buyer_profiles(
-    session: Session, *, default_facilitator: str, default_month: int
+    session: Session,
+    *,
+    default_facilitator: str,
+    default_month: int,
+    organisation_id: int | None = None,
 ) -> list[BuyerProfile]:
-    """Every buyer with its conventions, as the planner sees them, by slug; a buyer without a
-    facilitator or programming month gets the defaults (columns only: this runs over every
-    buyer on every plan)."""
-    conventions: dict[int, list[ConventionTerm]] = {}
-    for org_id, start, end, status in session.execute(
-        select(
-            col(Convention.organisation_id),
-            col(Convention.start_date),
-            col(Convention.end_date),
-            col(Convention.status),
-        ).order_by(col(Convention.start_date))
-    ):
-        conventions.setdefault(org_id, []).append(
-            ConventionTerm(key=start.isoformat(), start=start, end=end, active=status == "active")
-        )
-    rows = session.execute(
+    """Every buyer with its conventions, as the planner sees them, by slug (only the buyer
+    `organisation_id` when given); a buyer without a facilitator or programming month gets the
+    defaults (columns only: this runs over every buyer on every plan)."""
+    terms = select(
+        col(Convention.organisation_id),
+        col(Convention.start_date),
+        col(Convention.end_date),
+        col(Convention.status),
+    ).order_by(col(Convention.start_date))
+    buyers = (
         select(
             col(Organisation.id),
             col(Organisation.slug),
@@ -93,6 +91,15 @@ def buyer_profiles(
         .where(col(Organisation.role) == OrganisationRole.BUYER)
         .order_by(col(Organisation.slug))
     )
+    if organisation_id is not None:
+        terms = terms.where(col(Convention.organisation_id) == organisation_id)
+        buyers = buyers.where(col(Organisation.id) == organisation_id)
+    conventions: dict[int, list[ConventionTerm]] = {}
+    for org_id, start, end, status in session.execute(terms):
+        conventions.setdefault(org_id, []).append(
+            ConventionTerm(key=start.isoformat(), start=start, end=end, active=status == "active")
+        )
+    rows = session.execute(buyers)
     return [
         BuyerProfile(
             slug=slug,

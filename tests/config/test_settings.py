@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scheduler.config import load_settings, parse_duration, parse_time_of_day
-from scheduler.core.kinds import OnConflict, RitualKind, Scope
+from scheduler.core.kinds import RITUALS, OnConflict, RitualKind, Scope
 from scheduler.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -44,7 +44,7 @@ def test_the_required_tables_alone_are_a_working_configuration(tmp_path: Path) -
     assert settings.organisation.timezone == "Europe/Paris"
     assert settings.organisation.locale == "fr"
     assert settings.planning.horizon_months == 18
-    assert {r.kind for r in settings.ritual_rules()} == set(RitualKind)
+    assert {r.kind for r in settings.ritual_rules()} == set(RITUALS)
     rules = settings.calendar_rules()
     assert [(b.start.month, b.end.month) for b in rules.blackouts] == [(8, 8), (12, 1)]
 

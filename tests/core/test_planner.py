@@ -15,7 +15,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scheduler.core.kinds import Cadence, OccurrenceStatus, OnConflict, ReviewGap, RitualKind
+from scheduler.core.kinds import (
+    RITUALS,
+    Cadence,
+    OccurrenceStatus,
+    OnConflict,
+    ReviewGap,
+    RitualKind,
+)
 from scheduler.core.planner import anchor_day, plan_rituals, spread_offset, territory_months
 from scheduler.core.values import (
     Blackout,
@@ -827,7 +834,7 @@ def conventions(draw: st.DrawFn) -> tuple[ConventionTerm, ...]:
 @st.composite
 def scenarios(draw: st.DrawFn) -> Scenario:
     """A random guichet: calendar, capacities, rules and 1 to 15 buyers, over ten years."""
-    kinds = draw(st.sets(st.sampled_from(list(RitualKind)), min_size=1, max_size=5))
+    kinds = draw(st.sets(st.sampled_from(RITUALS), min_size=1, max_size=5))
     facilitators = FACILITATORS[: draw(st.integers(1, 3))]
     today = draw(st.dates(min_value=date(2025, 1, 1), max_value=date(2026, 12, 31)))
     return Scenario(

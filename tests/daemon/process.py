@@ -19,7 +19,7 @@ from typing import IO
 
 import httpx
 
-from scheduler.core.kinds import OrganisationRole, RitualKind
+from scheduler.core.kinds import RITUALS, OrganisationRole, RitualKind
 from scheduler.store.db import open_database, session_scope
 from scheduler.store.models import Contact, Organisation
 
@@ -53,7 +53,7 @@ def territory_config(
     `month`, invitations 120 days before, no reminder); every other kind off, no blackout."""
     others = "".join(
         f"\n[rituals.{kind.value}]\nenabled = false\n"
-        for kind in RitualKind
+        for kind in RITUALS
         if kind is not RitualKind.STEERING_COMMITTEE
     )
     text = f"""

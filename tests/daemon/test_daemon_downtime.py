@@ -13,14 +13,14 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from scheduler.config import load_settings
-from scheduler.core.kinds import RitualKind
+from scheduler.core.kinds import RITUALS, RitualKind
 from scheduler.store.db import open_database, session_scope
 from scheduler.store.models import Occurrence
 from tests.daemon.process import RITUEL, add_partners
 
 OTHER_KINDS = "".join(
     f"\n[rituals.{kind.value}]\nenabled = false\n"
-    for kind in RitualKind
+    for kind in RITUALS
     if kind not in (RitualKind.STEERING_COMMITTEE, RitualKind.BUYER_CLUB)
 )
 

@@ -17,7 +17,6 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import create_engine, select
-from sqlalchemy.exc import OperationalError
 from sqlmodel import col
 
 from scheduler.clock import fixed_clock
@@ -29,10 +28,11 @@ from scheduler.service import wake
 from scheduler.service.access.signing import SECRET_ENV
 from scheduler.service.answer import rsvp
 from scheduler.service.deliver.enqueue import enqueue_due, message_rules, next_digest
+from scheduler.store import notices
 from scheduler.store.db import open_database, session_scope
 from scheduler.store.models import Invitation, Message, Occurrence
 from tests.daemon.process import free_port
-from tests.databases import POSTGRES_URL
+from tests.databases import POSTGRES_URL, postgres_schema_url
 from tests.factories import BASE_CONFIG, settings_in
 from tests.world import RITUALS, World, at, make_world
 
@@ -205,33 +205,35 @@ def test_the_next_digest_is_the_coming_monday_morning(tmp_path: Path) -> None:
 
 
 def test_on_postgresql_a_change_in_another_process_reaches_the_listener() -> None:
-    """Instances sharing a PostgreSQL database wake each other with LISTEN/NOTIFY."""
-    engine = create_engine(POSTGRES_URL)
-    try:
-        with engine.connect():
-            pass
-    except OperationalError:
-        engine.dispose()
-        pytest.skip(f"no PostgreSQL at {POSTGRES_URL}")
-    heard: list[wake.Change] = []
-    stop = threading.Event()
-    listening = threading.Thread(target=wake.listen, args=(engine, heard.append, stop.is_set))
-    listening.start()
-    try:
-        time.sleep(1.5)  # LISTEN is in place
-        script = (
-            "from sqlalchemy import create_engine; from scheduler.service import wake; "
-            f"wake.changed('import', engine=create_engine({POSTGRES_URL!r}))"
-        )
-        subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
-        deadline = time.monotonic() + 5
-        while not heard and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert wake.Change("import") in heard
-        wake.changed("plan", engine=engine)  # our own notices are not news
-        time.sleep(1.5)
-        assert wake.Change("plan") not in heard
-    finally:
-        stop.set()
-        listening.join(10)
-        engine.dispose()
+    """Instances sharing a PostgreSQL database wake each other with LISTEN/NOTIFY, on their
+    schema's channel: this test's schema is its own, so a notice of another install (another
+    test run on the same database, here one in the default schema) never reaches it."""
+    for url in postgres_schema_url():
+        engine = create_engine(url)
+        elsewhere = create_engine(POSTGRES_URL)
+        assert notices.channel_of(elsewhere) == "rituel_changes"  # the default is unchanged
+        assert notices.channel_of(engine).startswith("rituel_changes_")
+        heard: list[wake.Change] = []
+        stop = threading.Event()
+        listening = threading.Thread(target=wake.listen, args=(engine, heard.append, stop.is_set))
+        listening.start()
+        try:
+            time.sleep(1.5)  # LISTEN is in place
+            script = (
+                "from sqlalchemy import create_engine; from scheduler.service import wake; "
+                f"wake.changed('plan', engine=create_engine({POSTGRES_URL!r})); "
+                f"wake.changed('import', engine=create_engine({url!r}))"
+            )
+            subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+            deadline = time.monotonic() + 5
+            while not heard and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert heard == [wake.Change("import")]  # sent after 'plan', which never comes
+            wake.changed("attendance", engine=engine)  # our own notices are not news
+            time.sleep(1.5)
+            assert heard == [wake.Change("import")]
+        finally:
+            stop.set()
+            listening.join(10)
+            engine.dispose()
+            elsewhere.dispose()

@@ -1,11 +1,14 @@
 """Enqueue against a real database: idempotent, in the transaction of a move or a cancellation,
-and pending reminders follow the meeting."""
+pending reminders follow the meeting, and a meeting the planner cancels itself is told with a
+reason in each reader's language."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from email.message import Message
 
 import pytest
+from sqlalchemy import delete
 
 from scheduler.clock import fixed_clock
 from scheduler.core.kinds import OccurrenceStatus
@@ -15,6 +18,9 @@ from scheduler.service.deliver.compose import StoreComposer
 from scheduler.service.deliver.enqueue import enqueue_due, on_occurrence_change
 from scheduler.service.deliver.outbox import dispatch
 from scheduler.service.plan.occurrences import cancel_occurrence, move_occurrence
+from scheduler.service.plan.planning import plan_and_store
+from scheduler.store.db import session_scope
+from scheduler.store.models import Convention
 from tests.mail.conftest import Store
 from tests.world import MEETING, MeetingWorld, meeting_world
 
@@ -113,6 +119,68 @@ async def test_a_cancelled_meeting_sends_a_cancel_and_drops_pending_reminders(
     sent = await send_all(world, week_before)
     [(_message, _, recipients)] = [s for s in sent.sent if "CANCEL" in s[0].as_string()]
     assert recipients == ("elise.martin@ville-lisiere.example",)
+
+
+def _cancels(message: Message) -> bool:
+    return any(part.get_param("method") == "CANCEL" for part in message.walk())
+
+
+def _plain_text(message: Message) -> str:
+    [body] = [p for p in message.walk() if p.get_content_type() == "text/plain"]
+    payload = body.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode(body.get_content_charset() or "utf-8")
+
+
+async def test_a_meeting_the_planner_cancels_is_told_with_a_reason_in_each_readers_language(
+    world: MeetingWorld,
+) -> None:
+    paul = world.contact(
+        world.buyer_id, "paul.durand@ville-lisiere.example", "Paul Durand", locale="en"
+    )
+    world.invite(world.stored("0b7c1e2a-test@guichet.example"), paul)
+    invited_at = INVITE_TIME + timedelta(days=1)
+    enqueue_due(world.engine, world.settings, invited_at)
+    await send_all(world, invited_at)
+    week_before = MEETING - timedelta(days=7)
+    with session_scope(world.engine) as session:  # the buyer's convention is gone
+        session.execute(delete(Convention))
+    plan_and_store(world.settings, world.engine, week_before, force=True)
+    cancelled = world.stored("0b7c1e2a-test@guichet.example")
+    assert (cancelled.status, cancelled.cancel_reason) == (
+        OccurrenceStatus.CANCELLED,
+        "no longer planned",
+    )
+    enqueue_due(world.engine, world.settings, week_before)
+    sent = await send_all(world, week_before)
+    texts = {
+        recipients: _plain_text(message)
+        for message, _, recipients in sent.sent
+        if _cancels(message)
+    }
+    french = texts[("elise.martin@ville-lisiere.example",)]
+    english = texts[("paul.durand@ville-lisiere.example",)]
+    assert "est annulée." in french
+    assert "Motif : rencontre retirée du programme" in french
+    assert "is cancelled." in english
+    assert "Reason: meeting withdrawn from the programme" in english
+    assert "no longer planned" not in french + english
+
+
+async def test_a_reason_given_by_hand_is_told_as_written(world: MeetingWorld) -> None:
+    invited_at = INVITE_TIME + timedelta(days=1)
+    enqueue_due(world.engine, world.settings, invited_at)
+    await send_all(world, invited_at)
+    cancel_occurrence(
+        world.engine,
+        "0b7c1e2a-test@guichet.example",
+        invited_at,
+        reason="Salle indisponible",
+        in_transaction=on_occurrence_change(world.settings, invited_at),
+    )
+    sent = await send_all(world, invited_at)
+    [text] = [_plain_text(m) for m, _, _ in sent.sent if _cancels(m)]
+    assert "Motif : Salle indisponible" in text
 
 
 def test_after_downtime_a_reminder_of_a_past_meeting_is_recorded_as_skipped(

@@ -1,11 +1,13 @@
 """The buyer chooses the date of its meeting: the proposal mail, the `/rdv/` page over real
-HTTP (uvicorn, httpx), booking, the deadline, and two bookings racing for the last place, on
-SQLite and PostgreSQL."""
+HTTP (uvicorn, httpx), booking, the deadline, two bookings racing for the last place, and a
+booking racing the facilitator's new dates, on SQLite and PostgreSQL (under CI, PostgreSQL is
+required: tests.databases fails instead of skipping)."""
 
 from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,7 +23,7 @@ from sqlmodel import col
 
 from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, RitualKind
-from scheduler.core.messages import MessageKind
+from scheduler.core.messages import MessageKind, MessageState
 from scheduler.service.access.signing import SECRET_ENV
 from scheduler.service.deliver.compose import StoreComposer
 from scheduler.service.deliver.enqueue import enqueue_due
@@ -33,7 +35,9 @@ from scheduler.store.models import Invitation, Message, Occurrence, Proposal, Pr
 from scheduler.web import create_app
 from tests.databases import database_url
 from tests.factories import add_buyer, settings_in
+from tests.web.test_workspace_actions import CSRF, browser_for
 from tests.web_server import serving
+from tests.world import World
 
 CHOOSE = """
 [rituals.programming_review]
@@ -284,6 +288,98 @@ def test_two_bookings_for_the_last_place_exactly_one_wins(guichet: Guichet) -> N
             .all()
         )
     assert len(at_slot) == 1
+
+
+def test_a_booking_racing_new_dates_on_the_same_proposal_one_of_them_wins_whole(
+    guichet: Guichet,
+) -> None:
+    """The buyer books a date of the first offer at the very instant the facilitator, who read
+    its « aucune ne convient », sends new dates: either the booking is made and the new dates are
+    refused (the date is decided), or the new dates go out and the booking by the old link is
+    refused (its dates were replaced); never both, and the facilitator is never over capacity."""
+    review = proposal_due(guichet, "ville-a", "elise@ville-a.example")
+    path = path_of(guichet, link_of(guichet.compose(guichet.outbox(MessageKind.PROPOSAL)[0])))
+    first_offer = radio_values(guichet.client.get(path).text)[:-1]
+    chosen = first_offer[-1]
+    answered = guichet.client.post(path, data={"slot": "none", "message": "Pas ces semaines-là"})
+    assert answered.status_code == 200
+    world = World.on(guichet.settings, guichet.engine)  # type: ignore[arg-type]
+    browser = browser_for(
+        world, str(guichet.client.base_url), "camille@guichet.example", guichet.clock.now
+    )
+    page = browser.get(f"/rencontres/{review.uid}")
+    assert page.status_code == 200
+    token = CSRF.findall(page.text)[0]
+    mails_before = len(guichet.outbox(MessageKind.PROPOSAL))
+    barrier = threading.Barrier(2)
+    answers: dict[str, httpx.Response] = {}
+
+    def book() -> None:
+        with httpx.Client(base_url=str(guichet.client.base_url), timeout=60) as buyer:
+            barrier.wait()
+            answers["booking"] = buyer.post(path, data={"slot": chosen})
+
+    def renew() -> None:
+        barrier.wait()
+        answers["new dates"] = browser.post(
+            f"/rencontres/{review.uid}/nouvelles-dates", data={"csrf": token}
+        )
+
+    threads = [threading.Thread(target=book), threading.Thread(target=renew)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    browser.close()
+    booking, renewal = answers["booking"], answers["new dates"]
+    stored = guichet.review("ville-a")
+    proposal = guichet.proposal(review.id or 0)
+    with session_scope(guichet.engine) as session:  # type: ignore[arg-type]
+        offered = [slot.start for slot in proposals.slots_of(session, proposal.id or 0)]
+    invites = [m for m in guichet.outbox(MessageKind.INVITE) if m.occurrence_id == review.id]
+    new_mails = guichet.outbox(MessageKind.PROPOSAL)[mails_before:]
+    assert (booking.status_code, renewal.status_code) in {(200, 409), (410, 303)}
+    if booking.status_code == 200:  # the booking came first
+        assert "La rencontre aura lieu le" in booking.text
+        assert "La date de cette rencontre est déjà fixée" in renewal.text
+        assert (proposal.state, proposal.offer) == (proposals.BOOKED, 0)
+        assert stored.start == datetime.fromisoformat(chosen)
+        assert stored.status == OccurrenceStatus.ANNOUNCED
+        assert invites
+        assert not new_mails  # no new dates were mailed
+    else:  # the new dates came first: the old link books nothing
+        assert "Ces dates ont été remplacées par de nouvelles" in booking.text
+        assert (proposal.state, proposal.offer) == (proposals.OPEN, 1)
+        assert proposal.none_suits_at is None
+        assert stored.start in offered
+        assert datetime.fromisoformat(chosen) not in offered
+        assert not {datetime.fromisoformat(v).date() for v in first_offer} & {
+            s.date() for s in offered
+        }
+        assert stored.status == OccurrenceStatus.PLANNED
+        assert not invites
+        assert [(m.recipient, m.state) for m in new_mails] == [
+            ("elise@ville-a.example", MessageState.PENDING)
+        ]  # the new dates, to the buyer's contact
+    _assert_within_capacity(guichet, "camille")
+
+
+def _assert_within_capacity(guichet: Guichet, facilitator: str) -> None:
+    """No day and no week holds more of the facilitator's meetings than their capacity."""
+    capacity = proposals.capacity_of(guichet.settings, facilitator)
+    zone = ZoneInfo(guichet.settings.organisation.timezone)
+    with session_scope(guichet.engine) as session:  # type: ignore[arg-type]
+        starts = list(
+            session.execute(
+                select(col(Occurrence.start))
+                .where(col(Occurrence.facilitator_id) == facilitator)
+                .where(col(Occurrence.status) != OccurrenceStatus.CANCELLED)
+            ).scalars()
+        )
+    days = Counter(start.astimezone(zone).date() for start in starts)
+    weeks = Counter(start.astimezone(zone).isocalendar()[:2] for start in starts)
+    assert max(days.values()) <= capacity.max_per_day
+    assert max(weeks.values()) <= capacity.max_per_week
 
 
 def _review_with_proposal(

@@ -226,7 +226,10 @@ def test_a_facilitator_signs_in_by_mail_and_walks_home_agenda_meeting_buyer(
         ("/courriels?etat=failed", "courriels"),
     ]:
         driver.get(base + path)  # type: ignore[attr-defined]
-        assert "Page introuvable" not in text_of(driver)
+        page = text_of(driver)
+        where = driver.current_url  # type: ignore[attr-defined]
+        assert "Page introuvable" not in page
+        assert "Connecté en tant que Camille Roussel" in page, f"{where}: {page[:400]}"
         screenshot(driver, name)
 
     follow(driver, by, "form.signout button")

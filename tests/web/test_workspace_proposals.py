@@ -2,9 +2,10 @@
 demo at a fixed instant (Lisière Habitat chooses the date of its programming review): the page
 shows the dates in French, the deadline, and the buyer's choice or « aucune ne convient »
 message; the facilitator then sends new dates (a POST with the session's CSRF token) — new
-dates none on a refused day, a new proposal mail with a fresh link, the old link only saying
-the dates were replaced — and the refusals: no CSRF token, nothing to answer, a meeting booked
-meanwhile, a booking racing the new dates."""
+dates none on a refused day, a proposal mail that says they are new dates (« Nouvelles dates »,
+in French and English) with a fresh link, the old link only saying the dates were replaced — and
+the refusals: no CSRF token, nothing to answer, a meeting booked meanwhile, a booking racing the
+new dates."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from email.header import decode_header, make_header
 from email.message import Message as Email
 from pathlib import Path
 
@@ -208,6 +210,55 @@ def test_new_dates_after_none_suits_replace_the_old_link(site: Site) -> None:
         ).scalar_one()
     assert sorted(kept) == old_dates
     assert entry.actor == CAMILLE
+
+
+def text_of(mail: Email) -> str:
+    [body] = [p for p in mail.walk() if p.get_content_type() == "text/plain"]
+    payload = body.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode(body.get_content_charset() or "utf-8")
+
+
+def subject_of(mail: Email) -> str:
+    return str(make_header(decode_header(mail["Subject"])))
+
+
+def test_the_mail_of_new_dates_says_they_are_new_dates_in_french_and_english(
+    site: Site,
+) -> None:
+    meeting, _ = review(site)
+    first = compose(site, proposal_mails(site)[-1])
+    assert subject_of(first).startswith("Choisissez la date de notre rendez-vous annuel — ")
+    assert "nouvelles dates" not in text_of(first).lower()
+    none_suits(site, buyer_link(site))
+    mails_before = len(proposal_mails(site))
+    assert send_new_dates(browser_for(site.world, site.base), meeting.uid).status_code == 303
+    new_dates = offered(site)
+    [message] = proposal_mails(site)[mails_before:]  # Lisière Habitat's one contact
+    assert message.locale == "fr"
+    mail = compose(site, message)
+    subject, text = subject_of(mail), text_of(mail)
+    assert subject == (
+        "Nouvelles dates : choisissez la date de notre rendez-vous annuel — Lisière Habitat"
+    )
+    assert "Aucune des dates proposées jusqu'ici ne vous convenait : le Guichet" in text
+    assert "vous propose de nouvelles dates pour la rencontre" in text
+    assert "Nouvelles dates proposées :" in text
+    assert all(f"- {when(site, d)}" in text for d in new_dates)
+    assert "Ce lien remplace celui de notre précédent message" in text
+    html_part = next(p for p in mail.walk() if p.get_content_type() == "text/html")
+    assert "<strong>nouvelles dates</strong>" in html_part.get_payload(decode=True).decode()  # type: ignore[union-attr]
+
+    message.locale = "en"  # the same mail to a reader of English
+    mail = compose(site, message)
+    subject, text = subject_of(mail), text_of(mail)
+    assert subject == "New dates: choose the date of our annual meeting — Lisière Habitat"
+    assert "None of the dates offered so far suited you: " in text
+    assert "offers you new dates for the meeting" in text
+    assert "New dates offered:" in text
+    zone = site.world.settings.organisation.timezone
+    assert all(f"- {format_when(d, 'en', zone)}" in text for d in new_dates)
+    assert "This link replaces the one in our previous message" in text
 
 
 def test_no_new_dates_while_the_buyer_has_not_refused(site: Site) -> None:

@@ -209,6 +209,7 @@ class StoreComposer:
                 proposal.offer if proposal is not None else 0,
             ),
             reminder=reminder,
+            new_dates=proposal is not None and proposal.offer > 0,
         )
         letter = self._letter(message, _recipient(message), about.reply_to, meeting)
         return self._write(message, letter, {"proposal": view, "meeting": told}, now)

@@ -5,7 +5,7 @@ invitation, a reminder, a proposal, a digest line)."""
 from __future__ import annotations
 
 from scheduler.config import Settings
-from scheduler.core.meeting import Meeting
+from scheduler.core.meeting import AUTO_CANCEL_REASON, Meeting
 from scheduler.mail.mime import Mailbox
 from scheduler.mail.views import MailMeeting
 from scheduler.service.publish.event_views import (
@@ -15,6 +15,13 @@ from scheduler.service.publish.event_views import (
     ritual_title,
     video_of,
 )
+
+NO_LONGER_PLANNED = {
+    "fr": "rencontre retirée du programme",
+    "en": "meeting withdrawn from the programme",
+}
+"""The reason a cancellation mail gives for a meeting the planner cancelled itself (gone from
+the plan), in the reader's language: its stored reason is an internal word, never shown."""
 
 
 def mail_meeting(settings: Settings, meeting: Meeting, locale: str) -> MailMeeting:
@@ -33,7 +40,7 @@ def mail_meeting(settings: Settings, meeting: Meeting, locale: str) -> MailMeeti
         video_url=video_of(settings, meeting),
         buyer=meeting.buyer,
         sequence=meeting.sequence,
-        cancel_reason=meeting.cancel_reason,
+        cancel_reason=cancel_reason_told(meeting, locale),
         ritual=ritual_title(settings, meeting.kind, locale),
     )
 
@@ -42,3 +49,11 @@ def reply_to(settings: Settings, meeting: Meeting) -> Mailbox:
     """Where a reader's answer to a mail about `meeting` goes: the facilitator who runs it."""
     organizer = organizer_of(settings, meeting)
     return Mailbox(organizer.name, organizer.email)
+
+
+def cancel_reason_told(meeting: Meeting, locale: str) -> str | None:
+    """Why the meeting is cancelled, as a mail in `locale` says it: the facilitator's own words,
+    or for a meeting the planner cancelled, `NO_LONGER_PLANNED` in the reader's language."""
+    if meeting.cancel_reason == AUTO_CANCEL_REASON:
+        return NO_LONGER_PLANNED.get(locale, NO_LONGER_PLANNED["fr"])
+    return meeting.reason_to_show

@@ -69,40 +69,18 @@ def move_occurrence(
     """Move the meeting `uid` to start at `to`, keeping its length; raise PlacementError with
     the rules the move would break, unless `force`d (the change then lists them).
     `expected_sequence`: the SEQUENCE the change was asked on (ConflictError when it moved on)."""
-    if to.tzinfo is None:
-        raise InputError("--to: the new start needs a time zone")
-    with session_scope(engine) as session:
-        occurrence = _changeable(session, uid, now, "moved", expected_sequence)
-        if to <= now:
-            raise InputError(f"--to: {to.isoformat()} is in the past")
-        if to == occurrence.start:
-            raise InputError(f"{uid} already starts at {to.isoformat()}")
-        length = occurrence.end - occurrence.start
-        broken = _broken_by_move(session, settings, occurrence, to, to + length)
-        if broken and not force:
-            when = to.astimezone(WorkingCalendar(settings.calendar_rules()).tz)
-            raise PlacementError(
-                f"{uid} not moved to {when:%Y-%m-%d %H:%M}: "
-                + "; ".join(map(str, broken))
-                + " (--force moves it anyway)",
-                broken,
-            )
-        previous = occurrence.start
-        before = {"start": _instant(previous), "status": str(occurrence.status)}
-        occurrence.start = to
-        occurrence.end = to + length
-        occurrence.status = OccurrenceStatus.MOVED
-        journal.write(
-            session,
-            now,
-            actor,
-            "forced_move" if broken else "move",
-            occurrence=occurrence,
-            before=before,
-            after={"start": _instant(to), "status": str(occurrence.status)},
-        )
-        change = record(session, occurrence, previous, now, in_transaction)
-        return replace(change, broken=broken)
+    return _relocate(
+        engine,
+        uid,
+        to,
+        now,
+        settings=settings,
+        force=force,
+        in_transaction=in_transaction,
+        expected_sequence=expected_sequence,
+        actor=actor,
+        restore=False,
+    )
 
 
 def restore_occurrence(
@@ -120,40 +98,76 @@ def restore_occurrence(
     """Bring back the cancelled meeting `uid` at a new start `to` (same UID, SEQUENCE + 1,
     status moved, the cancellation reason dropped); the same rules as a move, and the same
     PlacementError unless `force`d."""
+    return _relocate(
+        engine,
+        uid,
+        to,
+        now,
+        settings=settings,
+        force=force,
+        in_transaction=in_transaction,
+        expected_sequence=expected_sequence,
+        actor=actor,
+        restore=True,
+    )
+
+
+def _relocate(
+    engine: Engine,
+    uid: str,
+    to: datetime,
+    now: datetime,
+    *,
+    settings: Settings,
+    force: bool,
+    in_transaction: OnChange | None,
+    expected_sequence: int | None,
+    actor: str,
+    restore: bool,
+) -> OccurrenceChange:
+    """Move the meeting `uid` (a cancelled one, when `restore`) to start at `to`, keeping its
+    length, under the planning rules: what `move_occurrence` and `restore_occurrence` share."""
     if to.tzinfo is None:
         raise InputError("--to: the new start needs a time zone")
+    verb, does = ("restored", "restores") if restore else ("moved", "moves")
     with session_scope(engine) as session:
-        occurrence = _found(session, uid)
-        _check_sequence(occurrence, expected_sequence)
-        if occurrence.status != OccurrenceStatus.CANCELLED:
-            raise InputError(f"{uid} is not cancelled; move it instead")
+        if restore:
+            occurrence = _found(session, uid)
+            _check_sequence(occurrence, expected_sequence)
+            if occurrence.status != OccurrenceStatus.CANCELLED:
+                raise InputError(f"{uid} is not cancelled; move it instead")
+        else:
+            occurrence = _changeable(session, uid, now, verb, expected_sequence)
         if to <= now:
             raise InputError(f"--to: {to.isoformat()} is in the past")
+        if to == occurrence.start and not restore:
+            raise InputError(f"{uid} already starts at {to.isoformat()}")
         length = occurrence.end - occurrence.start
         broken = _broken_by_move(session, settings, occurrence, to, to + length)
         if broken and not force:
             when = to.astimezone(WorkingCalendar(settings.calendar_rules()).tz)
             raise PlacementError(
-                f"{uid} not restored to {when:%Y-%m-%d %H:%M}: "
+                f"{uid} not {verb} to {when:%Y-%m-%d %H:%M}: "
                 + "; ".join(map(str, broken))
-                + " (--force restores it anyway)",
+                + f" (--force {does} it anyway)",
                 broken,
             )
         previous = occurrence.start
-        before = {
+        before: dict[str, str | None] = {
             "start": _instant(previous),
             "status": str(occurrence.status),
-            "cancel_reason": occurrence.cancel_reason,
         }
+        if restore:
+            before["cancel_reason"] = occurrence.cancel_reason
+            occurrence.cancel_reason = None
         occurrence.start = to
         occurrence.end = to + length
         occurrence.status = OccurrenceStatus.MOVED
-        occurrence.cancel_reason = None
         journal.write(
             session,
             now,
             actor,
-            "restore",
+            "restore" if restore else "forced_move" if broken else "move",
             occurrence=occurrence,
             before=before,
             after={"start": _instant(to), "status": str(occurrence.status)},

@@ -57,6 +57,8 @@ def create_occurrence(
         problems.append("start: in the past")
     if not 5 <= meeting.minutes <= 24 * 60:
         problems.append("minutes: between 5 and 1440")
+    if meeting.kind is RitualKind.OTHER and not (meeting.details.theme or "").strip():
+        problems.append("theme: a meeting of another kind needs a title")
     if settings.facilitator(meeting.facilitator_id) is None:
         problems.append(f"facilitator: unknown {meeting.facilitator_id!r}")
     if problems:

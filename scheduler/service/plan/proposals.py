@@ -31,7 +31,7 @@ from scheduler.core.slots import Slot, candidate_slots
 from scheduler.core.values import Capacity, PlannedOccurrence
 from scheduler.service.access.signing import signer
 from scheduler.service.plan.buyers import load_buyer_profiles
-from scheduler.store import directory, occurrences
+from scheduler.store import occurrences
 from scheduler.store.models import Occurrence, Proposal, ProposalSlot
 from scheduler.store.proposals import (
     BOOKED,
@@ -235,13 +235,9 @@ def _window(
     session: Session, settings: Settings, occurrence: Occurrence
 ) -> tuple[date, date] | None:
     """The planner's window for a per-buyer meeting."""
-    buyer = directory.organisation_by_id(session, occurrence.organisation_id)
-    if buyer is None:
+    if occurrence.organisation_id is None:
         return None
-
-    profile = next(
-        (p for p in load_buyer_profiles(session, settings) if p.slug == buyer.slug), None
-    )
+    profile = next(iter(load_buyer_profiles(session, settings, occurrence.organisation_id)), None)
     if profile is None:
         return None
     kind = RitualKind(occurrence.kind)

@@ -38,7 +38,7 @@ from scheduler.config.overlay import (
     ritual_name,
     ritual_table,
 )
-from scheduler.core.kinds import OccurrenceStatus, RitualKind
+from scheduler.core.kinds import RITUALS, OccurrenceStatus, RitualKind
 from scheduler.core.reconcile import Changes, StoredOccurrence
 from scheduler.core.values import Unplaced
 from scheduler.service import wake
@@ -344,7 +344,7 @@ def _risks(
     planned = sum(s.status is not OccurrenceStatus.CANCELLED for s in stored.values())
     if cancels and len(cancels) * 2 > planned:
         risks.append(Risk("mass_cancellation", count=len(cancels), total=planned))
-    for kind in RitualKind:
+    for kind in RITUALS:
         alive = [
             s
             for s in stored.values()
@@ -374,7 +374,7 @@ def _journal_fields(before: Settings, after: Settings) -> tuple[dict[str, str], 
             old[name] = _compact(was)
             new[name] = _compact(now)
 
-    for kind in RitualKind:
+    for kind in RITUALS:
         was, now = ritual_table(before.rituals[kind]), ritual_table(after.rituals[kind])
         for key in sorted({*was, *now}):
             note(f"{kind.value}.{key}", was.get(key), now.get(key))

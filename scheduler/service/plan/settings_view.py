@@ -19,7 +19,7 @@ from scheduler.config.overlay import (
     ritual_name,
     ritual_table,
 )
-from scheduler.core.kinds import RitualKind
+from scheduler.core.kinds import RITUALS
 from scheduler.service.plan.effective import effective_settings
 from scheduler.store import settings as stored_settings
 from scheduler.store.db import read_session
@@ -68,7 +68,7 @@ def settings_lines(
         for key, value in facilitator_table(person).items():
             lines.append(SettingLine(f"facilitators[{index + 1}]", key, value, team_source))
     rituals = written.get("rituals") if isinstance(written.get("rituals"), dict) else {}
-    for kind in RitualKind:
+    for kind in RITUALS:
         name = ritual_name(kind)
         changed = stored.get(name)
         in_file = (rituals or {}).get(kind.value) or {}

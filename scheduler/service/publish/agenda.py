@@ -51,7 +51,9 @@ class AgendaEntry:
 
 def occurrence_title(settings: Settings, kind: RitualKind, theme: str | None, locale: str) -> str:
     """The title the agenda shows: the ritual's title in `locale`, and the theme if any (the
-    buyer has its own column)."""
+    buyer has its own column); a meeting of another kind, the title typed for it."""
+    if kind is RitualKind.OTHER and theme:
+        return theme
     title = ritual_title(settings, kind, locale)
     return f"{title} — {theme}" if theme else title
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlmodel import Session, col
 
 from scheduler.core.kinds import PartStat
@@ -72,18 +72,7 @@ def answers_since(
 ) -> tuple[list[AnswerRow], int]:
     """Answers recorded after `since`, the latest first, and how many there are."""
     base = (
-        select(
-            col(Contact.id),
-            col(Contact.name),
-            col(Contact.email),
-            col(Organisation.name),
-            col(Invitation.partstat),
-            col(Invitation.responded_at),
-            col(Invitation.attended),
-            col(Invitation.occurrence_id),
-        )
-        .join(Contact, col(Contact.id) == col(Invitation.contact_id))
-        .outerjoin(Organisation, col(Organisation.id) == col(Contact.organisation_id))
+        _answer_rows(col(Invitation.occurrence_id))
         .join(Occurrence, col(Occurrence.id) == col(Invitation.occurrence_id))
         .where(col(Invitation.responded_at) > since)
     )
@@ -100,6 +89,26 @@ def answers_since(
     ]
     meetings = meetings_by_id(session, (row[7] for row in rows))
     return [_answer(row, meetings.get(row[7])) for row in rows], total
+
+
+def _answer_rows(last: Any) -> Select[Any]:
+    """Invitations with their contact and the contact's organisation, in the columns `_answer`
+    reads: contact, organisation, answer and attendance, then `last` (the meeting's id, or where
+    the answer came from)."""
+    return (
+        select(
+            col(Contact.id),
+            col(Contact.name),
+            col(Contact.email),
+            col(Organisation.name),
+            col(Invitation.partstat),
+            col(Invitation.responded_at),
+            col(Invitation.attended),
+            last,
+        )
+        .join(Contact, col(Contact.id) == col(Invitation.contact_id))
+        .outerjoin(Organisation, col(Organisation.id) == col(Contact.organisation_id))
+    )
 
 
 def _answer(row: Any, meeting: MeetingRow | None = None) -> AnswerRow:
@@ -119,20 +128,10 @@ def invitees(
     session: Session, occurrence_id: int, *, limit: int, offset: int = 0
 ) -> tuple[list[AnswerRow], dict[PartStat, int]]:
     """A page of a meeting's invitees by name, and how many gave each answer."""
+    invited = (col(Invitation.occurrence_id) == occurrence_id, col(Invitation.removed_at).is_(None))
     rows = session.execute(
-        select(
-            col(Contact.id),
-            col(Contact.name),
-            col(Contact.email),
-            col(Organisation.name),
-            col(Invitation.partstat),
-            col(Invitation.responded_at),
-            col(Invitation.attended),
-            col(Invitation.answer_source),
-        )
-        .join(Contact, col(Contact.id) == col(Invitation.contact_id))
-        .outerjoin(Organisation, col(Organisation.id) == col(Contact.organisation_id))
-        .where(col(Invitation.occurrence_id) == occurrence_id, col(Invitation.removed_at).is_(None))
+        _answer_rows(col(Invitation.answer_source))
+        .where(*invited)
         .order_by(col(Contact.name), col(Contact.id))
         .limit(limit)
         .offset(offset)
@@ -141,9 +140,7 @@ def invitees(
         PartStat(partstat): int(count)
         for partstat, count in session.execute(
             select(col(Invitation.partstat), func.count())
-            .where(
-                col(Invitation.occurrence_id) == occurrence_id, col(Invitation.removed_at).is_(None)
-            )
+            .where(*invited)
             .group_by(col(Invitation.partstat))
         )
     }
@@ -171,18 +168,7 @@ def invitations_of_contact(
 ) -> tuple[list[AnswerRow], int]:
     """A contact's invitations, the latest meeting first, with each meeting."""
     rows = session.execute(
-        select(
-            col(Contact.id),
-            col(Contact.name),
-            col(Contact.email),
-            col(Organisation.name),
-            col(Invitation.partstat),
-            col(Invitation.responded_at),
-            col(Invitation.attended),
-            col(Invitation.occurrence_id),
-        )
-        .join(Contact, col(Contact.id) == col(Invitation.contact_id))
-        .outerjoin(Organisation, col(Organisation.id) == col(Contact.organisation_id))
+        _answer_rows(col(Invitation.occurrence_id))
         .join(Occurrence, col(Occurrence.id) == col(Invitation.occurrence_id))
         .where(col(Invitation.contact_id) == contact_id)
         .order_by(col(Occurrence.start).desc())

@@ -1,5 +1,5 @@
-"""Moving and cancelling one meeting by hand: same UID, SEQUENCE + 1, iTIP objects that
-clients accept."""
+"""Moving, cancelling and bringing back one meeting by hand: same UID, SEQUENCE + 1, iTIP
+objects that clients accept."""
 
 from __future__ import annotations
 
@@ -13,7 +13,11 @@ from scheduler.cli import main
 from scheduler.core.kinds import OccurrenceStatus, RitualKind
 from scheduler.core.placement import Rule
 from scheduler.errors import InputError, NotFoundError, PlacementError
-from scheduler.service.plan.occurrences import cancel_occurrence, move_occurrence
+from scheduler.service.plan.occurrences import (
+    cancel_occurrence,
+    move_occurrence,
+    restore_occurrence,
+)
 from scheduler.service.publish.event_views import Visibility, event_view
 from scheduler.store.meetings import meeting_of
 from scheduler.store.models import Occurrence
@@ -108,6 +112,47 @@ def test_a_cancelled_meeting_can_be_neither_moved_nor_cancelled_again(world: Wor
     with pytest.raises(InputError, match="cancelled; it cannot be cancelled"):
         cancel_occurrence(world.engine, row.uid, NOW)
     assert world.stored(row.uid).sequence == 1
+
+
+def test_a_cancelled_meeting_comes_back_under_the_rules_of_a_move(world: World) -> None:
+    row = world.occurrence(RitualKind.BUYER_CLUB, at("2027-04-29 09:30"))
+    with pytest.raises(InputError, match="is not cancelled; move it instead"):
+        restore_occurrence(
+            world.engine, row.uid, at("2027-05-04 09:30"), NOW, settings=world.settings
+        )
+    with pytest.raises(InputError, match="already starts at"):
+        move_occurrence(world.engine, row.uid, at("2027-04-29 09:30"), NOW, settings=world.settings)
+    cancel_occurrence(world.engine, row.uid, NOW, reason="Salle prise")
+    with pytest.raises(PlacementError) as refused:
+        restore_occurrence(
+            world.engine, row.uid, at("2027-05-06 10:00"), NOW, settings=world.settings
+        )
+    assert str(refused.value) == (
+        f"{row.uid} not restored to 2027-05-06 10:00: Thursday 2027-05-06 is a public holiday "
+        "(Ascension) (--force restores it anyway)"
+    )
+    with pytest.raises(InputError, match="in the past"):
+        restore_occurrence(
+            world.engine, row.uid, NOW - timedelta(hours=1), NOW, settings=world.settings
+        )
+    stored = world.stored(row.uid)
+    assert (stored.status, stored.sequence, stored.cancel_reason) == (
+        OccurrenceStatus.CANCELLED,
+        1,
+        "Salle prise",
+    )
+    change = restore_occurrence(
+        world.engine, row.uid, at("2027-05-04 09:30"), NOW, settings=world.settings
+    )
+    assert change.sequence == 2
+    assert change.broken == ()
+    stored = world.stored(row.uid)
+    assert (stored.status, stored.start, stored.cancel_reason) == (
+        OccurrenceStatus.MOVED,
+        at("2027-05-04 09:30"),
+        None,
+    )
+    assert stored.end - stored.start == timedelta(hours=2)
 
 
 def test_a_past_meeting_cannot_be_changed_nor_a_meeting_moved_into_the_past(

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
-from scheduler.core.kinds import OccurrenceStatus, RitualKind
+from scheduler.core.kinds import RITUALS, OccurrenceStatus, RitualKind
 from scheduler.service.plan.planning import plan_and_store
 from scheduler.store.models import Occurrence
 from tests.factories import add_buyer
@@ -31,7 +31,7 @@ def test_first_plan_creates_every_kind_and_a_replan_writes_nothing(store: Store)
         add_buyer(engine, slug, convention=(date(2026, 11, 1), date(2027, 12, 31)))
     first = plan_and_store(settings, engine, NOW)
     assert first.writes == first.planned > 0
-    assert set(first.counts) == set(RitualKind)
+    assert set(first.counts) == set(RITUALS)
     before = rows(engine)
 
     second = plan_and_store(settings, engine, NOW)

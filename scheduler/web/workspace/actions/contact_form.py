@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from scheduler.core.kinds import RitualKind
+from scheduler.core.kinds import RITUALS
 from scheduler.errors import ConflictError, NotFoundError
 from scheduler.service.access.signin import SignedIn
 from scheduler.service.directory.entries import (
@@ -167,7 +167,7 @@ class ContactForm(Forms):
             errors=errors or {},
             conflict=conflict,
             contact_id=contact_id,
-            kinds=list(RitualKind),
+            kinds=list(RITUALS),
             stoppable=STOPPABLE,
             section="contacts",
         )

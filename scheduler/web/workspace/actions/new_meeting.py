@@ -143,7 +143,9 @@ class OneOffMeeting(Forms):
             )
         except InputError as refused:
             for problem in refused.problems:
-                if problem == "buyer":
+                if problem.startswith("theme: "):
+                    errors["theme"] = "Donnez un titre à cette rencontre."
+                elif problem == "buyer":
                     errors["acheteur"] = "Aucun acheteur n'a cet identifiant."
                 elif problem.startswith("invitees: "):
                     errors["invites"] = "Ces adresses ne sont pas dans l'annuaire :"

@@ -16,7 +16,7 @@ from starlette.routing import Route
 from scheduler.config import Settings, parse_time_of_day
 from scheduler.config.overlay import ritual_table, written_duration
 from scheduler.config.types import WEEKDAYS
-from scheduler.core.kinds import Cadence, RitualKind, Scope
+from scheduler.core.kinds import RITUALS, Cadence, RitualKind, Scope
 from scheduler.service.access.signin import SignedIn
 from scheduler.service.plan.settings_change import (
     SETTINGS_ACTIONS,
@@ -199,17 +199,15 @@ class RitualForms(Forms):
             locale=who.person.locale,
             who=who,
             section="rituals",
-            rituals=[(kind, current.rituals[kind]) for kind in RitualKind],
+            rituals=[(kind, current.rituals[kind]) for kind in RITUALS],
             facilitators={f.id: f.name for f in current.facilitators},
             changes=changes,
             done=request.query_params.get("fait", ""),
         )
 
     def _kind(self, request: Request) -> RitualKind | None:
-        try:
-            return RitualKind(request.path_params["kind"])
-        except ValueError:
-            return None
+        name = request.path_params["kind"]
+        return next((kind for kind in RITUALS if kind.value == name), None)
 
     def _form(
         self,

@@ -14,6 +14,7 @@ ENGLISH = {
     "Liste du mois": "The month's list",
     "Calendrier du mois": "The month's calendar",
     "rencontres": "meetings",
+    "rencontre": "meeting",
     "Aucun acheteur n'a cet identifiant.": "No buyer has this identifier.",
     "Lieu": "Place",
     "Visioconférence": "Video call",
@@ -140,6 +141,10 @@ ENGLISH = {
         "The meeting is added: the invitations go out with the next dispatch."
     ),
     "Choisissez le type de rencontre.": "Choose the kind of meeting.",
+    "Donnez un titre à cette rencontre.": "Give this meeting a title.",
+    "Obligatoire pour une autre rencontre : c'est son titre.": (
+        "Required for another kind of meeting: it is its title."
+    ),
     "La date est passée.": "The date is in the past.",
     "Indiquez une durée en minutes, de 5 à 1 440.": "Give a length in minutes, from 5 to 1,440.",
     "Choisissez l'animateur ou l'animatrice.": "Choose the facilitator.",

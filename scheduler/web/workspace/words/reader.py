@@ -99,6 +99,19 @@ class Words:
         ritual = self.settings.rituals[RitualKind(kind)]
         return ritual.title if self._index == 0 else ritual.title_en
 
+    def named(self, kind: RitualKind | str, theme: str | None) -> str:
+        """What a meeting is called in short: its kind's title, or for a meeting of another
+        kind the title typed for it."""
+        if RitualKind(kind) is RitualKind.OTHER and theme:
+            return theme
+        return self.kind(kind)
+
+    def meeting(self, kind: RitualKind | str, theme: str | None) -> str:
+        """What a meeting is called: its kind's title and its theme (« After-work — Les achats
+        de fournitures »), or for a meeting of another kind the title typed for it."""
+        named = self.named(kind, theme)
+        return f"{named} — {theme}" if theme and named != theme else named
+
     def answer(self, partstat: PartStat | str) -> str:
         """« participera », « sans réponse »…"""
         return self._pick(ANSWER[PartStat(partstat)])
