@@ -20,7 +20,7 @@ from scheduler.config.overlay import (
     ritual_table,
 )
 from scheduler.core.kinds import RitualKind
-from scheduler.service.plan.effective import effective_settings
+from scheduler.service.plan.effective import effective, effective_settings
 from scheduler.store import settings as stored_settings
 from scheduler.store.db import read_session
 
@@ -43,12 +43,6 @@ class SettingLine:
     key: str
     value: Any
     source: Source
-
-
-def effective(settings: Settings, engine: Engine) -> Settings:
-    """config.toml's settings overlaid by the workspace's, as the next plan reads them."""
-    with read_session(engine) as session:
-        return effective_settings(settings, session)
 
 
 def settings_lines(

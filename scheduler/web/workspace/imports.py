@@ -31,6 +31,7 @@ from scheduler.service.directory.directory import (
     import_contacts,
     import_organisations,
 )
+from scheduler.service.plan.effective import effective
 from scheduler.web.workspace.auth import Gate
 from scheduler.web.workspace.render import render
 
@@ -160,6 +161,6 @@ class Imports:
             data,
             file=name,
             role=role,
-            facilitators=[f.id for f in self.settings.facilitators],
+            facilitators=[f.id for f in effective(self.settings, self.engine).facilitators],
             dry_run=dry_run,
         )
