@@ -206,12 +206,17 @@ def _preview(
 ) -> tuple[Preview, dict[str, Any], Changes]:
     current = stored_settings.values(session)
     values = proposed_values(settings, current, change)
+    problems: list[SettingsProblem] = []
+    if change.facilitators is not None:
+        problems += _departures(session, settings, current, change, now)
     try:
         proposed = overlay(settings, values)
     except SettingsRefused as refused:
-        raise ChangeRefused(refused.problems) from None
+        raise ChangeRefused(problems + refused.problems) from None
     if change.facilitators is not None:
-        _check_team(session, settings, proposed, now)
+        problems += _team_problems(proposed)
+    if problems:
+        raise ChangeRefused(problems)
     plan, stored, changes = reconcile_in(session, proposed, now)
     mails = stored_settings.invitations_by_key(
         session, [s.key for s in changes.cancel if s.status is not OccurrenceStatus.PLANNED]
@@ -224,14 +229,18 @@ def _preview(
     return Preview(meetings, risks, plan.unplaced, digest), values, changes
 
 
-def _check_team(session: Session, settings: Settings, proposed: Settings, now: datetime) -> None:
+def _departures(
+    session: Session,
+    settings: Settings,
+    current: Mapping[str, Any],
+    change: SettingsChange,
+    now: datetime,
+) -> list[SettingsProblem]:
     """A facilitator leaves the team only once nothing is left to them: no buyer followed, no
     meeting to come that people were told about."""
     before = {person.id for person in settings.facilitators}
-    kept = {person.id for person in proposed.facilitators}
-    effective_before = {
-        person.id for person in overlay(settings, stored_settings.values(session)).facilitators
-    }
+    effective_before = {person.id for person in overlay(settings, current).facilitators}
+    kept = {str(table.get("id")) for table in change.facilitators or ()}
     problems = []
     for gone in sorted((before | effective_before) - kept):
         buyers, announced = stored_settings.left_to(session, gone, now)
@@ -246,8 +255,30 @@ def _check_team(session: Session, settings: Settings, proposed: Settings, now: d
                     (("acheteurs", str(buyers)), ("rencontres", str(announced))),
                 )
             )
-    if problems:
-        raise ChangeRefused(problems)
+    return problems
+
+
+def _team_problems(proposed: Settings) -> list[SettingsProblem]:
+    """Two people never share an address (it is how they sign in), and nobody takes more
+    meetings a day than a week."""
+    problems = []
+    seen: set[str] = set()
+    for index, person in enumerate(proposed.facilitators):
+        table = f"facilitators[{index + 1}]"
+        if person.email.lower() in seen:
+            problems.append(
+                SettingsProblem(
+                    table, "email", "duplicate_email", f"{person.email} is already on the team"
+                )
+            )
+        seen.add(person.email.lower())
+        if person.max_per_day > person.max_per_week:
+            problems.append(
+                SettingsProblem(
+                    table, "max_per_day", "day_over_week", "more meetings a day than a week"
+                )
+            )
+    return problems
 
 
 def _meetings(changes: Changes, mails: Mapping[str, int]) -> tuple[MeetingChange, ...]:

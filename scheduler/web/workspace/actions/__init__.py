@@ -1,8 +1,9 @@
 """The workspace's actions: the signed-in forms that change something, one module per area —
 a meeting's changes (`changes`), a one-off meeting (`new_meeting`), its invitees (`invitees`),
 who came (`attendance`), a buyer's feed link (`feed_link`), the outbox (`outbox`), new dates
-for a buyer none of whose dates suited (`new_slots`), the rituals' settings (`rituals`) and a
-contact created or edited by hand (`contact_form`); `forms` is what they share. Each POST
+for a buyer none of whose dates suited (`new_slots`), the rituals' settings (`rituals`), the
+team (`team`) and a contact created or edited by hand (`contact_form`); `forms` is what they
+share. Each POST
 carries the session's CSRF token and calls the same service function as the CLI."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from scheduler.web.workspace.actions.new_meeting import OneOffMeeting
 from scheduler.web.workspace.actions.new_slots import NewSlots
 from scheduler.web.workspace.actions.outbox import Outbox
 from scheduler.web.workspace.actions.rituals import RitualForms
+from scheduler.web.workspace.actions.team import TeamForms
 from scheduler.web.workspace.auth import Gate
 
 
@@ -33,6 +35,7 @@ def action_routes(gate: Gate) -> list[Route]:
         *Outbox(gate).routes(),
         *NewSlots(gate).routes(),
         *RitualForms(gate).routes(),
+        *TeamForms(gate).routes(),
         *ContactForm(gate).routes(),
     ]
 

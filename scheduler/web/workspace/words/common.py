@@ -62,4 +62,6 @@ ENGLISH = {
     "Modification": "Change",
     "Avant": "Before",
     "Après": "After",
+    "Équipe": "Team",
+    "Adresse électronique": "E-mail address",
 }
