@@ -117,6 +117,16 @@ class Preview:
         return [meeting for meeting in self.meetings if meeting.action == action]
 
     @property
+    def moved(self) -> list[MeetingChange]:
+        """The meetings that change date or time."""
+        return [m for m in self.of("move") if m.before_start != m.start]
+
+    @property
+    def retouched(self) -> list[MeetingChange]:
+        """The meetings that keep their date and change their theme or their facilitator."""
+        return [m for m in self.of("move") if m.before_start == m.start]
+
+    @property
     def kinds(self) -> list[RitualKind]:
         """The kinds of the meetings changed, in the catalogue's order."""
         found = {meeting.kind for meeting in self.meetings}

@@ -216,8 +216,10 @@ class TeamForms(Forms):
         problems found on the way."""
         names = ("nom", "courriel", "par_jour", "par_semaine", "langue", "identifiant", "retirer")
         values = {name: field(fields, name, 200) for name in names}
-        if values["retirer"] == "oui" and person != NEW:
-            return values, team_change(current, None, replacing=person), {}
+        found = current.facilitator(person)
+        if values["retirer"] == "oui" and found is not None:
+            shown = {**person_values(facilitator_table(found)), "retirer": "oui"}
+            return shown, team_change(current, None, replacing=person), {}
         errors: dict[str, str] = {}
         if not values["nom"]:
             errors["nom"] = say(who, "nom")

@@ -91,6 +91,8 @@ ENGLISH = {
     "L'équipe compte au moins une personne.": "The team needs at least one person.",
     "Cette valeur n'est pas acceptée.": "This value is not accepted.",
     "au lieu de": "instead of",
+    "Rencontres modifiées": "Meetings changed",
+    "thème": "theme",
     "par jour": "a day",
     "par semaine": "a week",
     "espace en": "workspace in",
