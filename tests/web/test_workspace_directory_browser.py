@@ -10,9 +10,8 @@ from sqlmodel import col
 from scheduler.core.messages import MessageKind
 from scheduler.store.db import read_session
 from scheduler.store.models import Message
+from tests.web.browser import BY, Site, browser, follow, screenshot, sign_in, site, text_of
 from tests.web.test_workspace_actions import invited_meeting
-from tests.web.test_workspace_actions_browser import BY, Site, follow, sign_in, site
-from tests.web.test_workspace_browser import browser, screenshot, text_of
 from tests.web.test_workspace_remove_invitee import invitee_told
 
 __all__ = ["browser", "site"]  # the fixtures
