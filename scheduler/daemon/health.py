@@ -40,7 +40,7 @@ def run_checks(settings: Settings, engine: Engine, now: datetime) -> list[CheckR
     stored: list[CheckResult] = []
     if schema.level == "ok":
         try:
-            settings = effective(settings, engine)
+            settings = effective(settings, engine, strict=True)
         except ConfigError as exc:
             stored.append(CheckResult("workspace settings", "error", str(exc)))
     results = [_facilitators(settings), schema, *stored]

@@ -42,6 +42,7 @@ from scheduler.core.kinds import OccurrenceStatus, RitualKind
 from scheduler.core.reconcile import Changes, StoredOccurrence
 from scheduler.core.values import Unplaced
 from scheduler.service import wake
+from scheduler.service.plan.effective import effective_settings
 from scheduler.service.plan.planning import reconcile_in, write_changes
 from scheduler.store import journal
 from scheduler.store import settings as stored_settings
@@ -199,12 +200,13 @@ def apply_change(
             session.rollback()
             return Applied(preview=preview, unconfirmed=preview.risks)
         current = stored_settings.values(session)
+        was = effective_settings(settings, session)
         names = sorted(
             name for name in {*current, *values} if current.get(name) != values.get(name)
         )
         for name in names:
             stored_settings.put(session, name, values.get(name), now, actor)
-        before, after = _journal_fields(overlay(settings, current), overlay(settings, values))
+        before, after = _journal_fields(was, overlay(settings, values))
         journal.write(session, now, actor, change.action, before=before, after=after)
         write_changes(session, changes, now)
         wake.on_commit(session, "settings")
@@ -249,7 +251,7 @@ def _departures(
     """A facilitator leaves the team only once nothing is left to them: no buyer followed, no
     meeting to come that people were told about."""
     before = {person.id for person in settings.facilitators}
-    effective_before = {person.id for person in overlay(settings, current).facilitators}
+    effective_before = {p.id for p in effective_settings(settings, session).facilitators}
     kept = {str(table.get("id")) for table in change.facilitators or ()}
     problems = []
     for gone in sorted((before | effective_before) - kept):

@@ -51,7 +51,7 @@ def settings_lines(
     """Every key of the facilitators and rituals, with its source; `written` is config.toml as
     parsed (to tell its values from the defaults)."""
     with read_session(engine) as session:
-        current = effective_settings(settings, session)
+        current = effective_settings(settings, session, strict=True)
         stored = stored_settings.stored(session)
     lines: list[SettingLine] = []
     team = stored.get(FACILITATORS)
@@ -80,4 +80,4 @@ def settings_lines(
 
 def exported(settings: Settings, engine: Engine) -> str:
     """The effective facilitators and rituals as config.toml tables."""
-    return export_toml(effective(settings, engine))
+    return export_toml(effective(settings, engine, strict=True))

@@ -8,11 +8,15 @@ from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from pathlib import Path
 
+import pytest
+
 from scheduler.clock import fixed_clock
 from scheduler.config.overlay import facilitator_table, ritual_table
 from scheduler.core.kinds import RitualKind
 from scheduler.daemon.cycle import export_step, mail_step
+from scheduler.errors import ConfigError
 from scheduler.service.access import signin
+from scheduler.service.plan.effective import effective
 from scheduler.service.plan.planning import plan_and_store
 from scheduler.service.plan.settings_change import SettingsChange, apply_change, preview_change
 from scheduler.store.db import open_database
@@ -106,3 +110,32 @@ async def test_a_ritual_changed_in_the_workspace_reaches_the_mail_step_and_the_f
     await export_step(settings, engine, NOW)
     public = (settings.resolve(settings.feeds.dir) / "territoire.ics").read_text(encoding="utf-8")
     assert "LOCATION:Halle aux grains\\, Lisière" in public
+
+
+def test_stored_values_the_file_no_longer_accepts_stop_the_plan_but_lock_nobody_out(
+    store: Store,
+) -> None:
+    settings, engine = store("")
+    table = ritual_table(settings.rituals[RitualKind.AFTER_WORK])
+    months = ritual_table(settings.rituals[RitualKind.BUYER_CLUB])
+    applied(
+        settings,
+        engine,
+        SettingsChange(
+            rituals={
+                RitualKind.AFTER_WORK: {**table, "facilitator": "nadia"},
+                RitualKind.BUYER_CLUB: {**months, "months": [4, 10]},
+            }
+        ),
+    )
+    # config.toml edited under the stored values: Nadia is no longer in the file
+    edited = settings.model_copy(update={"facilitators": settings.facilitators[:1]})
+
+    with pytest.raises(ConfigError, match=r"rituals\.after_work.*nadia"):
+        plan_and_store(edited, engine, NOW)
+    assert signin.request_link(edited, engine, "camille@guichet.example", NOW) is not None
+    current = effective(edited, engine)
+    assert current.rituals[RitualKind.AFTER_WORK].facilitator is None  # left out, logged
+    assert list(current.rituals[RitualKind.BUYER_CLUB].months) == [4, 10]  # the rest still applies
+    with pytest.raises(ConfigError):
+        effective(edited, engine, strict=True)
