@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from scheduler.clock import Clock, fixed_clock, parse_instant, system_clock
 from scheduler.config import Settings, config_path, load_settings
+from scheduler.service.plan.effective import effective
 from scheduler.store.db import open_database
 
 app = typer.Typer(
@@ -89,6 +90,11 @@ class Context:
     def now(self) -> datetime:
         """The instant the command acts at."""
         return self.clock()
+
+    def effective_settings(self) -> Settings:
+        """The settings in force: config.toml's rituals and team overlaid by the workspace's,
+        read from the database now."""
+        return effective(self.settings, self.engine)
 
 
 _open_engines: list[Engine] = []

@@ -51,7 +51,7 @@ class FileKind:
 
 def _organisations(role: OrganisationRole) -> Importer:
     def store(ctx: Context, data: bytes, file: str, dry_run: bool) -> ImportReport:
-        facilitators = [facilitator.id for facilitator in ctx.settings.facilitators]
+        facilitators = [facilitator.id for facilitator in ctx.effective_settings().facilitators]
         return import_organisations(
             ctx.engine, data, file=file, role=role, facilitators=facilitators, dry_run=dry_run
         )

@@ -158,11 +158,12 @@ def agenda(
     table.add_column("quand", no_wrap=True)
     table.add_column("fin", no_wrap=True)
     zone = ctx.settings.organisation.timezone
+    team = ctx.effective_settings()
     for entry in entries:
         table.add_row(
             entry.title,
             entry.buyer_name or "territoire",
-            _facilitator_name(ctx.settings, entry.facilitator),
+            _facilitator_name(team, entry.facilitator),
             entry.status.label("fr"),
             format_when(entry.start, "fr", zone),
             format_time(entry.end, "fr", zone),

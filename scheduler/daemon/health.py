@@ -11,9 +11,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from scheduler.config import Settings
+from scheduler.errors import ConfigError
 from scheduler.replies.imap import MailboxError
 from scheduler.service.access.signing import secret_problem
 from scheduler.service.answer.replies import check_mailbox, placement_warnings
+from scheduler.service.plan.effective import effective
 from scheduler.service.plan.planning import horizon, missing_reviews
 from scheduler.store import directory, occurrences
 from scheduler.store.answers import mailbox_status
@@ -32,8 +34,16 @@ class CheckResult:
 
 
 def run_checks(settings: Settings, engine: Engine, now: datetime) -> list[CheckResult]:
-    """Every check, in the order the operator reads them."""
-    results = [_facilitators(settings), _schema(engine)]
+    """Every check, in the order the operator reads them, on the effective rituals and team
+    (config.toml's overlaid by the workspace's)."""
+    schema = _schema(engine)
+    stored: list[CheckResult] = []
+    if schema.level == "ok":
+        try:
+            settings = effective(settings, engine, strict=True)
+        except ConfigError as exc:
+            stored.append(CheckResult("workspace settings", "error", str(exc)))
+    results = [_facilitators(settings), schema, *stored]
     results += [_secret(settings), _mail_security(settings)]
     with read_session(engine) as session:
         results += _directory(session, settings, now)

@@ -1,8 +1,9 @@
 """Fingerprints of what the plan and the export read, so a restart with nothing changed does
 not redo them.
 
-The plan depends on the configuration, the day (the horizon starts today), the directory
-(organisations, contacts, conventions) and the meetings changed by hand; the export on those
+The plan depends on the configuration (with the rituals and the team changed in the workspace),
+the day (the horizon starts today), the directory (organisations, contacts, conventions) and
+the meetings changed by hand; the export on those
 and on the answers, the statuses and the feed tokens. Each fingerprint is a hash of the
 configuration, the local day, the code's version, the directory's rows and a few aggregates of
 the tables the step reads (counts, highest ids, sums of SEQUENCE, latest changes): a read of the
@@ -24,6 +25,7 @@ from sqlalchemy.engine import Engine
 
 from scheduler.config import Settings
 from scheduler.logs import get_logger
+from scheduler.service.plan.effective import effective_settings
 from scheduler.store import inputs
 from scheduler.store.db import read_session
 
@@ -39,10 +41,11 @@ def fingerprint(step: str, settings: Settings, engine: Engine, now: datetime) ->
     """The hash of what `step` ("plan" or "export") reads, as the store holds it at `now`."""
     digest = hashlib.sha256()
     day = now.astimezone(ZoneInfo(settings.organisation.timezone)).date()
-    for part in (step, settings.model_dump_json(), day.isoformat(), _code_version()):
-        digest.update(part.encode())
-        digest.update(b"\0")
     with read_session(engine) as session:
+        settings = effective_settings(settings, session)
+        for part in (step, settings.model_dump_json(), day.isoformat(), _code_version()):
+            digest.update(part.encode())
+            digest.update(b"\0")
         for rows in inputs.directory_tables(session):
             for row in rows:
                 digest.update(repr(row).encode())

@@ -12,8 +12,8 @@ from scheduler.cli import main
 from scheduler.config import load_settings
 from scheduler.config.overlay import ritual_table
 from scheduler.core.kinds import RitualKind
+from scheduler.service.plan.effective import effective
 from scheduler.service.plan.settings_change import SettingsChange, apply_change, preview_change
-from scheduler.service.plan.settings_view import effective
 from scheduler.store.db import open_database
 from tests.factories import BASE_CONFIG, write_config
 

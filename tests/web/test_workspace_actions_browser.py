@@ -7,103 +7,24 @@ from __future__ import annotations
 
 import email
 import email.message
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
 from scheduler.cli import main
 from scheduler.core.kinds import OccurrenceStatus
-from scheduler.service.access import signin
 from scheduler.store.db import read_session
 from scheduler.store.models import Organisation
-from scheduler.web import create_app
 from tests.conftest import IcsCheck
+from tests.web.browser import BY, Select, Site, follow, screenshot, set_value, sign_in, text_of
+from tests.web.browser import browser as browser  # the fixtures
+from tests.web.browser import site as site
 from tests.web.test_workspace_actions import invited_meeting, reread
-from tests.web.test_workspace_browser import browser, screenshot, text_of
-from tests.web_server import serving
-from tests.world import CAMILLE, World, demo_world
-from tests.world import DEMO_NOW as NOW
 from tests.world import DEMO_NOW_TEXT as NOW_TEXT
 
-__all__ = ["browser"]  # the fixture, shared with the walk through the pages
-
-BY = "css selector"
 INVITEE = "helene.marchetti@ville-lisiere.example"
-
-
-@dataclass
-class Clock:
-    now: datetime = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@dataclass
-class Site:
-    world: World
-    base: str
-    clock: Clock
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
-    (tmp_path / "demo").mkdir()
-    world = demo_world(tmp_path / "demo")
-    clock = Clock()
-    with serving(create_app(world.settings, world.engine, clock=clock)) as base:
-        yield Site(world, base, clock)
-    world.engine.dispose()
-
-
-def follow(driver: object, how: str, what: str) -> None:
-    """Click and wait (up to a minute: a POST here writes, queues mails and exports the feeds,
-    slow on a loaded machine) until the next page has loaded; tried again only while this page
-    is still the one shown."""
-    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    wait = WebDriverWait(driver, 60)
-    for attempt in range(3):
-        old = driver.find_element("tag name", "html")  # type: ignore[attr-defined]
-        try:
-            driver.find_element(how, what).click()  # type: ignore[attr-defined]
-            wait.until(expected_conditions.staleness_of(old))
-            break
-        except WebDriverException:
-            try:
-                old.is_enabled()  # still this page: the click did not land
-            except StaleElementReferenceException:
-                break  # the page changed while we waited
-            if attempt == 2:
-                raise
-            time.sleep(0.3)
-    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
-
-
-def sign_in(driver: object, site: Site) -> None:
-    issued = signin.mint_link(site.world.settings, site.world.engine, CAMILLE, site.clock())
-    driver.get(issued.url.replace(site.world.settings.feeds.base_url, site.base))  # type: ignore[attr-defined]
-    follow(driver, BY, "main form button")
-
-
-def Select(element: object) -> object:
-    from selenium.webdriver.support.ui import Select as Chosen
-
-    return Chosen(element)
-
-
-def set_value(driver: object, selector: str, value: str) -> None:
-    """Fill a date, time or text field (date pickers differ by locale; the value does not)."""
-    element = driver.find_element(BY, selector)  # type: ignore[attr-defined]
-    driver.execute_script("arguments[0].value = arguments[1];", element, value)  # type: ignore[attr-defined]
 
 
 def test_move_onto_a_holiday_is_warned_then_confirmed_then_cancel_and_restore(

@@ -11,7 +11,6 @@ CI, where they fail.
 from __future__ import annotations
 
 import email
-import os
 import re
 import time
 from collections.abc import Iterator
@@ -20,68 +19,11 @@ from pathlib import Path
 import pytest
 
 from scheduler.web import create_app
+from tests.web.browser import browser as browser  # the fixture
+from tests.web.browser import screenshot, text_of
 from tests.web_server import serving
 from tests.world import BOUNCED, CAMILLE, World, demo_world
 from tests.world import DEMO_NOW as NOW
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-INSTALL = "apt-get install chromium chromium-driver"
-
-
-def _needs_chromium() -> None:
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if not missing:
-        return
-    message = f"{', '.join(missing)} missing: install Chromium with `{INSTALL}`"
-    if os.environ.get("CI"):
-        pytest.fail(f"{message} (CI must run the browser tests)")
-    pytest.skip(message)
-
-
-@pytest.fixture
-def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    """Headless Chromium with JavaScript off and a fresh profile."""
-    _needs_chromium()
-    monkeypatch.setenv("SE_OFFLINE", "true")
-    from selenium import webdriver
-    from selenium.common.exceptions import WebDriverException
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--lang=fr-FR",
-        "--window-size=1280,900",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ):
-        options.add_argument(flag)
-    options.add_experimental_option(
-        "prefs", {"profile.managed_default_content_settings.javascript": 2}
-    )
-    try:
-        driver = webdriver.Chrome(
-            service=Service(executable_path=str(CHROMEDRIVER)), options=options
-        )
-    except WebDriverException:  # a driver that did not start in time on a busy machine: once more
-        driver = webdriver.Chrome(
-            service=Service(executable_path=str(CHROMEDRIVER)), options=options
-        )
-    driver.set_page_load_timeout(30)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture
@@ -92,15 +34,6 @@ def site(tmp_path: Path) -> Iterator[tuple[World, str]]:
     with serving(create_app(world.settings, world.engine, clock=lambda: NOW)) as base:
         yield world, base
     world.engine.dispose()
-
-
-def screenshot(driver: object, name: str) -> None:
-    """The whole page as docs/screenshots/NAME.png."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    height = driver.execute_script("return document.body.scrollHeight")  # type: ignore[attr-defined]
-    driver.set_window_size(1280, max(700, min(int(height) + 40, 3000)))  # type: ignore[attr-defined]
-    driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))  # type: ignore[attr-defined]
-    driver.set_window_size(1280, 900)  # type: ignore[attr-defined]
 
 
 def mailed_link(world: World, before: set[Path]) -> str:
@@ -144,11 +77,6 @@ def follow(driver: object, how: str, what: str) -> None:
                 raise
             time.sleep(0.2)
     wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
-
-
-def text_of(driver: object) -> str:
-    body = driver.find_element("tag name", "body").text  # type: ignore[attr-defined]
-    return " ".join(str(body).replace("\u00a0", " ").split())
 
 
 def test_a_facilitator_signs_in_by_mail_and_walks_home_agenda_meeting_buyer(

@@ -10,17 +10,19 @@ from sqlmodel import col
 from scheduler.core.messages import MessageKind
 from scheduler.store.db import read_session
 from scheduler.store.models import Convention, Message, Organisation
-from tests.web.test_workspace_actions import invited_meeting
-from tests.web.test_workspace_actions_browser import (
+from tests.web.browser import (
     BY,
     Select,
     Site,
+    browser,
     follow,
+    screenshot,
     set_value,
     sign_in,
     site,
+    text_of,
 )
-from tests.web.test_workspace_browser import browser, screenshot, text_of
+from tests.web.test_workspace_actions import invited_meeting
 from tests.web.test_workspace_remove_invitee import invitee_told
 
 __all__ = ["browser", "site"]  # the fixtures

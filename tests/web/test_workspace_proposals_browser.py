@@ -19,9 +19,7 @@ from scheduler.core.messages import MessageKind
 from scheduler.store.db import read_session
 from scheduler.store.models import Message
 from tests.conftest import IcsCheck
-from tests.web.browser import chromium
-from tests.web.test_workspace_actions_browser import follow, sign_in
-from tests.web.test_workspace_browser import screenshot, text_of
+from tests.web.browser import chromium, follow, screenshot, sign_in, text_of
 from tests.web.test_workspace_proposals import (
     MESSAGE,
     Site,

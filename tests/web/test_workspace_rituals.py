@@ -59,8 +59,8 @@ def form_fields(page: httpx.Response) -> list[tuple[str, str]]:
     ):
         fields.append((name, value))
     for name, value in re.findall(
-        r'<input type="(?:text|number|url)" (?:min="\d+" max="\d+" )?id="[^"]+" name="([^"]+)" '
-        r'value="([^"]*)"',
+        r'<input type="(?:text|number|url|email)" (?:min="\d+" max="\d+" )?id="[^"]+" '
+        r'name="([^"]+)" value="([^"]*)"',
         text,
     ):
         fields.append((name, value))

@@ -33,7 +33,14 @@ AREAS = {
     | {"import", "contact_form", "organisation_form", "convention_form", "feeds"},
     "outbox": {"outbox", "mail"},
     "bilan": {"bilan"},
-    "settings": {"rituals", "ritual_edit", "settings_preview", "_settings_words"},
+    "settings": {
+        "rituals",
+        "ritual_edit",
+        "settings_preview",
+        "_settings_words",
+        "team",
+        "team_edit",
+    },
 }
 """Which templates each module of scheduler.web.workspace.words words; the rest (the layout,
 the macros, the error page) is the frame's: `common`."""

@@ -5,8 +5,9 @@ one-time link valid `LINK_MINUTES` is mailed through the configured transport. W
 address is known changes nothing in the answer. At most `LINKS_PER_ADDRESS` links go to one
 address per `ADDRESS_WINDOW`. Opening the link (a POST from its page: mail scanners follow GET
 links) spends it and starts a server-side session: idle `[web] session_idle_hours`, absolute
-`[web] session_max_days`; sign-out ends it. The people allowed are read from the configuration
-on every request: removing someone from config.toml closes their sessions.
+`[web] session_max_days`; sign-out ends it. The people allowed are the effective facilitators
+(config.toml's, or the team as changed in the workspace: scheduler.service.plan.effective) and
+the admins, read from the store on every request: removing someone closes their sessions.
 
 Tokens (link and cookie) are 256 random bits, stored as SHA-256, compared in constant time, and
 never logged. The CSRF token of a session is an HMAC of its cookie, so it needs no storage.
@@ -29,6 +30,7 @@ from scheduler.errors import NotFoundError
 from scheduler.i18n import format_time, format_when
 from scheduler.mail.mime import Envelope, Mailbox, build_message
 from scheduler.mail.templates import MailTemplates
+from scheduler.service.plan.effective import effective_settings
 from scheduler.store import signin
 from scheduler.store.db import read_session, session_scope
 from scheduler.store.signin import LinkState
@@ -75,10 +77,13 @@ class SignedIn:
     csrf: str
     previous_visit_at: datetime | None
     expires_at: datetime
+    settings: Settings
+    """The effective settings as this request read them (the rituals and the team)."""
 
 
 def person_of(settings: Settings, email: str) -> StaffMember | None:
-    """The facilitator or admin with this address (case-insensitive), else None."""
+    """The facilitator or admin with this address (case-insensitive), else None; `settings`
+    are the effective ones."""
     wanted = email.strip().lower()
     for facilitator in settings.facilitators:
         if facilitator.email.lower() == wanted:
@@ -101,10 +106,10 @@ def request_link(
 ) -> IssuedLink | None:
     """A link for `email` when it is a known person's and under the per-address limit; None
     otherwise (the caller answers the same either way)."""
-    person = person_of(settings, email)
-    if person is None:
-        return None
     with session_scope(engine) as session:
+        person = person_of(effective_settings(settings, session), email)
+        if person is None:
+            return None
         if signin.links_since(session, person.email, now - ADDRESS_WINDOW) >= LINKS_PER_ADDRESS:
             return None
         return _issue(session, settings, person, now)
@@ -112,13 +117,13 @@ def request_link(
 
 def mint_link(settings: Settings, engine: Engine, email: str, now: datetime) -> IssuedLink:
     """A link for `email`, for `rituel web link` (no limit: the operator is at the terminal)."""
-    person = person_of(settings, email)
-    if person is None:
-        raise NotFoundError(
-            f"{email!r} is not the address of any [[facilitators]] or [[admins]] in the "
-            "configuration"
-        )
     with session_scope(engine) as session:
+        person = person_of(effective_settings(settings, session), email)
+        if person is None:
+            raise NotFoundError(
+                f"{email!r} is not the address of any facilitator (config.toml's "
+                "[[facilitators]] or the workspace's team) or [[admins]]"
+            )
         return _issue(session, settings, person, now)
 
 
@@ -168,7 +173,7 @@ def sign_in(
     cookie token when it was valid and its owner is still allowed."""
     with session_scope(engine) as session:
         state, email = signin.use_link(session, token, now)
-        if email is None or person_of(settings, email) is None:
+        if email is None or person_of(effective_settings(settings, session), email) is None:
             return (LinkState.UNKNOWN if state is LinkState.VALID else state), None
         lifetime = timedelta(days=settings.web.session_max_days)
         cookie, _ = signin.open_session(session, email, now, lifetime)
@@ -181,8 +186,9 @@ def current(settings: Settings, engine: Engine, cookie: str, now: datetime) -> S
     idle = timedelta(hours=settings.web.session_idle_hours)
     with read_session(engine) as session:
         live = signin.find_session(session, cookie, now, idle)
-    if live is None:
-        return None
+        if live is None:
+            return None
+        settings = effective_settings(settings, session)
     person = person_of(settings, live.email)
     if person is None:
         return None
@@ -192,7 +198,7 @@ def current(settings: Settings, engine: Engine, cookie: str, now: datetime) -> S
     if now - live.last_seen_at >= TOUCH_EVERY or previous != live.previous_visit_at:
         with session_scope(engine) as session:
             signin.touch(session, live.id, now, previous)
-    return SignedIn(person, csrf_token(cookie), previous, live.expires_at)
+    return SignedIn(person, csrf_token(cookie), previous, live.expires_at, settings)
 
 
 def sign_out(engine: Engine, cookie: str, now: datetime) -> bool:

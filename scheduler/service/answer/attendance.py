@@ -26,6 +26,7 @@ from scheduler.errors import InputError, NotFoundError
 from scheduler.i18n import format_when, supported
 from scheduler.service import wake
 from scheduler.service.access.signing import Signer, signer
+from scheduler.service.plan.effective import effective_settings
 from scheduler.service.publish.event_views import meeting_title
 from scheduler.store import directory, history, invitations, journal, occurrences
 from scheduler.store import walk_ins as walk_in_rows
@@ -80,6 +81,7 @@ def record_attendance(
     if not wanted:
         raise InputError("say who came: --present EMAIL…")
     with session_scope(engine) as session:
+        settings = effective_settings(settings, session)
         occurrence = _meeting(session, uid)
         _check_recordable(settings, occurrence, now)
         rows = _invitations(session, occurrence)
@@ -282,6 +284,7 @@ def attendance_sheet(
 ) -> AttendanceSheet:
     """What the link `token` opens at `now`; changes nothing."""
     with session_scope(engine) as session:
+        settings = effective_settings(settings, session)
         opened = _by_token(session, _signer(settings), token)
         return _sheet(session, settings, opened, now)
 
@@ -293,6 +296,7 @@ def record_sheet(
     the others absent, if the link may record; an id that is no invitee's is refused."""
     came = set(present)
     with session_scope(engine) as session:
+        settings = effective_settings(settings, session)
         opened = _by_token(session, _signer(settings), token)
         sheet = _sheet(session, settings, opened, now)
         if sheet.state is not SheetState.OPEN or opened is None:

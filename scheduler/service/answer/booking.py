@@ -39,6 +39,7 @@ from scheduler.service import wake
 from scheduler.service.access.signing import Sealed, signer
 from scheduler.service.deliver.enqueue import enqueue_messages
 from scheduler.service.plan import proposals
+from scheduler.service.plan.effective import effective_settings
 from scheduler.service.publish.event_views import meeting_title
 from scheduler.store import directory, links
 from scheduler.store.db import session_scope
@@ -104,6 +105,7 @@ class BookingView:
 def look_up(settings: Settings, engine: Engine, token: str, now: datetime) -> BookingView:
     """What the link `token` opens at `now`; changes nothing."""
     with session_scope(engine) as session:
+        settings = effective_settings(settings, session)
         found = _find(session, settings, token, lock=False)
         return _view(session, settings, found, now)
 
@@ -112,6 +114,7 @@ def book(settings: Settings, engine: Engine, token: str, value: str, now: dateti
     """Make the date whose start is `value` (ISO 8601) the meeting's date and invite everyone,
     if the link may still choose and the date is still free."""
     with session_scope(engine) as session:
+        settings = effective_settings(settings, session)
         transaction_lock(session.connection(), LockKey.BOOKING)
         found = _find(session, settings, token, lock=True)
         view = _view(session, settings, found, now)
@@ -144,6 +147,7 @@ def none_suits(
 ) -> BookingView:
     """Record that none of the dates suits the buyer, and why, for the facilitator."""
     with session_scope(engine) as session:
+        settings = effective_settings(settings, session)
         found = _find(session, settings, token, lock=True)
         view = _view(session, settings, found, now)
         if view.state is not BookingState.OPEN or found is None:

@@ -43,6 +43,7 @@ from scheduler.logs import get_logger
 from scheduler.replies import MailReading, ReplyFacts, ReplyKind, read_mail
 from scheduler.replies.imap import ImapMailbox, MailboxAddress, MailboxError
 from scheduler.service.answer.answers import ANSWERS, AnswerOutcome, record_answer, record_proposal
+from scheduler.service.plan.effective import effective_settings
 from scheduler.store import answers as store
 from scheduler.store.db import session_scope
 
@@ -105,6 +106,7 @@ def process_mail(settings: Settings, engine: Engine, raw: bytes, now: datetime) 
     if not reading.replies:
         return MailOutcome(problem=reading.problem, subject=reading.subject)
     with session_scope(engine) as session:
+        settings = effective_settings(settings, session)
         outcomes = tuple(_apply(session, reading, fact, now) for fact in reading.replies)
     return MailOutcome(outcomes, subject=reading.subject)
 

@@ -36,6 +36,7 @@ from scheduler.errors import InputError
 from scheduler.i18n import format_time, format_when, supported
 from scheduler.service.access.signing import Sealed, Signer, signer
 from scheduler.service.answer.answers import AnswerOutcome, record_answer
+from scheduler.service.plan.effective import effective_settings
 from scheduler.service.publish.event_views import meeting_title
 from scheduler.store import directory, links
 from scheduler.store.db import session_scope
@@ -109,6 +110,7 @@ def rsvp_page_url(settings: Settings, invitation_id: int, expires: datetime) -> 
 def look_up(settings: Settings, engine: Engine, token: str, now: datetime) -> RsvpView:
     """What the link `token` opens at `now`; changes nothing (a GET)."""
     with session_scope(engine) as session:
+        settings = effective_settings(settings, session)
         found = _find(session, _signer(settings), token, lock=False)
         return _view(session, settings, found, now)
 
@@ -121,6 +123,7 @@ def answer(
     if partstat not in ANSWERS.values():
         raise InputError(f"{partstat.value} is not an answer (accepted, tentative or declined)")
     with session_scope(engine) as session:
+        settings = effective_settings(settings, session)
         found = _find(session, _signer(settings), token, lock=True)
         view = _view(session, settings, found, now)
         if view.state is not RsvpState.OPEN or found is None:

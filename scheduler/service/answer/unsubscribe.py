@@ -39,6 +39,7 @@ from scheduler.core.messages import MessageKind
 from scheduler.core.readers import stoppable
 from scheduler.i18n import format_when, supported
 from scheduler.service import wake
+from scheduler.service.plan.effective import effective_settings
 from scheduler.service.publish.event_views import meeting_title, ritual_title
 from scheduler.store import directory, invitations, links, occurrences
 from scheduler.store.db import session_scope
@@ -106,6 +107,7 @@ class UnsubscribeView:
 def look_up(settings: Settings, engine: Engine, token: str) -> UnsubscribeView:
     """What the link `token` would stop; changes nothing (a GET)."""
     with session_scope(engine) as session:
+        settings = effective_settings(settings, session)
         message, contact = _find(session, token, lock=False)
         return _view(session, settings, message, contact)
 
@@ -117,6 +119,7 @@ def unsubscribe(
     every message about its meeting's ritual kind); the view says what happened.
     Unsubscribing twice writes nothing the second time."""
     with session_scope(engine) as session:
+        settings = effective_settings(settings, session)
         message, contact = _find(session, token, lock=True)
         view = _view(session, settings, message, contact)
         if view.state is not UnsubscribeState.OPEN or contact is None:

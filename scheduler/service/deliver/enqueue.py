@@ -22,6 +22,7 @@ from scheduler.core.messages import MessageKind
 from scheduler.core.policy import ConventionFacts, MessageIntent, MessageRules, due_messages
 from scheduler.core.proposals import ProposalFacts, proposal_messages
 from scheduler.core.readers import Reader
+from scheduler.service.plan.effective import effective_settings
 from scheduler.service.plan.proposals import (
     booked_at,
     hold_back,
@@ -96,7 +97,8 @@ def enqueue_messages(
     occurrence_ids: Sequence[int] | None = None,
 ) -> EnqueueReport:
     """Write the messages due soon for the meetings named (all ahead when None; conventions and
-    digests only then), in `session`'s transaction."""
+    digests only then), in `session`'s transaction, with the effective rituals and team."""
+    settings = effective_settings(settings, session)
     rules = message_rules(settings)
     if occurrence_ids is None:
         settle_proposals(session, now)

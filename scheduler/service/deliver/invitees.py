@@ -15,6 +15,7 @@ from scheduler.core.kinds import AnswerSource, OccurrenceStatus, PartStat
 from scheduler.errors import InputError, NotFoundError
 from scheduler.service.answer.answers import AnswerOutcome, record_answer
 from scheduler.service.deliver.enqueue import enqueue_messages
+from scheduler.service.plan.effective import effective_settings
 from scheduler.store import journal
 from scheduler.store.db import session_scope
 from scheduler.store.readers import (
@@ -38,6 +39,7 @@ def add_invitee(
     invitation; the new invitation's id. InputError for an unknown address, someone already
     invited, or a meeting past or cancelled."""
     with session_scope(engine) as session:
+        settings = effective_settings(settings, session)
         occurrence = occurrence_for_update(session, uid.strip())
         if occurrence is None:
             raise NotFoundError(f"no meeting with UID {uid!r}")

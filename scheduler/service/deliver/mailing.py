@@ -27,6 +27,7 @@ from scheduler.service.access.signing import load_secret
 from scheduler.service.deliver.compose import StoreComposer
 from scheduler.service.deliver.enqueue import EnqueueReport, enqueue_due, enqueue_for
 from scheduler.service.deliver.outbox import Composed, DispatchReport, dispatch
+from scheduler.service.plan.effective import effective, effective_settings
 from scheduler.store import mail_facts
 from scheduler.store import outbox as store_outbox
 from scheduler.store.db import session_scope
@@ -65,8 +66,10 @@ async def send_due(
     """Enqueue what the policy wants now — for every meeting, or for the `occurrence_ids` only
     when given (none: only send) — then send everything due (the daemon's mail step); once
     `should_stop()` answers True, no further batch is claimed. An unusable secret (the RSVP
-    links are signed with it) is a ConfigError raised before anything is claimed."""
+    links are signed with it) is a ConfigError raised before anything is claimed. The rituals
+    and the facilitators are the effective ones, read from the store at the start of the pass."""
     load_secret(settings)
+    settings = await asyncio.to_thread(effective, settings, engine)
     if occurrence_ids is None:
         enqueued = await asyncio.to_thread(enqueue_due, engine, settings, clock())
     elif occurrence_ids:
@@ -105,6 +108,7 @@ def preview(
 ) -> MailMessage:
     """The message of `kind` as it would be sent now, without writing anything."""
     with session_scope(engine) as session:
+        settings = effective_settings(settings, session)
         row = _sample_row(session, settings, kind, now, occurrence_uid, buyer, facilitator)
         if locale:
             row.locale = locale
@@ -121,6 +125,7 @@ def preview_message(
     """The outbox message `message_id` composed as it goes out (a sent one as it would be sent
     again now), without writing anything; InputError when it would not be sent."""
     with session_scope(engine) as session:
+        settings = effective_settings(settings, session)
         row = store_outbox.message(session, message_id)
         if row is None:
             raise NotFoundError(f"no message with id {message_id}")

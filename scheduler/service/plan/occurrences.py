@@ -31,6 +31,7 @@ from scheduler.service.plan.changes import (
     OnChange,
     record,
 )
+from scheduler.service.plan.effective import effective_settings
 from scheduler.service.plan.oneoff import ONE_OFF, NewMeeting, create_occurrence
 from scheduler.store import journal, occurrences
 from scheduler.store.db import read_session, session_scope
@@ -242,7 +243,8 @@ def _broken_by_move(
     session: Session, settings: Settings, occurrence: Occurrence, start: datetime, end: datetime
 ) -> tuple[BrokenRule, ...]:
     """The rules `occurrence` would break from `start` to `end`, given its facilitator's other
-    meetings that week (cancelled ones left out)."""
+    meetings that week (cancelled ones left out), with the effective capacities."""
+    settings = effective_settings(settings, session)
     calendar = WorkingCalendar(settings.calendar_rules())
     day = calendar.local_day(start)
     monday = day - timedelta(days=day.weekday())

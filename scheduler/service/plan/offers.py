@@ -36,6 +36,7 @@ from scheduler.errors import InputError, NotFoundError
 from scheduler.service import wake
 from scheduler.service.deliver.enqueue import enqueue_proposal
 from scheduler.service.plan import proposals
+from scheduler.service.plan.effective import effective_settings
 from scheduler.store import journal, offers
 from scheduler.store.db import session_scope
 from scheduler.store.locks import LockKey, transaction_lock
@@ -62,6 +63,7 @@ def send_new_slots(
     """Offer the buyer new dates for the meeting `uid`, whose dates none suited them, and mail
     them; see the module's docstring for the refusals."""
     with session_scope(engine) as session:
+        settings = effective_settings(settings, session)
         transaction_lock(session.connection(), LockKey.BOOKING)
         found = offers.proposal_to_answer(session, uid)
         if found is None:

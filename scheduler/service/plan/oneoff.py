@@ -15,6 +15,7 @@ from scheduler.core.kinds import OccurrenceStatus, RitualKind
 from scheduler.core.values import occurrence_uid
 from scheduler.errors import InputError
 from scheduler.service.plan.changes import Details, OccurrenceChange, OnChange
+from scheduler.service.plan.effective import effective, effective_settings
 from scheduler.store import directory, history, journal, rituals
 from scheduler.store.db import session_scope
 from scheduler.store.models import Invitation, Occurrence, Ritual
@@ -59,11 +60,12 @@ def create_occurrence(
         problems.append("minutes: between 5 and 1440")
     if meeting.kind is RitualKind.OTHER and not (meeting.details.theme or "").strip():
         problems.append("theme: a meeting of another kind needs a title")
-    if settings.facilitator(meeting.facilitator_id) is None:
+    if effective(settings, engine).facilitator(meeting.facilitator_id) is None:
         problems.append(f"facilitator: unknown {meeting.facilitator_id!r}")
     if problems:
         raise InputError("meeting not added: " + "; ".join(problems), problems)
     with session_scope(engine) as session:
+        settings = effective_settings(settings, session)
         organisation_id = None
         if meeting.buyer_slug:
             organisation_id = directory.organisation_id(session, meeting.buyer_slug)

@@ -95,7 +95,7 @@ def plan_and_store(
     with read_session(engine) if dry_run else session_scope(engine) as session:
         if not dry_run and not try_transaction_lock(session.connection(), LockKey.PLANNING):
             return PlanReport(today, horizon_end, planned=0, counts={}, skipped=True)
-        settings = effective_settings(settings, session)
+        settings = effective_settings(settings, session, strict=True)
         plan, stored, changes = reconcile_in(session, settings, now)
         refused = None if force else mass_cancellation(changes, stored)
         if not dry_run and refused is None:
@@ -148,7 +148,7 @@ def missing_reviews(
 ) -> tuple[MissingReview, ...]:
     """The buyers `rituel plan` would leave without a programming review, and why: the same
     plan, computed and not written (for `rituel check` and the digest)."""
-    settings = effective_settings(settings, session)
+    settings = effective_settings(settings, session, strict=True)
     today, horizon_end = horizon(settings, now)
     buyers = load_buyer_profiles(session, settings)
     stored, _ = load_stored(session, now)

@@ -42,6 +42,7 @@ from scheduler.core.kinds import RITUALS, OccurrenceStatus, RitualKind
 from scheduler.core.reconcile import Changes, StoredOccurrence
 from scheduler.core.values import Unplaced
 from scheduler.service import wake
+from scheduler.service.plan.effective import effective_settings
 from scheduler.service.plan.planning import reconcile_in, write_changes
 from scheduler.store import journal
 from scheduler.store import settings as stored_settings
@@ -117,6 +118,16 @@ class Preview:
         return [meeting for meeting in self.meetings if meeting.action == action]
 
     @property
+    def moved(self) -> list[MeetingChange]:
+        """The meetings that change date or time."""
+        return [m for m in self.of("move") if m.before_start != m.start]
+
+    @property
+    def retouched(self) -> list[MeetingChange]:
+        """The meetings that keep their date and change their theme or their facilitator."""
+        return [m for m in self.of("move") if m.before_start == m.start]
+
+    @property
     def kinds(self) -> list[RitualKind]:
         """The kinds of the meetings changed, in the catalogue's order."""
         found = {meeting.kind for meeting in self.meetings}
@@ -189,12 +200,13 @@ def apply_change(
             session.rollback()
             return Applied(preview=preview, unconfirmed=preview.risks)
         current = stored_settings.values(session)
+        was = effective_settings(settings, session)
         names = sorted(
             name for name in {*current, *values} if current.get(name) != values.get(name)
         )
         for name in names:
             stored_settings.put(session, name, values.get(name), now, actor)
-        before, after = _journal_fields(overlay(settings, current), overlay(settings, values))
+        before, after = _journal_fields(was, overlay(settings, values))
         journal.write(session, now, actor, change.action, before=before, after=after)
         write_changes(session, changes, now)
         wake.on_commit(session, "settings")
@@ -206,12 +218,17 @@ def _preview(
 ) -> tuple[Preview, dict[str, Any], Changes]:
     current = stored_settings.values(session)
     values = proposed_values(settings, current, change)
+    problems: list[SettingsProblem] = []
+    if change.facilitators is not None:
+        problems += _departures(session, settings, current, change, now)
     try:
         proposed = overlay(settings, values)
     except SettingsRefused as refused:
-        raise ChangeRefused(refused.problems) from None
+        raise ChangeRefused(problems + refused.problems) from None
     if change.facilitators is not None:
-        _check_team(session, settings, proposed, now)
+        problems += _team_problems(proposed)
+    if problems:
+        raise ChangeRefused(problems)
     plan, stored, changes = reconcile_in(session, proposed, now)
     mails = stored_settings.invitations_by_key(
         session, [s.key for s in changes.cancel if s.status is not OccurrenceStatus.PLANNED]
@@ -224,14 +241,18 @@ def _preview(
     return Preview(meetings, risks, plan.unplaced, digest), values, changes
 
 
-def _check_team(session: Session, settings: Settings, proposed: Settings, now: datetime) -> None:
+def _departures(
+    session: Session,
+    settings: Settings,
+    current: Mapping[str, Any],
+    change: SettingsChange,
+    now: datetime,
+) -> list[SettingsProblem]:
     """A facilitator leaves the team only once nothing is left to them: no buyer followed, no
     meeting to come that people were told about."""
     before = {person.id for person in settings.facilitators}
-    kept = {person.id for person in proposed.facilitators}
-    effective_before = {
-        person.id for person in overlay(settings, stored_settings.values(session)).facilitators
-    }
+    effective_before = {p.id for p in effective_settings(settings, session).facilitators}
+    kept = {str(table.get("id")) for table in change.facilitators or ()}
     problems = []
     for gone in sorted((before | effective_before) - kept):
         buyers, announced = stored_settings.left_to(session, gone, now)
@@ -246,8 +267,30 @@ def _check_team(session: Session, settings: Settings, proposed: Settings, now: d
                     (("acheteurs", str(buyers)), ("rencontres", str(announced))),
                 )
             )
-    if problems:
-        raise ChangeRefused(problems)
+    return problems
+
+
+def _team_problems(proposed: Settings) -> list[SettingsProblem]:
+    """Two people never share an address (it is how they sign in), and nobody takes more
+    meetings a day than a week."""
+    problems = []
+    seen: set[str] = set()
+    for index, person in enumerate(proposed.facilitators):
+        table = f"facilitators[{index + 1}]"
+        if person.email.lower() in seen:
+            problems.append(
+                SettingsProblem(
+                    table, "email", "duplicate_email", f"{person.email} is already on the team"
+                )
+            )
+        seen.add(person.email.lower())
+        if person.max_per_day > person.max_per_week:
+            problems.append(
+                SettingsProblem(
+                    table, "max_per_day", "day_over_week", "more meetings a day than a week"
+                )
+            )
+    return problems
 
 
 def _meetings(changes: Changes, mails: Mapping[str, int]) -> tuple[MeetingChange, ...]:

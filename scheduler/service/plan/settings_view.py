@@ -20,7 +20,7 @@ from scheduler.config.overlay import (
     ritual_table,
 )
 from scheduler.core.kinds import RITUALS
-from scheduler.service.plan.effective import effective_settings
+from scheduler.service.plan.effective import effective, effective_settings
 from scheduler.store import settings as stored_settings
 from scheduler.store.db import read_session
 
@@ -45,19 +45,13 @@ class SettingLine:
     source: Source
 
 
-def effective(settings: Settings, engine: Engine) -> Settings:
-    """config.toml's settings overlaid by the workspace's, as the next plan reads them."""
-    with read_session(engine) as session:
-        return effective_settings(settings, session)
-
-
 def settings_lines(
     settings: Settings, engine: Engine, written: Mapping[str, Any]
 ) -> list[SettingLine]:
     """Every key of the facilitators and rituals, with its source; `written` is config.toml as
     parsed (to tell its values from the defaults)."""
     with read_session(engine) as session:
-        current = effective_settings(settings, session)
+        current = effective_settings(settings, session, strict=True)
         stored = stored_settings.stored(session)
     lines: list[SettingLine] = []
     team = stored.get(FACILITATORS)
@@ -86,4 +80,4 @@ def settings_lines(
 
 def exported(settings: Settings, engine: Engine) -> str:
     """The effective facilitators and rituals as config.toml tables."""
-    return export_toml(effective(settings, engine))
+    return export_toml(effective(settings, engine, strict=True))

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from scheduler.config import Settings
 from scheduler.core.kinds import OccurrenceStatus, RitualKind
 from scheduler.errors import NotFoundError
+from scheduler.service.plan.effective import effective_settings
 from scheduler.service.publish.event_views import ritual_title
 from scheduler.store import directory
 from scheduler.store.agenda import agenda_rows
@@ -73,6 +74,7 @@ def agenda(
 
     zone = ZoneInfo(settings.organisation.timezone)
     with read_session(engine) as session:
+        settings = effective_settings(settings, session)
         org_id = None
         if buyer is not None:
             org_id = directory.organisation_id(session, buyer)

@@ -23,6 +23,7 @@ from scheduler.core.kinds import OccurrenceStatus
 from scheduler.errors import InputError, NotFoundError
 from scheduler.i18n import format_day, format_time
 from scheduler.imports.values import parse_text
+from scheduler.service.plan.effective import effective_settings
 from scheduler.service.publish.event_views import Visibility, event_view, meeting_title
 from scheduler.store.db import read_session, session_scope
 from scheduler.store.public import (
@@ -58,6 +59,7 @@ def public_agenda(settings: Settings, engine: Engine, now: datetime) -> list[Age
     """The territory's meetings not yet over, for the coming year."""
     zone = ZoneInfo(settings.organisation.timezone)
     with read_session(engine) as session:
+        settings = effective_settings(settings, session)
         meetings = territory_meetings(session, now, now + timedelta(days=AGENDA_DAYS))
     entries = []
     for meeting in meetings:
@@ -87,6 +89,7 @@ def meeting_ics(settings: Settings, engine: Engine, key: str) -> bytes | None:
     if not _EVENT_KEY.fullmatch(key):
         return None
     with read_session(engine) as session:
+        settings = effective_settings(settings, session)
         meeting = territory_meeting(session, f"{key}@{settings.organisation.uid_domain}")
     if meeting is None:
         return None

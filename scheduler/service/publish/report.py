@@ -20,6 +20,7 @@ from scheduler.report import ReportFormat, YearReport
 from scheduler.report.html import render_html
 from scheduler.report.pdf import render_pdf
 from scheduler.report.xlsx import render_xlsx
+from scheduler.service.plan.effective import effective_settings
 from scheduler.service.publish.event_views import ritual_title
 from scheduler.service.publish.feeds import write_if_changed
 from scheduler.store.db import read_session
@@ -49,6 +50,7 @@ def year_report(
     zone = ZoneInfo(settings.organisation.timezone)
     progress("reading the facts")
     with read_session(engine) as session:
+        settings = effective_settings(settings, session)
         facts = year_facts(
             session,
             datetime(year - 1, 1, 1, tzinfo=zone),

@@ -32,6 +32,7 @@ from scheduler.service.directory.directory import (
     import_organisations,
 )
 from scheduler.service.directory.importing import FileRefused
+from scheduler.service.plan.effective import effective
 from scheduler.web.workspace.auth import Gate
 from scheduler.web.workspace.render import render
 
@@ -155,6 +156,6 @@ class Imports:
             data,
             file=name,
             role=role,
-            facilitators=[f.id for f in self.settings.facilitators],
+            facilitators=[f.id for f in effective(self.settings, self.engine).facilitators],
             dry_run=dry_run,
         )

@@ -71,7 +71,7 @@ class Pages:
             locale=who.person.locale,
             status=status,
             who=who,
-            facilitators=self.settings.facilitators,
+            facilitators=who.settings.facilitators,
             **context,
         )
 

@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.responses import HTMLResponse, Response
 
 from scheduler.config import Settings
+from scheduler.service.access.signin import SignedIn
 from scheduler.web.pages import PAGE_HEADERS
 from scheduler.web.workspace.words import Words
 
@@ -52,7 +53,11 @@ def render(
     headers: Mapping[str, str] | None = None,
     **context: Any,
 ) -> Response:
-    """A workspace page in the reader's language."""
+    """A workspace page in the reader's language; a signed-in page (`who`) names the rituals and
+    the facilitators as the request read them (the effective settings)."""
+    who = context.get("who")
+    if isinstance(who, SignedIn):
+        settings = who.settings
     words = Words(settings, locale)
     body = environment.get_template(template).render(
         _=words, w=words, lang=words.locale, guichet=settings.organisation.name, **context

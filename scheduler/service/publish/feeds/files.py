@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from scheduler.config import Settings
 from scheduler.errors import ExportError
+from scheduler.service.plan.effective import effective_settings
 from scheduler.service.publish.feeds.content import (
     Feed,
     FeedSnapshot,
@@ -43,9 +44,10 @@ class ExportReport:
 def export_feeds(settings: Settings, engine: Engine, now: datetime) -> ExportReport:
     """Write the public feed and every live token's private feed; remove the files of revoked
     tokens. A file is replaced atomically, and only when its bytes change; a folder that cannot
-    be written is an ExportError."""
+    be written is an ExportError. The rituals and facilitators are the effective ones."""
     folder = settings.resolve(settings.feeds.dir)
     with read_session(engine) as session:
+        settings = effective_settings(settings, session)
         snapshot = load_snapshot(session, settings, now)
         tokens = feed_tokens.live_tokens(session)
     try:

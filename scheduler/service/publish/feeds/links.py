@@ -14,6 +14,7 @@ from sqlmodel import Session
 from scheduler.config import Settings
 from scheduler.core.kinds import OrganisationRole
 from scheduler.errors import ExportError, InputError, NotFoundError
+from scheduler.service.plan.effective import effective_settings
 from scheduler.service.publish.feeds.files import export_feeds
 from scheduler.store import directory, feed_tokens, journal
 from scheduler.store.db import session_scope
@@ -58,6 +59,7 @@ def public_link(settings: Settings) -> tuple[str, str]:
 def all_subscribers(session: Session, settings: Settings) -> list[tuple[Subscriber, str]]:
     """Every possible private-feed subscriber with a readable label: buyers, then facilitators,
     then contacts."""
+    settings = effective_settings(settings, session)
     found: list[tuple[Subscriber, str]] = []
     for org in directory.buyers(session):
         found.append((Subscriber(SubscriberKind.BUYER, str(org.id)), f"buyer {org.slug}"))
@@ -78,6 +80,7 @@ def all_subscribers(session: Session, settings: Settings) -> list[tuple[Subscrib
 def resolve_subscriber(session: Session, settings: Settings, who: str) -> tuple[Subscriber, str]:
     """WHO on the command line: a buyer slug, a facilitator id or a contact's address, optionally
     prefixed `buyer:`, `facilitator:` or `contact:` when a name is ambiguous."""
+    settings = effective_settings(settings, session)
     kind, _, name = who.partition(":") if ":" in who else ("", "", who)
     name = name.strip()
     candidates: list[tuple[Subscriber, str]] = []
@@ -129,6 +132,7 @@ def issue_links(
     stored. Then the feeds are exported, so every new link opens at once."""
     links: list[FeedLink] = []
     with session_scope(engine) as session:
+        settings = effective_settings(settings, session)
         if who:
             chosen = [resolve_subscriber(session, settings, name) for name in who]
         else:
@@ -152,6 +156,7 @@ def rotate(
 ) -> Issued:
     """A new token for WHO (the one link of the answer); the old URL answers 404 from now on."""
     with session_scope(engine) as session:
+        settings = effective_settings(settings, session)
         subscriber, label = resolve_subscriber(session, settings, who)
         link = _minted(session, settings, subscriber, label, now)
         _journal(session, subscriber, now, actor, "feed_rotate")
@@ -173,6 +178,7 @@ def revoke(
 ) -> LiveToken | None:
     """Close WHO's feed: its URL answers 404 and its file is removed; None if it had none."""
     with session_scope(engine) as session:
+        settings = effective_settings(settings, session)
         subscriber, _ = resolve_subscriber(session, settings, who)
         revoked = feed_tokens.revoke(session, subscriber, now)
         if revoked is not None:

@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy.engine import Engine
 
 from scheduler.config import Settings
+from scheduler.service.plan.effective import effective_settings
 from scheduler.service.publish.workspace.home import local_midnight
 from scheduler.store import workspace as store
 from scheduler.store.db import read_session
@@ -63,6 +64,7 @@ def agenda(
     first = month.replace(day=1)
     following = first + relativedelta(months=1)
     with read_session(engine) as session:
+        settings = effective_settings(settings, session)
         buyer = store.organisation_by_slug(session, buyer_slug) if buyer_slug else None
         if buyer_slug and buyer is None:
             empty: Page[MeetingRow] = Page((), 0, 1, AGENDA_PAGE)

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from scheduler.config import FacilitatorSettings, Settings
 from scheduler.core.kinds import OrganisationRole
+from scheduler.service.plan.effective import effective_settings
 from scheduler.service.publish.workspace.home import PAGE_SIZE, Capped, capped
 from scheduler.store import journal
 from scheduler.store import workspace as store
@@ -35,6 +36,7 @@ def buyers(
     """A page of buyers by name, each with its convention, reviews and next meeting."""
     page = max(1, page)
     with read_session(engine) as session:
+        settings = effective_settings(settings, session)
         found = store.organisations(
             session,
             role=OrganisationRole.BUYER,
@@ -66,6 +68,7 @@ def organisation(
 ) -> OrganisationView | None:
     """The organisation `slug`, its contacts, its meetings (and a buyer's conventions)."""
     with read_session(engine) as session:
+        settings = effective_settings(settings, session)
         found = store.organisation_by_slug(session, slug)
         if found is None:
             return None

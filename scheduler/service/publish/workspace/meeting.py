@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from scheduler.config import Settings
 from scheduler.core.kinds import PartStat
 from scheduler.core.messages import MessageState
+from scheduler.service.plan.effective import effective_settings
 from scheduler.service.publish.workspace.home import PAGE_SIZE
 from scheduler.store import journal, occurrences, walk_ins
 from scheduler.store import workspace as store
@@ -47,6 +48,7 @@ def meeting(
 ) -> MeetingPage | None:
     """The meeting `uid`, with a page of its invitees and of its mails."""
     with read_session(engine) as session:
+        settings = effective_settings(settings, session)
         found = store.meeting_by_uid(session, uid)
         if found is None:
             return None

@@ -252,7 +252,7 @@ class MeetingChanges(Forms):
             return await self._show(
                 request, who, status=400, errors=errors, values=values, action="modifier"
             )
-        ritual = self.settings.rituals[view.meeting.kind]
+        ritual = who.settings.rituals[view.meeting.kind]
         details = Details(
             theme=values["theme"] or None,
             description=values["description"] or None,

@@ -72,7 +72,7 @@ class Invitees(Forms):
                 locale=who.person.locale,
                 status=400,
                 who=who,
-                facilitators=self.settings.facilitators,
+                facilitators=who.settings.facilitators,
                 view=view,
                 done="",
                 answer_choices=ANSWER_CHOICES,

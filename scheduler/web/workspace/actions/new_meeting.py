@@ -69,7 +69,7 @@ class OneOffMeeting(Forms):
             values=shown,
             errors=errors or {},
             kinds=list(RitualKind),
-            facilitators=self.settings.facilitators,
+            facilitators=who.settings.facilitators,
             section="agenda",
         )
 
@@ -103,7 +103,7 @@ class OneOffMeeting(Forms):
         if video and not video.lower().startswith(("https://", "http://")):
             errors["visio"] = "Une adresse qui commence par https://"
         facilitator = values["animateur"] or (who.person.facilitator_id or "")
-        if self.settings.facilitator(facilitator) is None:
+        if who.settings.facilitator(facilitator) is None:
             errors["animateur"] = "Choisissez l'animateur ou l'animatrice."
         invitees = tuple(
             line.strip() for line in re.split(r"[\s,;]+", values["invites"]) if line.strip()
@@ -114,7 +114,7 @@ class OneOffMeeting(Forms):
             return self._new(who, status=400, values=values, errors=errors)
         assert kind is not None
         assert start is not None
-        ritual = self.settings.rituals[kind]
+        ritual = who.settings.rituals[kind]
         meeting = NewMeeting(
             kind=kind,
             start=start,

@@ -80,7 +80,7 @@ class NewSlots(Forms):
             locale=who.person.locale,
             status=409,
             who=who,
-            facilitators=self.settings.facilitators,
+            facilitators=who.settings.facilitators,
             view=view,
             proposal=panel,
             proposal_error=reason,

@@ -18,6 +18,7 @@ from scheduler.config.overlay import ritual_table, written_duration
 from scheduler.config.types import WEEKDAYS
 from scheduler.core.kinds import RITUALS, Cadence, RitualKind, Scope
 from scheduler.service.access.signin import SignedIn
+from scheduler.service.plan.effective import effective
 from scheduler.service.plan.settings_change import (
     SETTINGS_ACTIONS,
     ChangeRefused,
@@ -25,7 +26,6 @@ from scheduler.service.plan.settings_change import (
     apply_change,
     preview_change,
 )
-from scheduler.service.plan.settings_view import effective
 from scheduler.service.publish.feeds import export_feeds
 from scheduler.store import settings as stored_settings
 from scheduler.store.db import read_session

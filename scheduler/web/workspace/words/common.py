@@ -64,4 +64,6 @@ ENGLISH = {
     "Après": "After",
     "Flux de calendrier des animateurs": "The facilitators' calendar feeds",
     "Animateur ou animatrice": "Facilitator",
+    "Équipe": "Team",
+    "Adresse électronique": "E-mail address",
 }

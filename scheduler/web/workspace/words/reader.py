@@ -198,7 +198,7 @@ class Words:
         if name in ("kinds", "unsubscribed_kinds"):
             return ", ".join(self.unsubscribed_from(text))
         if name == "locale":
-            return self._pick(("anglais", "English") if text == "en" else ("français", "French"))
+            return self.language(text)
         if name in ("unsubscribed", "confidential", "financial_participation"):
             return self._pick(("oui", "yes"))
         return self._directory_value(name, text)
@@ -259,6 +259,10 @@ class Words:
             else:
                 names.append(code)
         return names
+
+    def language(self, code: str) -> str:
+        """A locale by its name: « français », « anglais »."""
+        return self._pick(("anglais", "English") if code == "en" else ("français", "French"))
 
     def facilitator(self, facilitator_id: str | None) -> str:
         """A facilitator's name (their id when no longer configured)."""

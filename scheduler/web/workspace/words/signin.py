@@ -6,7 +6,6 @@ from __future__ import annotations
 ENGLISH = {
     "Connexion": "Sign in",
     "Se connecter à l'espace du guichet": "Sign in to the guichet's workspace",
-    "Adresse électronique": "E-mail address",
     "Recevoir un lien de connexion": "Send me a sign-in link",
     "Saisissez l'adresse électronique sous laquelle vous êtes inscrit : vous recevrez un lien de connexion valable 15 minutes.": "Enter the e-mail address you are registered under: you will receive a sign-in link valid for 15 minutes.",
     "Vérifiez votre messagerie": "Check your mailbox",
