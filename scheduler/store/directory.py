@@ -57,6 +57,18 @@ def organisation_id(session: Session, slug: str) -> int | None:
     return None if found is None else int(found)
 
 
+def names_by_slug(session: Session, slugs: Collection[str]) -> dict[str, str]:
+    """The names of the organisations `slugs`, by slug (an unknown slug left out)."""
+    if not slugs:
+        return {}
+    rows = session.execute(
+        select(col(Organisation.slug), col(Organisation.name)).where(
+            col(Organisation.slug).in_(list(slugs))
+        )
+    )
+    return {str(slug): str(name) for slug, name in rows.all()}
+
+
 def organisation_ids(session: Session) -> dict[str, int]:
     """Every organisation's row id, by slug."""
     return {

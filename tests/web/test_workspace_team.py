@@ -124,6 +124,8 @@ def test_a_newcomer_with_one_meeting_a_day_gets_one_a_day(world: World, base: st
     text = shown(preview)
     assert "Rencontres ajoutées (16)" in text  # their reviews of 2027 and 2028
     assert text.count("— Léa Martin :") == 16
+    assert "— Commune 3 — Léa Martin :" in text  # buyers by their names, never their slugs
+    assert "commune-3" not in text
     assert days_of(world, "lea-martin") == Counter()  # nothing written yet
 
     done = browser.post("/equipe/nouvelle/appliquer", data=as_data(form_fields(preview)))

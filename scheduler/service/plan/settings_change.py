@@ -44,7 +44,7 @@ from scheduler.core.values import Unplaced
 from scheduler.service import wake
 from scheduler.service.plan.effective import effective_settings
 from scheduler.service.plan.planning import reconcile_in, write_changes
-from scheduler.store import journal
+from scheduler.store import directory, journal
 from scheduler.store import settings as stored_settings
 from scheduler.store.db import read_session, session_scope
 from scheduler.store.locks import LockKey, transaction_lock
@@ -112,6 +112,8 @@ class Preview:
     unplaced: tuple[Unplaced, ...]
     digest: str
     """Identifies this plan: applying refuses when the recomputed plan is another."""
+    buyers: Mapping[str, str] = field(default_factory=dict)
+    """The buyers' names by slug, for the reader."""
 
     def of(self, action: Action) -> list[MeetingChange]:
         """The meetings of one action, in time order."""
@@ -238,7 +240,8 @@ def _preview(
     digest = hashlib.sha256(
         json.dumps([[repr(m) for m in meetings], values], sort_keys=True, default=str).encode()
     ).hexdigest()[:32]
-    return Preview(meetings, risks, plan.unplaced, digest), values, changes
+    buyers = directory.names_by_slug(session, {m.buyer for m in meetings if m.buyer})
+    return Preview(meetings, risks, plan.unplaced, digest, buyers), values, changes
 
 
 def _departures(
