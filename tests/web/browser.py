@@ -175,8 +175,12 @@ def follow(driver: object, how: str, what: str) -> None:
     wait = WebDriverWait(driver, 60)
     for attempt in range(3):
         old = driver.find_element("tag name", "html")  # type: ignore[attr-defined]
+        found = _present(driver, how, what)
+        if not found:
+            url = driver.current_url  # type: ignore[attr-defined]
+            raise AssertionError(f"no {what!r} on {url}, which says: {text_of(driver)[:600]}")
         try:
-            driver.find_element(how, what).click()  # type: ignore[attr-defined]
+            found[0].click()
             wait.until(expected_conditions.staleness_of(old))
             break
         except WebDriverException:
@@ -188,6 +192,16 @@ def follow(driver: object, how: str, what: str) -> None:
                 raise
             time.sleep(0.3)
     wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def _present(driver: object, how: str, what: str, seconds: float = 10) -> list[object]:
+    """The elements found by (`how`, `what`), waiting a little for a page still being shown."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found: list[object] = driver.find_elements(how, what)  # type: ignore[attr-defined]
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
 
 
 def sign_in(driver: object, site: Site) -> None:

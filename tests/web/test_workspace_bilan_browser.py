@@ -15,8 +15,7 @@ from scheduler.service.publish.public import publish
 from scheduler.web import create_app
 from tests.factories import settings_in
 from tests.web.browser import browser as browser  # the fixture
-from tests.web.browser import screenshot, text_of
-from tests.web.test_workspace_browser import follow
+from tests.web.browser import follow, screenshot, text_of
 from tests.web_server import serving
 from tests.world import YEAR_NOW as NOW
 from tests.world import World, year_world

@@ -20,7 +20,7 @@ import pytest
 
 from scheduler.web import create_app
 from tests.web.browser import browser as browser  # the fixture
-from tests.web.browser import screenshot, text_of
+from tests.web.browser import follow, screenshot, text_of
 from tests.web_server import serving
 from tests.world import BOUNCED, CAMILLE, World, demo_world
 from tests.world import DEMO_NOW as NOW
@@ -55,28 +55,6 @@ def mailed_link(world: World, before: set[Path]) -> str:
             assert found
             return found[1]
     raise AssertionError("the sign-in mail has no text part")
-
-
-def follow(driver: object, how: str, what: str) -> None:
-    """Click the element found by (`how`, `what`) and wait until the next page has replaced this
-    one and finished loading; a click that lands while the page is still settling is tried
-    again with the element found afresh."""
-    from selenium.common.exceptions import WebDriverException
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    wait = WebDriverWait(driver, 20)
-    for attempt in range(3):
-        try:
-            old = driver.find_element("tag name", "html")  # type: ignore[attr-defined]
-            driver.find_element(how, what).click()  # type: ignore[attr-defined]
-            wait.until(expected_conditions.staleness_of(old))
-            break
-        except WebDriverException:
-            if attempt == 2:
-                raise
-            time.sleep(0.2)
-    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def test_a_facilitator_signs_in_by_mail_and_walks_home_agenda_meeting_buyer(
