@@ -27,7 +27,7 @@ import binascii
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.message import Message
 from email.policy import Compat32
@@ -186,7 +186,7 @@ def _set_headers(message: Message, envelope: Envelope, subject: str) -> None:
     if envelope.reply_to is not None:
         message["Reply-To"] = envelope.reply_to.header()
     message["Subject"] = header_text("Subject", one_line(subject))
-    message["Date"] = format_datetime(envelope.date)
+    message["Date"] = _date_header(envelope.date, envelope.date.utcoffset())
     message["Message-ID"] = _checked_message_id(envelope.message_id)
     message["Content-Language"] = one_line(envelope.locale)
     if envelope.unsubscribe_url is not None:
@@ -243,7 +243,10 @@ def _flatten(message: Message, out: list[str]) -> None:
         return
     if not isinstance(payload, str):
         raise _Unusual
-    out.append("\r\n".join(_NEWLINES.split(payload)))
+    if "\r" in payload:
+        out.append("\r\n".join(_NEWLINES.split(payload)))
+    else:  # the same, for the bodies encoded here (quoted-printable, base64: LF only)
+        out.append(payload.replace("\n", "\r\n"))
 
 
 _OWN_BOUNDARY = re.compile(r'multipart/[a-z]+; boundary="(=_rituel_[0-9a-f]+)"')
@@ -313,13 +316,24 @@ def _cut(text: str) -> int:
     return space if space > 0 else end
 
 
+_MESSAGE_ID = re.compile(r"<[^<>\s@]+@[^<>\s@]+>")
+_HTTP_URL = re.compile(r"https?://[!-~]+")
+
+
+@lru_cache(maxsize=64)
+def _date_header(moment: datetime, offset: timedelta | None) -> str:
+    """The Date header of `moment` (memoised: a batch is written at one instant; keyed by its
+    offset too, since the same instant in two zones is one key but two headers)."""
+    return format_datetime(moment)
+
+
 def _checked_message_id(message_id: str) -> str:
-    if not re.fullmatch(r"<[^<>\s@]+@[^<>\s@]+>", message_id):
+    if not _MESSAGE_ID.fullmatch(message_id):
         raise ValueError(f"not a Message-ID: {message_id!r}")
     return message_id
 
 
 def _checked_url(url: str) -> str:
-    if not re.fullmatch(r"https?://[!-~]+", url) or ">" in url:
+    if not _HTTP_URL.fullmatch(url) or ">" in url:
         raise ValueError(f"not a link fit for List-Unsubscribe: {url!r}")
     return url
