@@ -36,6 +36,8 @@ from scheduler.store.models import Message
 from scheduler.store.outbox import CHUNK, LEASE, MessageOutcome, claim_due
 
 MAX_ERROR = 1000
+AHEAD = 32
+"""How many rendered messages may wait for the transport before rendering waits for one."""
 
 
 # --- dispatch ----------------------------------------------------------------------------------
@@ -190,8 +192,11 @@ class _Flight:
 
     def __init__(self, claimed: Sequence[Message]) -> None:
         self.claimed = claimed
-        self.prepared: list[tuple[Message, Composed | Verdict]] = []
+        self.rendered: list[Message] = []
+        """The rows rendered so far (what was rendered is held by its send alone, and let go
+        as soon as it is sent)."""
         self.sends: list[asyncio.Future[_Outcome]] = []
+        self._unsent: set[asyncio.Future[_Outcome]] = set()
 
     async def launch(
         self, engine: Engine, transport: Transport, composer: Composer, now: datetime
@@ -206,19 +211,30 @@ class _Flight:
                     item = _compose(composer, session, row, now)
                 except Exception as exc:
                     raise _RenderFailed(exc) from exc
-                self.prepared.append((row, item))
-                self.sends.append(
-                    asyncio.ensure_future(
-                        _send(transport, row, item) if isinstance(item, Composed) else _closed(item)
-                    )
+                self.rendered.append(row)
+                send = asyncio.ensure_future(
+                    _send(transport, row, item) if isinstance(item, Composed) else _closed(item)
                 )
-                await asyncio.sleep(0)  # let the sends under way read their replies
+                self.sends.append(send)
+                self._unsent.add(send)
+                send.add_done_callback(self._unsent.discard)
+                await self._keep_up()
+
+    async def _keep_up(self) -> None:
+        """Let the sends under way read their replies; while more than AHEAD rendered rows
+        wait for the transport, wait for one of them to go: rendering further ahead only keeps
+        messages alive long enough for the garbage collector to move them to its oldest
+        generation (whose collections walk the whole heap)."""
+        if len(self._unsent) <= AHEAD:
+            await asyncio.sleep(0)
+            return
+        await asyncio.wait(self._unsent, return_when=asyncio.FIRST_COMPLETED)
 
     async def outcomes(self) -> list[tuple[Message, _Outcome]]:
         """Every row with the outcome of its send, once all are done (cancelled, gather asks
         the unfinished sends to stop, and `finished` keeps those that completed)."""
         outcomes = await asyncio.gather(*self.sends)
-        return [(row, outcome) for (row, _), outcome in zip(self.prepared, outcomes, strict=True)]
+        return list(zip(self.rendered, outcomes, strict=True))
 
     async def settle(self) -> None:
         """Wait until every send under way is done."""
@@ -247,7 +263,7 @@ class _Flight:
         """The sends that completed, with their rows."""
         return [
             (row, send.result())
-            for (row, _), send in zip(self.prepared, self.sends, strict=True)
+            for row, send in zip(self.rendered, self.sends, strict=True)
             if send.done() and not send.cancelled() and send.exception() is None
         ]
 
