@@ -108,7 +108,9 @@ def _print_plan_report(report: PlanReport) -> None:
         + (" (dry run, nothing written)" if report.dry_run else "")
         + (" (refused, nothing written)" if report.refused and not report.dry_run else "")
     )
-    if not report.counts:
+    if report.reused:
+        console.print("Nothing to change. (Nothing it reads changed since the last plan.)")
+    elif not report.counts:
         console.print("Nothing to change.")
     else:
         table = Table("kind", f"created {verb}".strip(), "adjusted", "cancelled")

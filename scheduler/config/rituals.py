@@ -189,8 +189,8 @@ def with_defaults(given: dict[str, Any]) -> dict[str, Any]:
     as written when it is not a table, and unknown kinds kept, for validation to refuse)."""
     if RitualKind.OTHER.value in given:
         raise ValueError(
-            "[rituals.other]: a meeting of another kind is added by hand (« Nouvelle rencontre » "
-            "in the workspace, or `rituel occurrence add`); it has no settings to write"
+            "[rituals.other]: a meeting of another kind is added by hand (the workspace's "
+            "« Nouvelle rencontre »); it has no settings to write"
         )
     merged: dict[str, Any] = {
         RitualKind.OTHER.value: {

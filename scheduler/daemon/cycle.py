@@ -43,6 +43,14 @@ async def plan_step(settings: Settings, engine: Engine, now: datetime) -> PlanRe
             "plan refused, nothing written: %s (`rituel plan --force` applies it)", report.refused
         )
         return report
+    if report.reused:
+        log.info(
+            "plan %s → %s: nothing it reads changed since the last plan (%d meetings)",
+            report.today,
+            report.horizon_end,
+            report.planned,
+        )
+        return report
     created = sum(c.created for c in report.counts.values())
     adjusted = sum(c.adjusted for c in report.counts.values())
     cancelled = sum(c.cancelled for c in report.counts.values())

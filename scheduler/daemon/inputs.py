@@ -1,15 +1,14 @@
-"""Fingerprints of what the plan and the export read, so a restart with nothing changed does
-not redo them.
+"""The fingerprint of what the export reads, so a restart with nothing changed does not redo
+it (the plan has its own, kept in the store: scheduler.service.plan.reuse).
 
-The plan depends on the configuration (with the rituals and the team changed in the workspace),
-the day (the horizon starts today), the directory (organisations, contacts, conventions) and
-the meetings changed by hand; the export on those
-and on the answers, the statuses and the feed tokens. Each fingerprint is a hash of the
-configuration, the local day, the code's version, the directory's rows and a few aggregates of
-the tables the step reads (counts, highest ids, sums of SEQUENCE, latest changes): a read of the
-directory, far cheaper than planning or rendering every feed. The daemon stores them beside the
-feeds (`<feeds dir>/.rituel-inputs.json`) after a plan and after an export, and at start skips
-a step whose fingerprint has not moved.
+The export depends on the configuration (with the rituals and the team changed in the
+workspace), the day, the directory (organisations, contacts,
+conventions), the meetings, the answers, the statuses and the feed tokens. Its fingerprint is a
+hash of the configuration, the local day, the code's version, the directory's rows and a few
+aggregates of the tables it reads (counts, highest ids, sums of SEQUENCE, latest changes): a
+read of the directory, far cheaper than rendering every feed. The daemon stores it beside the
+feeds (`<feeds dir>/.rituel-inputs.json`) after an export, and at start skips the export when
+it has not moved.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from importlib import metadata
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -26,24 +24,23 @@ from sqlalchemy.engine import Engine
 from scheduler.config import Settings
 from scheduler.logs import get_logger
 from scheduler.service.plan.effective import effective_settings
+from scheduler.service.plan.reuse import code_version
 from scheduler.store import inputs
 from scheduler.store.db import read_session
 
 log = get_logger("inputs")
 
 FILE_NAME = ".rituel-inputs.json"
-PLAN = "plan"
 EXPORT = "export"
-PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def fingerprint(step: str, settings: Settings, engine: Engine, now: datetime) -> str:
-    """The hash of what `step` ("plan" or "export") reads, as the store holds it at `now`."""
+    """The hash of what `step` ("export") reads, as the store holds it at `now`."""
     digest = hashlib.sha256()
     day = now.astimezone(ZoneInfo(settings.organisation.timezone)).date()
     with read_session(engine) as session:
         settings = effective_settings(settings, session)
-        for part in (step, settings.model_dump_json(), day.isoformat(), _code_version()):
+        for part in (step, settings.model_dump_json(), day.isoformat(), code_version()):
             digest.update(part.encode())
             digest.update(b"\0")
         for rows in inputs.directory_tables(session):
@@ -80,13 +77,3 @@ def record(settings: Settings, step: str, value: str) -> None:
 
 def _path(settings: Settings) -> Path:
     return settings.resolve(settings.feeds.dir) / FILE_NAME
-
-
-def _code_version() -> str:
-    """The installed version and the newest source file: an upgrade redoes both steps."""
-    try:
-        version = metadata.version("rituel")
-    except metadata.PackageNotFoundError:
-        version = "?"
-    newest = max((p.stat().st_mtime_ns for p in PACKAGE.rglob("*.py")), default=0)
-    return f"{version}:{newest}"

@@ -62,6 +62,7 @@ from scheduler.service import wake
 from scheduler.service.access.signing import load_secret
 from scheduler.service.deliver.mailing import SendReport
 from scheduler.service.deliver.outbox import next_send
+from scheduler.service.plan import plan_is_current
 from scheduler.store.db import open_database
 
 log = get_logger("daemon")
@@ -297,17 +298,16 @@ class Daemon:
         if starting and await self._step("start-up check", self._nothing_changed):
             return
         # A plan that wrote something wakes the mail step through `wake` (see _take_change).
-        await self._step("plan", self._plan_and_record)
+        await self._step("plan", self._plan_now)
         self._kick("export")
 
     async def _nothing_changed(self) -> bool:
         """At start: True when the plan's and the export's inputs are those of the last plan
         and export (same configuration, directory, meetings, day), so neither is redone."""
         now, settings = self.clock(), self.settings
-        known = inputs.stored(settings)
-        plan = await asyncio.to_thread(inputs.fingerprint, inputs.PLAN, settings, self.engine, now)
-        if known.get(inputs.PLAN) != plan:
+        if not await asyncio.to_thread(plan_is_current, settings, self.engine, now):
             return False
+        known = inputs.stored(settings)
         export = await asyncio.to_thread(
             inputs.fingerprint, inputs.EXPORT, settings, self.engine, now
         )
@@ -318,14 +318,9 @@ class Daemon:
             self._kick("export")
         return True
 
-    async def _plan_and_record(self) -> None:
-        now, settings = self.clock(), self.settings
-        report = await plan_step(settings, self.engine, now)
-        if report.refused is None and not report.skipped and not report.dry_run:
-            value = await asyncio.to_thread(
-                inputs.fingerprint, inputs.PLAN, settings, self.engine, now
-            )
-            inputs.record(settings, inputs.PLAN, value)
+    async def _plan_now(self) -> None:
+        # The plan records its own inputs in the store (scheduler.service.plan.reuse).
+        await plan_step(self.settings, self.engine, self.clock())
 
     async def _export(self) -> None:
         if self._stop.is_set():

@@ -11,7 +11,7 @@ An invitation, update or cancellation is built the way Gmail sends one (INTEROP.
 
 Any other mail is multipart/alternative {text/plain, text/html}.
 
-Built with the `email.mime` classes (the Compat32 policy) and headers folded here: the modern
+Built as the `email.mime` classes build (the Compat32 policy), with headers folded here: the modern
 `EmailMessage` API folds every header through a parser, which made building and serialising a
 message about ten times slower, and it re-folded long mixed-script subjects with a stray space
 inside a word. Nothing of a name or a subject reaches a header as raw text: control characters
@@ -27,18 +27,12 @@ import binascii
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
-from email import encoders
+from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.message import Message
-from email.mime.application import MIMEApplication
-from email.mime.base import MIMEBase
-from email.mime.multipart import MIMEMultipart
-from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import Compat32
 from email.utils import format_datetime, formataddr
 from functools import lru_cache
-from typing import TypeVar
 
 from scheduler.core.text import is_email
 from scheduler.errors import DeliveryError
@@ -46,7 +40,6 @@ from scheduler.errors import DeliveryError
 CALENDAR_METHODS = frozenset({"REQUEST", "CANCEL"})
 ATTACHMENT_NAME = "invite.ics"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
-PartT = TypeVar("PartT", bound=Message)
 
 
 class _AsFolded(Compat32):
@@ -130,19 +123,56 @@ def build_message(
     html: str,
     calendar: CalendarPart | None = None,
 ) -> Message:
-    """The message to send: alternatives text and HTML, with an invitation when `calendar`."""
-    alternative = MIMEMultipart("alternative", boundary=_boundary())
-    alternative.attach(_text(text, "plain"))
-    alternative.attach(_text(html, "html"))
+    """The message to send: alternatives text and HTML, with an invitation when `calendar`.
+
+    Its parts are the ones the `email.mime` classes make (the same headers, in the same order,
+    the same payloads), put together directly: those classes parse and rewrite their
+    Content-Type header at every step, which was a third of the time a message took to build,
+    and the iCalendar object is encoded in base64 once for both the parts that carry it."""
+    text_part = _part(_TEXT_TYPE.format("plain"), _quoted_printable(text), _QP)
+    html_part = _part(_TEXT_TYPE.format("html"), _quoted_printable(html), _QP)
+    alternatives: list[Message | str] = [text_part, html_part]
+    alternative = _part(_multipart("alternative"), alternatives)
     if calendar is None:
-        message: Message = alternative
+        message = alternative
     else:
-        alternative.attach(_calendar(calendar))
-        message = MIMEMultipart("mixed", boundary=_boundary())
-        message.attach(_inner(alternative))
-        message.attach(_attachment(calendar.ics))
+        ics = base64.encodebytes(calendar.ics).decode("ascii")
+        alternatives.append(_part(_CALENDAR_TYPE.format(calendar.method), ics, _BASE64))
+        attachment = _part(_ATTACHMENT_TYPE, ics, _BASE64, _ATTACHMENT_DISPOSITION)
+        message = _part(_multipart("mixed"), [alternative, attachment])
+    message["MIME-Version"] = "1.0"
     _set_headers(message, envelope, subject)
     return message
+
+
+_TEXT_TYPE = 'text/{}; charset="utf-8"'
+_CALENDAR_TYPE = 'text/calendar; charset="UTF-8"; method={}'
+_ATTACHMENT_TYPE = f'application/ics; name="{ATTACHMENT_NAME}"'
+_ATTACHMENT_DISPOSITION = ("Content-Disposition", f'attachment; filename="{ATTACHMENT_NAME}"')
+_QP = ("Content-Transfer-Encoding", "quoted-printable")
+_BASE64 = ("Content-Transfer-Encoding", "base64")
+
+
+def _part(
+    content_type: str, payload: str | list[Message | str], *headers: tuple[str, str]
+) -> Message:
+    """A part (Compat32, as `email.mime` makes them) with its Content-Type, then `headers`."""
+    part = Message()
+    part["Content-Type"] = content_type
+    for name, value in headers:
+        part[name] = value
+    part.set_payload(payload)
+    return part
+
+
+def _multipart(subtype: str) -> str:
+    """The Content-Type of a multipart/`subtype` with a new boundary."""
+    return f'multipart/{subtype}; boundary="{_boundary()}"'
+
+
+def _quoted_printable(body: str) -> str:
+    """UTF-8 text in quoted-printable: readable, and 7-bit clean for any relay."""
+    return binascii.b2a_qp(body.encode("utf-8"), istext=True).decode("ascii")
 
 
 def _boundary() -> str:
@@ -156,7 +186,7 @@ def _set_headers(message: Message, envelope: Envelope, subject: str) -> None:
     if envelope.reply_to is not None:
         message["Reply-To"] = envelope.reply_to.header()
     message["Subject"] = header_text("Subject", one_line(subject))
-    message["Date"] = format_datetime(envelope.date)
+    message["Date"] = _date_header(envelope.date, envelope.date.utcoffset())
     message["Message-ID"] = _checked_message_id(envelope.message_id)
     message["Content-Language"] = one_line(envelope.locale)
     if envelope.unsubscribe_url is not None:
@@ -195,7 +225,7 @@ def _flatten(message: Message, out: list[str]) -> None:
     if content_type.startswith("message/") or content_type == "multipart/signed":
         raise _Unusual
     if isinstance(payload, list):
-        boundary = message.get_boundary()
+        boundary = _boundary_of(message)
         if not boundary or message.preamble is not None or message.epilogue is not None:
             raise _Unusual
         if not payload:
@@ -213,7 +243,19 @@ def _flatten(message: Message, out: list[str]) -> None:
         return
     if not isinstance(payload, str):
         raise _Unusual
-    out.append("\r\n".join(_NEWLINES.split(payload)))
+    if "\r" in payload:
+        out.append("\r\n".join(_NEWLINES.split(payload)))
+    else:  # the same, for the bodies encoded here (quoted-printable, base64: LF only)
+        out.append(payload.replace("\n", "\r\n"))
+
+
+_OWN_BOUNDARY = re.compile(r'multipart/[a-z]+; boundary="(=_rituel_[0-9a-f]+)"')
+
+
+def _boundary_of(message: Message) -> str | None:
+    """`message.get_boundary()`, read directly from a Content-Type written by `_multipart`."""
+    found = _OWN_BOUNDARY.fullmatch(str(message.get("content-type", "")))
+    return found.group(1) if found is not None else message.get_boundary()
 
 
 def _content_type(message: Message) -> str:
@@ -274,43 +316,24 @@ def _cut(text: str) -> int:
     return space if space > 0 else end
 
 
+_MESSAGE_ID = re.compile(r"<[^<>\s@]+@[^<>\s@]+>")
+_HTTP_URL = re.compile(r"https?://[!-~]+")
+
+
+@lru_cache(maxsize=64)
+def _date_header(moment: datetime, offset: timedelta | None) -> str:
+    """The Date header of `moment` (memoised: a batch is written at one instant; keyed by its
+    offset too, since the same instant in two zones is one key but two headers)."""
+    return format_datetime(moment)
+
+
 def _checked_message_id(message_id: str) -> str:
-    if not re.fullmatch(r"<[^<>\s@]+@[^<>\s@]+>", message_id):
+    if not _MESSAGE_ID.fullmatch(message_id):
         raise ValueError(f"not a Message-ID: {message_id!r}")
     return message_id
 
 
 def _checked_url(url: str) -> str:
-    if not re.fullmatch(r"https?://[!-~]+", url) or ">" in url:
+    if not _HTTP_URL.fullmatch(url) or ">" in url:
         raise ValueError(f"not a link fit for List-Unsubscribe: {url!r}")
     return url
-
-
-def _text(body: str, subtype: str) -> MIMENonMultipart:
-    """UTF-8 text in quoted-printable: readable, and 7-bit clean for any relay."""
-    part = MIMENonMultipart("text", subtype, charset="utf-8")
-    part["Content-Transfer-Encoding"] = "quoted-printable"
-    part.set_payload(binascii.b2a_qp(body.encode("utf-8"), istext=True).decode("ascii"))
-    return _inner(part)
-
-
-def _calendar(calendar: CalendarPart) -> MIMEBase:
-    """The calendar as the third alternative: inline, no Content-Disposition. Base64 keeps the
-    iCalendar's CRLF line ends exactly as rendered."""
-    part = MIMEBase("text", "calendar", charset="UTF-8")
-    part.set_param("method", calendar.method, requote=False)  # unquoted, as Gmail writes it
-    part.set_payload(calendar.ics)
-    encoders.encode_base64(part)
-    return _inner(part)
-
-
-def _attachment(ics: bytes) -> MIMEApplication:
-    part = MIMEApplication(ics, "ics", name=ATTACHMENT_NAME)
-    part.add_header("Content-Disposition", "attachment", filename=ATTACHMENT_NAME)
-    return _inner(part)
-
-
-def _inner(part: PartT) -> PartT:
-    """Drop the MIME-Version the `email.mime` classes put on every part: only the top has one."""
-    del part["MIME-Version"]
-    return part

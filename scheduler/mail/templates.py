@@ -10,6 +10,7 @@ Département », « au Département »: scheduler.core.french), which take a pla
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -40,6 +41,8 @@ from scheduler.i18n import (
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "mail_templates"
 PARTS = ("subject.txt", "txt", "html")
+RELOAD_CHECK_SECONDS = 1.0
+"""How often the template files are looked at for a change."""
 
 
 class TemplateError(RituelError):
@@ -63,6 +66,7 @@ class MailTemplates:
         self.timezone = timezone
         self._environments = {locale: _environment(root, locale, timezone) for locale in LOCALES}
         self._selected: dict[tuple[str, str, str | None, str], Template] = {}
+        self._checked = -RELOAD_CHECK_SECONDS
 
     def render(
         self,
@@ -72,11 +76,28 @@ class MailTemplates:
         ritual_kind: str | None = None,
     ) -> RenderedMail:
         """Subject, text and HTML of a `kind` mail in `locale` (French when unknown)."""
+        self._reload_changed()
         loc = supported(locale)
         values = {"locale": loc, "kind": kind, **context}
         parts = [self._render_part(loc, kind, ritual_kind, part, values) for part in PARTS]
         subject, text, html = parts
         return RenderedMail(subject=" ".join(subject.split()), text=text, html=html)
+
+    def _reload_changed(self) -> None:
+        """Forget the compiled templates when one of their files changed: looked at once per
+        RELOAD_CHECK_SECONDS rather than at every render (jinja's own check reads the files'
+        modification times each time a template or its layout is used)."""
+        now = time.monotonic()
+        if now - self._checked < RELOAD_CHECK_SECONDS:
+            return
+        self._checked = now
+        for environment in self._environments.values():
+            cache = environment.cache
+            known = [*(cache.values() if cache is not None else ()), *self._selected.values()]
+            if not all(template.is_up_to_date for template in known):
+                if cache is not None:
+                    cache.clear()
+                self._selected.clear()
 
     def _render_part(
         self,
@@ -106,8 +127,11 @@ class MailTemplates:
 def _environment(root: Path, locale: str, zone: str) -> Environment:
     """The template environment of a locale, shared by every MailTemplates on the same folder
     and zone, so templates are compiled once per process (and recompiled when their file
-    changes: jinja checks each template's modification time). Date filters are memoised."""
+    changes: `MailTemplates` looks; a plain dict, not an LRU whose every hit walks its queue).
+    Date filters are memoised."""
     environment = Environment(
+        auto_reload=False,
+        cache_size=-1,
         loader=FileSystemLoader(root / locale),
         undefined=StrictUndefined,
         autoescape=select_autoescape(enabled_extensions=("html",), default=False),

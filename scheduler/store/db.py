@@ -19,6 +19,7 @@ from sqlmodel import Session, create_engine
 
 from scheduler.errors import StoreError
 from scheduler.store.locks import LockKey, transaction_lock
+from scheduler.store.revision import track_changes
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -29,12 +30,15 @@ PRIVATE_DIR_MODE = 0o700
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`, with SQLite set up per connection as INTEROP.md asks."""
+    """An engine for `url`, with SQLite set up per connection as INTEROP.md asks; every
+    transaction that changes what the planner reads is counted (scheduler.store.revision)."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    track_changes(engine)
+    return engine
 
 
 def _configure_sqlite(engine: Engine) -> None:

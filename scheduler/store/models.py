@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, String, UniqueConstraint, text
+from sqlalchemy import Column, Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from scheduler.core.kinds import ConventionStatus, OccurrenceStatus, OrganisationRole, PartStat
@@ -434,3 +434,15 @@ class StoredSetting(SQLModel, table=True):
     value: str = Field(max_length=20_000)
     changed_at: datetime = Field(sa_column=utc_column())
     changed_by: str = Field(max_length=254)
+
+
+class InputRevision(SQLModel, table=True):
+    """What the planner reads, as a revision (scheduler.store.revision): the row `changes` counts
+    the transactions that changed it; the row `plan` holds the fingerprint of the last plan
+    written and its outcome (JSON), so a plan on the same inputs is not redone."""
+
+    __tablename__ = "input_revision"
+
+    name: str = Field(primary_key=True, max_length=40)
+    counter: int = Field(default=0)
+    value: str | None = Field(default=None, sa_type=Text)

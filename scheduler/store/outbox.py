@@ -28,6 +28,7 @@ from sqlalchemy import and_, bindparam, func, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from scheduler.core.messages import MessageKind, MessageState
@@ -216,7 +217,7 @@ def claim_due(
 ) -> list[Message]:
     """Claim up to `limit` due rows for `owner`: pending ones whose time has come, and rows in
     `sending` whose lease has expired; each counts one more attempt. Committed before
-    anything is sent."""
+    anything is sent; the rows are claimed in one UPDATE (at most `limit` ids)."""
     with session_scope(engine) as session:
         due = or_(
             and_(col(Message.state) == MessageState.PENDING, col(Message.next_try_at) <= now),
@@ -230,13 +231,23 @@ def claim_due(
         if engine.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
         rows = list(session.exec(query))
-        for row in rows:
-            row.state = MessageState.SENDING
-            row.lease_owner = owner
-            row.lease_expires_at = now + lease
-            row.attempts += 1
-            row.updated_at = now
-            session.add(row)
+        if not rows:
+            return rows
+        claim = {
+            "state": MessageState.SENDING,
+            "lease_owner": owner,
+            "lease_expires_at": now + lease,
+            "updated_at": now,
+        }
+        session.exec(
+            update(Message)
+            .where(col(Message.id).in_([row.id for row in rows]))
+            .values(attempts=col(Message.attempts) + 1, **claim)
+            .execution_options(synchronize_session=False)
+        )
+        for row in rows:  # the rows as claimed, without a second write of each through the ORM
+            for name, value in {**claim, "attempts": row.attempts + 1}.items():
+                set_committed_value(row, name, value)
     return rows
 
 

@@ -1,13 +1,18 @@
 """The dispatch's shortcuts write exactly what the slow paths would: the wire bytes of a built
-message are the `email` generator's, and an iTIP object spliced from its cached frame is the
-whole rendering's."""
+message are the `email` generator's, a message put together part by part is the one the
+`email.mime` classes build, and an iTIP object spliced from its cached frame is the whole
+rendering's."""
 
 from __future__ import annotations
 
+import binascii
 from dataclasses import replace
-from email import message_from_bytes, policy
-from email.message import EmailMessage
+from email import encoders, message_from_bytes, policy
+from email.message import EmailMessage, Message
+from email.mime.application import MIMEApplication
+from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
 from email.mime.text import MIMEText
 
 import pytest
@@ -16,6 +21,7 @@ from scheduler.calendar import render
 from scheduler.calendar.views import Attendee, EventView, Role
 from scheduler.core.kinds import OccurrenceStatus, PartStat
 from scheduler.core.messages import MessageKind
+from scheduler.mail import mime
 from scheduler.mail.mime import WIRE, CalendarPart, build_message, wire_bytes
 from tests.mail.conftest import event_view, itip, mail_context
 from tests.mail.test_mail_messages import TEMPLATES, envelope
@@ -44,6 +50,58 @@ def test_wire_bytes_are_the_generators(kind: MessageKind, locale: str) -> None:
     calendar = CalendarPart(method, itip(method)) if method else None
     message = build_message(envelope(), rendered.subject, rendered.text, rendered.html, calendar)
     assert wire_bytes(message) == message.as_bytes(policy=WIRE)
+
+
+def built_by_email_mime(
+    envelope: mime.Envelope, subject: str, text: str, html: str, calendar: CalendarPart | None
+) -> Message:
+    """The message as the `email.mime` classes build it (how build_message was written)."""
+
+    def text_part(body: str, subtype: str) -> Message:
+        part = MIMENonMultipart("text", subtype, charset="utf-8")
+        part["Content-Transfer-Encoding"] = "quoted-printable"
+        part.set_payload(binascii.b2a_qp(body.encode("utf-8"), istext=True).decode("ascii"))
+        del part["MIME-Version"]
+        return part
+
+    alternative = MIMEMultipart("alternative", boundary=mime._boundary())
+    alternative.attach(text_part(text, "plain"))
+    alternative.attach(text_part(html, "html"))
+    message: Message = alternative
+    if calendar is not None:
+        part = MIMEBase("text", "calendar", charset="UTF-8")
+        part.set_param("method", calendar.method, requote=False)
+        part.set_payload(calendar.ics)
+        encoders.encode_base64(part)
+        del part["MIME-Version"]
+        alternative.attach(part)
+        del alternative["MIME-Version"]
+        message = MIMEMultipart("mixed", boundary=mime._boundary())
+        message.attach(alternative)
+        attachment = MIMEApplication(calendar.ics, "ics", name=mime.ATTACHMENT_NAME)
+        attachment.add_header("Content-Disposition", "attachment", filename=mime.ATTACHMENT_NAME)
+        del attachment["MIME-Version"]
+        message.attach(attachment)
+    mime._set_headers(message, envelope, subject)
+    return message
+
+
+@pytest.mark.parametrize("kind", list(MessageKind))
+@pytest.mark.parametrize("locale", ["fr", "en"])
+def test_parts_are_those_email_mime_builds(
+    kind: MessageKind, locale: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered = TEMPLATES.render(kind.value, locale, mail_context(kind.value))
+    method = kind.itip_method
+    calendar = CalendarPart(method, itip(method)) if method else None
+    written = []
+    same = envelope()
+    for build in (build_message, built_by_email_mime):
+        boundaries = iter(f"=_rituel_{n:016x}" for n in range(10))
+        monkeypatch.setattr(mime, "_boundary", lambda b=boundaries: next(b))
+        message = build(same, rendered.subject, rendered.text, rendered.html, calendar)
+        written.append((message.as_bytes(policy=WIRE), wire_bytes(message)))
+    assert written[0] == written[1]
 
 
 def test_unusual_messages_go_through_the_generator() -> None:

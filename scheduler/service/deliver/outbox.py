@@ -36,6 +36,8 @@ from scheduler.store.models import Message
 from scheduler.store.outbox import CHUNK, LEASE, MessageOutcome, claim_due
 
 MAX_ERROR = 1000
+AHEAD = 32
+"""How many rendered messages may wait for the transport before rendering waits for one."""
 
 
 # --- dispatch ----------------------------------------------------------------------------------
@@ -114,49 +116,170 @@ async def dispatch(
 ) -> DispatchReport:
     """Send every due message, a chunk at a time, until none is due or `should_stop()` says
     so; raise AuthenticationFailed (after recording what was done) when the server refuses our
-    credentials. Cancelled, it records the sends that finished and releases the others."""
+    credentials. Cancelled, it records the sends that finished and releases the others.
+
+    The next chunk is claimed and rendered while the sends of the last one finish (rendering
+    holds the event loop, so a chunk's last sends would otherwise leave us idle, and the next
+    chunk's first ones the server): as many rows as the last chunk has sends done, so that no
+    more than a chunk of sends is ever under way. A chunk's outcomes are recorded once all its
+    sends are done, as before."""
     retry = retry or RetryPolicy()
     owner = owner or default_owner()
     rng = rng or random.Random()
     report = DispatchReport()
-    while limit is None or report.handled < limit:
-        if should_stop is not None and should_stop():
-            break
-        size = chunk if limit is None else min(chunk, limit - report.handled)
-        claimed = claim_due(engine, clock(), owner=owner, limit=size, lease=lease)
-        if not claimed:
-            break
-        try:
-            outcomes = await _deliver(engine, transport, composer, claimed, clock())
-        except _Interrupted as interrupted:
-            _record(engine, interrupted.finished, clock(), owner, retry, rng, report)
-            release_claims(engine, claimed, owner, clock())
-            raise asyncio.CancelledError from None
-        except _RenderFailed as failed:
-            # What went out is recorded; the rest stays claimed until its lease expires.
-            _record(engine, failed.finished, clock(), owner, retry, rng, report)
-            raise failed.error from None
-        _record(engine, outcomes, clock(), owner, retry, rng, report)
-        if report.stopped is not None:
-            raise AuthenticationFailed(report.stopped)
+    flights: list[_Flight] = []  # at most two: one landing while the next is rendered
+    try:
+        while report.stopped is None and not any(flight.refused() for flight in flights):
+            size = _room(chunk, limit, report, flights)
+            if size == 0 and flights:  # as many sends under way as a chunk: let them land
+                await _land(engine, flights[0], clock(), owner, retry, rng, report)
+                flights.pop(0)
+                continue
+            if size == 0 or (should_stop is not None and should_stop()):
+                break
+            claimed = claim_due(engine, clock(), owner=owner, limit=size, lease=lease)
+            if not claimed:
+                break
+            flights.append(_Flight(claimed))
+            await flights[-1].launch(engine, transport, composer, clock())
+            if len(flights) == 2:
+                await _land(engine, flights[0], clock(), owner, retry, rng, report)
+                flights.pop(0)
+        while flights:
+            await _land(engine, flights[0], clock(), owner, retry, rng, report)
+            flights.pop(0)
+    except asyncio.CancelledError:
+        for flight in flights:
+            flight.cancel()
+        finished = [pair for flight in flights for pair in flight.finished()]
+        _record(engine, finished, clock(), owner, retry, rng, report)
+        release_claims(
+            engine, [row for flight in flights for row in flight.claimed], owner, clock()
+        )
+        raise
+    except _RenderFailed as failed:
+        # What went out is recorded; the rest stays claimed until its lease expires.
+        for flight in flights:
+            await flight.settle()
+        finished = [pair for flight in flights for pair in flight.finished()]
+        _record(engine, finished, clock(), owner, retry, rng, report)
+        raise failed.error from None
+    if report.stopped is not None:
+        raise AuthenticationFailed(report.stopped)
     return report
 
 
-class _Interrupted(Exception):
-    """The batch was cancelled; `finished` holds the sends that completed before."""
-
-    def __init__(self, finished: list[tuple[Message, _Outcome]]) -> None:
-        super().__init__("dispatch cancelled")
-        self.finished = finished
+def _room(chunk: int, limit: int | None, report: DispatchReport, flights: list[_Flight]) -> int:
+    """How many rows the next claim may take: with the sends still under way, no more than a
+    chunk at once (a chunk whose sends all wait lets nothing more be claimed), and no more
+    than `limit` leaves."""
+    room = chunk - sum(flight.unfinished() for flight in flights)
+    if limit is not None:
+        room = min(room, limit - report.handled - sum(len(f.claimed) for f in flights))
+    return max(0, room)
 
 
 class _RenderFailed(Exception):
-    """Rendering a row raised `error` after the sends in `finished` had gone out."""
+    """Rendering a row raised `error`."""
 
-    def __init__(self, finished: list[tuple[Message, _Outcome]], error: Exception) -> None:
+    def __init__(self, error: Exception) -> None:
         super().__init__(str(error))
-        self.finished = finished
         self.error = error
+
+
+class _Flight:
+    """One claimed chunk under way: its rows as rendered, each with its send."""
+
+    def __init__(self, claimed: Sequence[Message]) -> None:
+        self.claimed = claimed
+        self.rendered: list[Message] = []
+        """The rows rendered so far (what was rendered is held by its send alone, and let go
+        as soon as it is sent)."""
+        self.sends: list[asyncio.Future[_Outcome]] = []
+        self._unsent: set[asyncio.Future[_Outcome]] = set()
+
+    async def launch(
+        self, engine: Engine, transport: Transport, composer: Composer, now: datetime
+    ) -> None:
+        """Render the claimed rows one after the other in one read transaction, each handed
+        to the transport as soon as it is rendered, so sending overlaps rendering. A row that
+        cannot be rendered raises _RenderFailed (the sends under way go on)."""
+        with read_session(engine) as session:
+            composer.prepare(session, self.claimed)
+            for row in self.claimed:
+                try:
+                    item = _compose(composer, session, row, now)
+                except Exception as exc:
+                    raise _RenderFailed(exc) from exc
+                self.rendered.append(row)
+                send = asyncio.ensure_future(
+                    _send(transport, row, item) if isinstance(item, Composed) else _closed(item)
+                )
+                self.sends.append(send)
+                self._unsent.add(send)
+                send.add_done_callback(self._unsent.discard)
+                await self._keep_up()
+
+    async def _keep_up(self) -> None:
+        """Let the sends under way read their replies; while more than AHEAD rendered rows
+        wait for the transport, wait for one of them to go: rendering further ahead only keeps
+        messages alive long enough for the garbage collector to move them to its oldest
+        generation (whose collections walk the whole heap)."""
+        if len(self._unsent) <= AHEAD:
+            await asyncio.sleep(0)
+            return
+        await asyncio.wait(self._unsent, return_when=asyncio.FIRST_COMPLETED)
+
+    async def outcomes(self) -> list[tuple[Message, _Outcome]]:
+        """Every row with the outcome of its send, once all are done (cancelled, gather asks
+        the unfinished sends to stop, and `finished` keeps those that completed)."""
+        outcomes = await asyncio.gather(*self.sends)
+        return list(zip(self.rendered, outcomes, strict=True))
+
+    async def settle(self) -> None:
+        """Wait until every send under way is done."""
+        if self.sends:
+            await asyncio.wait(self.sends)
+
+    def unfinished(self) -> int:
+        """How many of its sends are not done yet."""
+        return sum(not send.done() for send in self.sends)
+
+    def refused(self) -> bool:
+        """A send has already found our credentials refused: claim nothing more."""
+        return any(
+            send.done()
+            and not send.cancelled()
+            and send.exception() is None
+            and send.result().release
+            for send in self.sends
+        )
+
+    def cancel(self) -> None:
+        for send in self.sends:
+            send.cancel()
+
+    def finished(self) -> list[tuple[Message, _Outcome]]:
+        """The sends that completed, with their rows."""
+        return [
+            (row, send.result())
+            for row, send in zip(self.rendered, self.sends, strict=True)
+            if send.done() and not send.cancelled() and send.exception() is None
+        ]
+
+
+async def _land(
+    engine: Engine,
+    flight: _Flight,
+    now: datetime,
+    owner: str,
+    retry: RetryPolicy,
+    rng: random.Random,
+    report: DispatchReport,
+) -> None:
+    """Wait for every send of `flight`, then record their outcomes."""
+    outcomes = await flight.outcomes()
+    _record(engine, outcomes, now, owner, retry, rng, report)
 
 
 def release_claims(engine: Engine, claimed: Sequence[Message], owner: str, now: datetime) -> int:
@@ -164,58 +287,6 @@ def release_claims(engine: Engine, claimed: Sequence[Message], owner: str, now: 
     return store.release_claims(
         engine, [row.id for row in claimed if row.id is not None], owner, now
     )
-
-
-async def _deliver(
-    engine: Engine,
-    transport: Transport,
-    composer: Composer,
-    claimed: Sequence[Message],
-    now: datetime,
-) -> list[tuple[Message, _Outcome]]:
-    """Render the claimed rows one after the other in one read transaction, each handed to the
-    transport as soon as it is rendered, so sending overlaps rendering; then wait for every
-    send. Cancelled, raise _Interrupted with the sends that completed."""
-    prepared: list[tuple[Message, Composed | Verdict]] = []
-    sends: list[asyncio.Future[_Outcome]] = []
-    try:
-        with read_session(engine) as session:
-            composer.prepare(session, claimed)
-            for row in claimed:
-                item = _compose(composer, session, row, now)
-                prepared.append((row, item))
-                sends.append(
-                    asyncio.ensure_future(
-                        _send(transport, row, item) if isinstance(item, Composed) else _closed(item)
-                    )
-                )
-                await asyncio.sleep(0)  # let the sends under way read their replies
-    except asyncio.CancelledError:
-        for send in sends:
-            send.cancel()
-        raise _Interrupted(_finished(prepared, sends)) from None
-    except Exception as exc:
-        if sends:  # the rows rendered before went out: wait for their outcomes
-            await asyncio.wait(sends)
-        raise _RenderFailed(_finished(prepared, sends), exc) from exc
-    try:
-        outcomes = await asyncio.gather(*sends)
-    except asyncio.CancelledError:
-        # gather has asked the unfinished sends to stop: keep those that completed.
-        raise _Interrupted(_finished(prepared, sends)) from None
-    return [(row, outcome) for (row, _), outcome in zip(prepared, outcomes, strict=True)]
-
-
-def _finished(
-    prepared: Sequence[tuple[Message, Composed | Verdict]],
-    sends: Sequence[asyncio.Future[_Outcome]],
-) -> list[tuple[Message, _Outcome]]:
-    """The sends among `sends` that completed, with their rows."""
-    return [
-        (row, send.result())
-        for (row, _), send in zip(prepared, sends, strict=True)
-        if send.done() and not send.cancelled() and send.exception() is None
-    ]
 
 
 def _compose(

@@ -15,6 +15,7 @@ from scheduler.service.plan.planning import (
     horizon,
     missing_reviews,
     plan_and_store,
+    plan_is_current,
 )
 from scheduler.service.plan.proposals import (
     OPEN,
@@ -46,6 +47,7 @@ __all__ = [
     "next_proposal_instant",
     "open_proposals",
     "plan_and_store",
+    "plan_is_current",
     "proposal_of",
     "proposal_url",
     "restore_occurrence",

@@ -25,11 +25,12 @@ from scheduler.core.values import (
     Unplaced,
 )
 from scheduler.service import wake
+from scheduler.service.plan import reuse
 from scheduler.service.plan.buyers import load_buyer_profiles
 from scheduler.service.plan.effective import effective_settings
 from scheduler.service.plan.oneoff import ONE_OFF
 from scheduler.service.plan.proposals import holds
-from scheduler.store import directory, history, occurrences, rituals
+from scheduler.store import directory, history, occurrences, revision, rituals
 from scheduler.store.db import read_session, session_scope
 from scheduler.store.locks import LockKey, try_transaction_lock
 
@@ -62,6 +63,9 @@ class PlanReport:
     dry_run: bool = False
     skipped: bool = False
     """Another instance was planning (PostgreSQL advisory lock): this one did nothing."""
+    reused: bool = False
+    """Nothing the plan reads changed since the last plan written: its outcome is given back,
+    nothing planned nor written (scheduler.service.plan.reuse)."""
     refused: str | None = None
     """Why nothing was written: the plan would cancel too many meetings at once (see
     `mass_cancellation`); `force` writes it all the same."""
@@ -90,16 +94,33 @@ def plan_and_store(
     """Plan every enabled ritual up to the horizon and reconcile the store with the plan; skip
     (and say so) while another instance on the same PostgreSQL database is planning. A plan
     that would cancel more than half of the planned meetings at once is refused (nothing
-    written, the reason in `refused`) unless `force`. A dry run only reads."""
+    written, the reason in `refused`) unless `force`. A dry run only reads. When nothing the
+    plan reads changed since the last plan written, that plan's outcome is given back
+    (`reused`) without planning."""
     today, horizon_end = horizon(settings, now)
     with read_session(engine) if dry_run else session_scope(engine) as session:
         if not dry_run and not try_transaction_lock(session.connection(), LockKey.PLANNING):
             return PlanReport(today, horizon_end, planned=0, counts={}, skipped=True)
         settings = effective_settings(settings, session, strict=True)
+        changes_before = reuse.counter(session)
+        outcome = reuse.reused(session, reuse.fingerprint(session, settings, now, changes_before))
+        if outcome is not None:
+            return PlanReport(
+                today=today,
+                horizon_end=horizon_end,
+                planned=outcome.planned,
+                counts={},
+                unplaced=outcome.unplaced,
+                missing_reviews=outcome.missing_reviews,
+                dry_run=dry_run,
+                reused=True,
+            )
         plan, stored, changes = reconcile_in(session, settings, now)
         refused = None if force else mass_cancellation(changes, stored)
         if not dry_run and refused is None:
-            write_changes(session, changes, now, progress)
+            with revision.plan_writes(session):
+                write_changes(session, changes, now, progress)
+            reuse.record(session, reuse.fingerprint(session, settings, now, changes_before), plan)
             wake.on_commit(session, "plan")
         else:
             session.rollback()
@@ -113,6 +134,16 @@ def plan_and_store(
         dry_run=dry_run,
         refused=refused,
     )
+
+
+def plan_is_current(settings: Settings, engine: Engine, now: datetime) -> bool:
+    """True when nothing a plan at `now` reads changed since the last plan written: planning
+    again would give its outcome back (the daemon's start-up check)."""
+    with read_session(engine) as session:
+        settings = effective_settings(settings, session)
+        changes_before = reuse.counter(session)
+        inputs = reuse.fingerprint(session, settings, now, changes_before)
+        return reuse.reused(session, inputs) is not None
 
 
 def reconcile_in(
@@ -147,8 +178,13 @@ def missing_reviews(
     settings: Settings, session: Session, now: datetime
 ) -> tuple[MissingReview, ...]:
     """The buyers `rituel plan` would leave without a programming review, and why: the same
-    plan, computed and not written (for `rituel check` and the digest)."""
+    plan, computed and not written (for `rituel check` and the digest); the last plan's when
+    nothing it reads changed since."""
     settings = effective_settings(settings, session, strict=True)
+    changes_before = reuse.counter(session)
+    outcome = reuse.reused(session, reuse.fingerprint(session, settings, now, changes_before))
+    if outcome is not None:
+        return outcome.missing_reviews
     today, horizon_end = horizon(settings, now)
     buyers = load_buyer_profiles(session, settings)
     stored, _ = load_stored(session, now)
