@@ -364,6 +364,11 @@ class Daemon:
             await self._rearm(failed=not isinstance(report, SendReport))
         if isinstance(report, SendReport) and (report.enqueued.added or report.dispatched.handled):
             self._kick("export")
+        if isinstance(report, SendReport) and report.enqueued.added:
+            # What it wrote (meetings announced, date proposals opened) is read by the plan:
+            # bring the plan up to date now, while busy anyway, rather than at the next restart
+            # (a plan whose inputs did not move is given back at once).
+            self._kick("plan")
 
     async def _rearm(self, *, failed: bool) -> None:
         """Sleep until the next thing falls due: the next message or lease in the outbox, or

@@ -80,6 +80,25 @@ async def test_a_restart_with_nothing_changed_redoes_neither_plan_nor_export(
     assert {path: path.stat().st_mtime_ns for path in feeds} == written
 
 
+async def test_what_the_first_start_announced_is_not_planned_again_at_restart(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The first start invites a review that falls due (its meeting announced: an input of
+    the plan); a restart right after finds the plan already up to date."""
+    path = write_config(tmp_path)
+    engine = open_database(load_settings(path).database_url)
+    add_buyer(engine, "ville-a", programming_month=1, contact_email="achats@ville-a.example")
+    engine.dispose()
+    caplog.set_level(logging.INFO)
+    await start_and_stop(path)
+    assert any("mail: enqueued" in r.getMessage() and "enqueued 0 " not in r.getMessage()
+               for r in caplog.records), "the first start invited someone"  # fmt: skip
+    caplog.clear()
+    await start_and_stop(path)
+    assert said(caplog, "nothing changed since the last plan")
+    assert not said(caplog, "plan 2026-11-25")
+
+
 async def test_a_new_buyer_or_a_new_day_is_planned_at_restart(
     config: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

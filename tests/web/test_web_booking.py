@@ -26,9 +26,10 @@ from scheduler.core.kinds import OccurrenceStatus, RitualKind
 from scheduler.core.messages import MessageKind, MessageState
 from scheduler.service.access.signing import SECRET_ENV
 from scheduler.service.deliver.compose import StoreComposer
-from scheduler.service.deliver.enqueue import enqueue_due
+from scheduler.service.deliver.enqueue import enqueue_due, on_occurrence_change
 from scheduler.service.deliver.outbox import Composed
 from scheduler.service.plan import proposals
+from scheduler.service.plan.occurrences import move_occurrence
 from scheduler.service.plan.planning import plan_and_store
 from scheduler.store.db import session_scope
 from scheduler.store.models import Invitation, Message, Occurrence, Proposal, ProposalSlot
@@ -523,5 +524,35 @@ def test_too_late_for_a_proposal_the_default_date_is_invited(guichet: Guichet) -
     assert not guichet.outbox(MessageKind.PROPOSAL)
     [invite] = guichet.outbox(MessageKind.INVITE)
     assert invite.recipient == "elise@ville-a.example"
+    with session_scope(guichet.engine) as session:  # type: ignore[arg-type]
+        assert proposals.proposal_of(session, review.id or 0) is None
+
+
+def test_a_meeting_invited_without_a_proposal_never_gets_one_later(guichet: Guichet) -> None:
+    """Invited at its default date (too late for a proposal), then moved by hand months later:
+    its date was imposed, so its invitees are told the new date and the buyer gets no
+    proposal."""
+    add_buyer(guichet.engine, "ville-a", programming_month=3, contact_email="elise@ville-a.example")  # type: ignore[arg-type]
+    plan_and_store(guichet.settings, guichet.engine, guichet.clock.now)  # type: ignore[arg-type]
+    review = guichet.review("ville-a")
+    guichet.clock.now = review.start - timedelta(days=20)
+    enqueue_due(guichet.engine, guichet.settings, guichet.clock.now)  # type: ignore[arg-type]
+    assert len(guichet.outbox(MessageKind.INVITE)) == 1
+    later = review.start + timedelta(days=63)  # nine weeks later: room enough for a proposal
+    while later.weekday() != review.start.weekday():
+        later += timedelta(days=1)
+    move_occurrence(
+        guichet.engine,  # type: ignore[arg-type]
+        review.uid,
+        later,
+        guichet.clock.now,  # type: ignore[arg-type]
+        settings=guichet.settings,  # type: ignore[arg-type]
+        force=True,
+        in_transaction=on_occurrence_change(guichet.settings, guichet.clock.now),  # type: ignore[arg-type]
+    )
+    enqueue_due(guichet.engine, guichet.settings, guichet.clock.now)  # type: ignore[arg-type]
+    assert not guichet.outbox(MessageKind.PROPOSAL)
+    told = guichet.outbox(MessageKind.INVITE) + guichet.outbox(MessageKind.UPDATE)
+    assert {m.recipient for m in told} == {"elise@ville-a.example"}  # told of the new date
     with session_scope(guichet.engine) as session:  # type: ignore[arg-type]
         assert proposals.proposal_of(session, review.id or 0) is None

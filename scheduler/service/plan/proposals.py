@@ -93,7 +93,9 @@ def hold_back(
     session: Session, settings: Settings, due: Sequence[Occurrence], now: datetime
 ) -> list[Occurrence]:
     """Of the meetings whose invitation is due, those to invite now: a meeting the buyer
-    chooses gets its proposal instead (opened here when it has none), until it is decided."""
+    chooses gets its proposal instead (opened here when it has none), until it is decided. A
+    meeting already announced is decided: its invitations went out without a proposal (it was
+    too late for one), and none is tried again."""
     invite = []
     for occurrence in due:
         assert occurrence.id is not None
@@ -101,7 +103,7 @@ def hold_back(
             invite.append(occurrence)
             continue
         proposal = proposal_of(session, occurrence.id)
-        if proposal is None:
+        if proposal is None and occurrence.status == OccurrenceStatus.PLANNED:
             proposal = open_proposal(session, settings, occurrence, now)
         if proposal is None or proposal.state != OPEN:
             invite.append(occurrence)
