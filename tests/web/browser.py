@@ -42,7 +42,7 @@ FLAGS = (
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--window-size=1000,1400",
+    "--disable-dev-shm-usage",
     "--lang=fr-FR",
 )
 
@@ -61,9 +61,8 @@ def chromium() -> Iterator[object]:
     with tempfile.TemporaryDirectory(prefix="rituel-chromium-") as profile:
         options = Options()
         options.binary_location = str(CHROMIUM)
-        for flag in FLAGS:
+        for flag in (*FLAGS, "--window-size=1000,1400", f"--user-data-dir={profile}"):
             options.add_argument(flag)
-        options.add_argument(f"--user-data-dir={profile}")
         driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
         try:
             yield driver
@@ -92,20 +91,7 @@ def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--lang=fr-FR",
-        "--window-size=1280,900",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ):
+    for flag in (*FLAGS, "--window-size=1280,900", f"--user-data-dir={tmp_path / 'profile'}"):
         options.add_argument(flag)
     options.add_experimental_option(
         "prefs", {"profile.managed_default_content_settings.javascript": 2}

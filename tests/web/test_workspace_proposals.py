@@ -11,15 +11,11 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from email.header import decode_header, make_header
 from email.message import Message as Email
-from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -39,39 +35,15 @@ from scheduler.store.models import (
     ProposalSlot,
     RefusedSlot,
 )
-from scheduler.web import create_app
+from tests.web.browser import Site, site
 from tests.web.test_web_booking import link_of, radio_values
 from tests.web.test_workspace_actions import CSRF, browser_for, shown
-from tests.web_server import serving
-from tests.world import CAMILLE, World, demo_world
-from tests.world import DEMO_NOW as NOW
+from tests.world import CAMILLE
+
+__all__ = ["site"]  # the fixture
 
 BUYER = "lisiere-habitat"
 MESSAGE = "Nous sommes en commission d'appel d'offres ces semaines-là."
-
-
-@dataclass
-class Clock:
-    now: datetime = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@dataclass
-class Site:
-    world: World
-    base: str
-    clock: Clock
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
-    world = demo_world(tmp_path)
-    clock = Clock()
-    with serving(create_app(world.settings, world.engine, clock=clock)) as base:
-        yield Site(world, base, clock)
-    world.engine.dispose()
 
 
 def review(site: Site) -> tuple[Occurrence, Proposal]:
