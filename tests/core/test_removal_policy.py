@@ -3,9 +3,10 @@ their invitation went, nothing else ever again; the other invitees hear nothing 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
-from scheduler.core.kinds import OccurrenceStatus
+from scheduler.core.kinds import OccurrenceStatus, RitualKind
 from scheduler.core.meeting import Invitee
 from scheduler.core.messages import MessageKind
 from scheduler.core.policy import meeting_messages, message_key
@@ -59,3 +60,32 @@ def test_a_held_meeting_wants_no_removal_cancel() -> None:
         Invitee(ELISE, invited=True, removed_at=REMOVED_AT), status=OccurrenceStatus.HELD
     )
     assert meeting_messages(meeting, RULES, NOW) == []
+
+
+def test_a_removal_cancel_written_once_the_meeting_has_started_is_skipped() -> None:
+    """Removed before the start, the CANCEL goes; the policy looking again from the start on
+    (after downtime, say) writes it skipped, never sent late."""
+    meeting = after_work(Invitee(ELISE, invited=True, removed_at=REMOVED_AT), Invitee(OMAR))
+    for now, reason in [
+        (START - timedelta(minutes=1), None),
+        (START, "the meeting had started"),
+        (START + timedelta(hours=1), "the meeting had started"),
+    ]:
+        [cancel] = of(MessageKind.CANCEL, meeting_messages(meeting, RULES, now))
+        assert (cancel.recipient, cancel.skip_reason) == (ELISE.email, reason), now
+
+
+def test_a_removed_invitee_who_stopped_cancellations_is_sent_none() -> None:
+    """Someone who stopped cancellation mails, or every mail about after-works, gets none on
+    removal from an after-work; stopping another kind of mail does not stop it."""
+    no_cancels = replace(ELISE, unsubscribed_from=frozenset({MessageKind.CANCEL}))
+    no_reminders = replace(ELISE, unsubscribed_from=frozenset({MessageKind.REMINDER}))
+    no_after_works = replace(ELISE, unsubscribed_rituals=frozenset({RitualKind.AFTER_WORK}))
+    for reader, expected in [
+        (no_cancels, []),
+        (no_after_works, []),
+        (no_reminders, [ELISE.email]),
+    ]:
+        meeting = after_work(Invitee(reader, invited=True, removed_at=REMOVED_AT))
+        cancels = of(MessageKind.CANCEL, meeting_messages(meeting, RULES, NOW))
+        assert [c.recipient for c in cancels] == expected

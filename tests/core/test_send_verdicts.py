@@ -83,6 +83,20 @@ def test_a_reader_who_stopped_the_kind_since_is_skipped() -> None:
     assert verdict(MessageKind.REMINDER, reader=None) is None
 
 
+def test_a_reader_who_stopped_the_ritual_hears_nothing_more_of_it_but_of_their_own_convention() -> (
+    None
+):
+    """Stopping the after-works stops their mails; a buyer's own review (part of its
+    convention) cannot be stopped by kind."""
+    no_after_works = replace(ELISE, unsubscribed_rituals=frozenset({RitualKind.AFTER_WORK}))
+    assert verdict(MessageKind.REMINDER, reader=no_after_works) == Verdict(
+        MessageState.SKIPPED, "unsubscribed from reminder"
+    )
+    review = replace(MEETING, kind=RitualKind.PROGRAMMING_REVIEW)
+    no_reminders = replace(ELISE, unsubscribed_from=frozenset({MessageKind.REMINDER}))
+    assert verdict(MessageKind.REMINDER, meeting=review, reader=no_reminders) is None
+
+
 def test_a_decliner_gets_no_reminder_but_still_hears_of_changes() -> None:
     declined = PartStat.DECLINED
     assert verdict(MessageKind.REMINDER, partstat=declined) == Verdict(
