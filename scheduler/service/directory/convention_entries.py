@@ -23,7 +23,7 @@ from scheduler.core.kinds import ConventionRenewal, ConventionStatus, Organisati
 from scheduler.errors import ConflictError, NotFoundError
 from scheduler.imports.values import parse_date, parse_euros, parse_long_text, parse_text
 from scheduler.service import wake
-from scheduler.service.directory.entries import Checked, EntryProblems
+from scheduler.service.directory.entries import Checked, EntryProblems, edit_row
 from scheduler.store import journal
 from scheduler.store.db import read_session, session_scope
 from scheduler.store.directory_entries import (
@@ -242,22 +242,16 @@ def _write(
         )
     else:
         convention = stored
-        before = _shown(convention)
-        for key, value in values.items():
-            setattr(convention, key, value)
-        session.add(convention)
-        session.flush()
-        now_shown = _shown(convention)
-        changed = [key for key in now_shown if now_shown[key] != before[key]]
-        if changed:
+        before, after = edit_row(session, convention, values, _shown)
+        if after:
             journal.write(
                 session,
                 now,
                 actor,
                 "convention_edit",
                 organisation_id=organisation_id,
-                before=_journalled({key: before[key] for key in changed}),
-                after=_journalled({key: now_shown[key] for key in changed}),
+                before=_journalled(before),
+                after=_journalled(after),
             )
     wake.on_commit(session, "convention")
     assert convention.id is not None

@@ -39,6 +39,7 @@ from scheduler.store.directory_entries import (
 from scheduler.store.models import Contact
 
 ValueT = TypeVar("ValueT")
+RowT = TypeVar("RowT")
 STOPPABLE = tuple(kind for kind in MessageKind if kind is not MessageKind.DIGEST)
 """The mails a contact may stop (the digest goes to facilitators only)."""
 
@@ -197,6 +198,21 @@ def _journalled(session: Session, fields: Mapping[str, str]) -> dict[str, str]:
     return shown
 
 
+def edit_row(
+    session: Session, row: RowT, values: Mapping[str, Any], shown: Callable[[RowT], dict[str, str]]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Write `values` onto the stored `row`: what changed, as `shown` words it, before and after
+    (both empty when nothing did), for the journal."""
+    before = shown(row)
+    for key, value in values.items():
+        setattr(row, key, value)
+    session.add(row)
+    session.flush()
+    after = shown(row)
+    changed = [key for key in after if after[key] != before[key]]
+    return {key: before[key] for key in changed}, {key: after[key] for key in changed}
+
+
 def _write(
     session: Session,
     stored: Contact | None,
@@ -218,22 +234,16 @@ def _write(
         )
     else:
         contact = stored
-        before = _shown(contact)
-        for key, value in values.items():
-            setattr(contact, key, value)
-        session.add(contact)
-        session.flush()
-        after = _shown(contact)
-        changed = [key for key in after if after[key] != before[key]]
-        if changed:
+        before, after = edit_row(session, contact, values, _shown)
+        if after:
             journal.write(
                 session,
                 now,
                 actor,
                 "contact_edit",
                 organisation_id=contact.organisation_id,
-                before=_journalled(session, {key: before[key] for key in changed}),
-                after=_journalled(session, {key: after[key] for key in changed}),
+                before=_journalled(session, before),
+                after=_journalled(session, after),
             )
     wake.on_commit(session, "contact")
     assert contact.id is not None

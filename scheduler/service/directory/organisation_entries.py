@@ -31,7 +31,7 @@ from scheduler.imports.values import (
     slug_for,
 )
 from scheduler.service import wake
-from scheduler.service.directory.entries import Checked, EntryProblems, required
+from scheduler.service.directory.entries import Checked, EntryProblems, edit_row, required
 from scheduler.store import journal
 from scheduler.store.db import read_session, session_scope
 from scheduler.store.directory_entries import organisation_for_change, organisation_with_slug
@@ -190,21 +190,15 @@ def _write(
         )
     else:
         organisation = stored
-        before = _shown(organisation)
-        for key, value in values.items():
-            setattr(organisation, key, value)
-        session.add(organisation)
-        session.flush()
-        after = _shown(organisation)
-        changed = [key for key in after if after[key] != before[key]]
-        if changed:
+        before, after = edit_row(session, organisation, values, _shown)
+        if after:
             journal.write(
                 session,
                 now,
                 actor,
                 "organisation_edit",
                 organisation_id=organisation.id,
-                before={key: before[key] for key in changed},
-                after={key: after[key] for key in changed},
+                before=before,
+                after=after,
             )
     wake.on_commit(session, "organisation")
